@@ -1,0 +1,15 @@
+"""PynamoDB models. Table names follow settings.table_name; keys match infra/template.yaml."""
+from chalicelib.models.ticket import Ticket
+from chalicelib.models.thread import AuditEntry, Guard, Message
+from chalicelib.models.chat import ChatSession
+from chalicelib.models.property import KnowledgeArticle, Person, Property
+
+ALL_MODELS = (Ticket, Message, AuditEntry, Guard, ChatSession, Property, KnowledgeArticle, Person)
+
+
+def reset_connections() -> None:
+    """Forget cached connections (tests and the twin switch endpoints between runs)."""
+    for model in ALL_MODELS:
+        model._connection = None
+        for index in getattr(model, "_indexes", {}).values():
+            index._connection = None

@@ -1,0 +1,20 @@
+from pynamodb.attributes import TTLAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from chalicelib.models.base import meta
+
+
+class ChatSession(Model):
+    Meta = meta("chat-sessions")
+
+    session_id = UnicodeAttribute(hash_key=True)
+    token_hash = UnicodeAttribute()
+    property_id = UnicodeAttribute()
+    language = UnicodeAttribute(null=True)
+    contact_name = UnicodeAttribute(null=True)
+    contact_phone = UnicodeAttribute(null=True)
+    contact_email = UnicodeAttribute(null=True)
+    unit = UnicodeAttribute(null=True)
+    ticket_id = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    expires_at = TTLAttribute()

@@ -1,0 +1,58 @@
+"""Portfolio configuration. Properties live in one partition (pk=PORTFOLIO) so listing them is a
+Query; a property's knowledge base and staff live under pk=PROPERTY#<id>."""
+from pynamodb.attributes import JSONAttribute, ListAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from chalicelib.models.base import meta
+
+PORTFOLIO = "PORTFOLIO"
+
+
+def property_pk(property_id: str) -> str:
+    return f"PROPERTY#{property_id}"
+
+
+class Property(Model):
+    Meta = meta("properties")
+
+    pk = UnicodeAttribute(hash_key=True, default=PORTFOLIO)
+    sk = UnicodeAttribute(range_key=True)  # the property id
+    name = UnicodeAttribute()
+    timezone = UnicodeAttribute()
+    # {"mon": [["08:00", "17:00"]], ...}; a missing day is closed.
+    hours = JSONAttribute(default=dict)
+    holiday_country = UnicodeAttribute(default="US")
+    holiday_subdiv = UnicodeAttribute(null=True)
+    closures = ListAttribute(of=UnicodeAttribute, default=list)  # ISO dates
+    phone_numbers = ListAttribute(of=UnicodeAttribute, default=list)
+    inbox = UnicodeAttribute(null=True)
+    office_email = UnicodeAttribute(null=True)
+    emergency_line = UnicodeAttribute(null=True)
+    utility_name = UnicodeAttribute(null=True)
+    utility_phone = UnicodeAttribute(null=True)
+
+    @property
+    def property_id(self) -> str:
+        return self.sk
+
+
+class KnowledgeArticle(Model):
+    Meta = meta("properties")
+
+    pk = UnicodeAttribute(hash_key=True)  # PROPERTY#<id>, or PROPERTY#* for every property
+    sk = UnicodeAttribute(range_key=True)  # KB#<lang>#<slug>
+    language = UnicodeAttribute()
+    question = UnicodeAttribute()
+    keywords = ListAttribute(of=UnicodeAttribute, default=list)
+    answer = UnicodeAttribute()
+
+
+class Person(Model):
+    Meta = meta("properties")
+
+    pk = UnicodeAttribute(hash_key=True)  # PROPERTY#<id>
+    sk = UnicodeAttribute(range_key=True)  # PERSON#<id>
+    name = UnicodeAttribute()
+    role = UnicodeAttribute()  # technician | supervisor | manager | office
+    phone = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)

@@ -1,0 +1,57 @@
+from pynamodb.attributes import (ListAttribute, NumberAttribute, UnicodeAttribute,
+                                 UTCDateTimeAttribute, VersionAttribute)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.models.base import meta
+
+
+def _index(name: str, hash_key: str, range_key: str) -> GlobalSecondaryIndex:
+    class Meta:
+        index_name = name
+        projection = AllProjection()
+
+    attrs = {"Meta": Meta,
+             hash_key: UnicodeAttribute(hash_key=True),
+             range_key: UnicodeAttribute(range_key=True)}
+    return type(f"{name}_index", (GlobalSecondaryIndex,), attrs)()
+
+
+class Ticket(Model):
+    Meta = meta("tickets")
+
+    ticket_id = UnicodeAttribute(hash_key=True)
+    ref = UnicodeAttribute()
+    property_id = UnicodeAttribute()
+    unit = UnicodeAttribute(null=True)
+    contact_name = UnicodeAttribute(null=True)
+    contact_phone = UnicodeAttribute(null=True)
+    contact_email = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute()
+    category = UnicodeAttribute()
+    urgency = UnicodeAttribute()
+    refer = UnicodeAttribute(default="none")
+    language = UnicodeAttribute(default="en")
+    reasons = ListAttribute(of=UnicodeAttribute, default=list)
+    summary = UnicodeAttribute(default="")
+    status = UnicodeAttribute(default="new")
+    tier = NumberAttribute(default=1)
+    assignee = UnicodeAttribute(null=True)
+    escalation = UnicodeAttribute(null=True)
+    chat_session_id = UnicodeAttribute(null=True)
+    first_response_due = UTCDateTimeAttribute(null=True)
+    resolve_due = UTCDateTimeAttribute(null=True)
+    first_response_at = UTCDateTimeAttribute(null=True)
+    resolved_at = UTCDateTimeAttribute(null=True)
+    # created_at is a GSI range key, so it is stored as a sortable ISO string.
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    queue_key = UnicodeAttribute(null=True)
+    queue_sort = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+    queue = _index("queue", "queue_key", "queue_sort")
+    by_property = _index("by_property", "property_id", "created_at")
+    by_phone = _index("by_phone", "contact_phone", "created_at")
+    by_email = _index("by_email", "contact_email", "created_at")
+    by_status = _index("by_status", "status", "created_at")

@@ -1,0 +1,35 @@
+"""Names and knobs read from the environment (set per stage in .chalice/config.json).
+
+Every AWS resource is named `tenantline-<stage>-<name>`, the same rule infra/template.yaml uses,
+so the Lambdas, the template and the local twin agree without passing ARNs around.
+"""
+import os
+
+STAGE = os.environ.get("TENANTLINE_STAGE", "local")
+REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+
+
+def resource_name(name: str, stage: str | None = None) -> str:
+    return f"tenantline-{stage or STAGE}-{name}"
+
+
+def table_name(name: str) -> str:
+    return os.environ.get(f"{name.upper().replace('-', '_')}_TABLE") or resource_name(name)
+
+
+def topic_arn(name: str) -> str:
+    account = os.environ.get("AWS_ACCOUNT_ID", "123456789012")
+    return f"arn:aws:sns:{REGION}:{account}:{resource_name(name)}"
+
+
+def dev_auth_secret() -> str | None:
+    """Only the local twin and tests set this; in AWS the Cognito authorizer verifies tokens."""
+    return os.environ.get("TENANTLINE_DEV_SECRET") or None
+
+
+def link_secret() -> str:
+    return os.environ.get("TENANTLINE_LINK_SECRET", "")
+
+
+MAX_CHAT_MESSAGE_BYTES = 4096
+CHAT_SESSION_TTL_HOURS = int(os.environ.get("CHAT_SESSION_TTL_HOURS", "72"))

@@ -1,0 +1,420 @@
+"""Triage of resident text, English and Spanish: category, urgency, where to refer, language, and
+the rules that fired. Pure: no AWS, no clock.
+
+The rules follow what answering services use for apartment maintenance. Emergency recall matters
+more than precision, so a problem is only discounted when its own clause clearly says it is
+negated ("no leak", "ya no huele a gas") or over ("last month there was a flood").
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+URGENCY_RANK = {"emergency": 0, "urgent": 1, "routine": 2}
+CATEGORIES = ("maintenance", "leasing", "billing", "complaint", "message", "general")
+
+
+@dataclass(frozen=True)
+class Triage:
+    category: str
+    urgency: str
+    refer: str
+    language: str
+    reasons: list[str] = field(default_factory=list)
+    person: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"category": self.category, "urgency": self.urgency, "refer": self.refer,
+                "language": self.language, "reasons": list(self.reasons)}
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    pattern: re.Pattern
+    urgency: str
+    refer: str = "none"
+    category: str = "maintenance"
+    # Negation/past markers do not cancel rules that are themselves a statement of absence.
+    cancellable: bool = True
+
+
+def _rx(*alternatives: str) -> re.Pattern:
+    return re.compile("|".join(f"(?:{a})" for a in alternatives))
+
+
+# Rules are matched against accent-free lower-case text (see normalize()).
+EMERGENCY_RULES = [
+    Rule("gas smell or leak", _rx(
+        r"\bsmell(s|ed|ing)?( (of|like))? (natural )?gas\b", r"\bgas (smell|odou?r|leak)", r"\bleak(ing)? gas\b",
+        r"\bgas (is )?leaking\b", r"\bgas smells\b", r"\bsmell\w*\b[^.;!?]{0,25}\bgas\b(?! (bill|station|company|prices?))", r"\bgas fumes\b",
+        r"\bolor\b[^.;!?]{0,20}\bgas\b", r"\bhuele\b[^.;!?]{0,15}\bgas\b", r"\bsmells? gassy\b", r"\bolor a gas\b", r"\bhuele a gas\b",
+        r"\b(fuga|escape) de gas\b", r"\bgas (se esta )?(saliendo|escapando)\b", r"\bpropane (smell|leak)"),
+        "emergency", "emergency_services"),
+    Rule("carbon monoxide", _rx(r"\bcarbon monoxide\b", r"\bco (alarm|detector|monitor)\b", r"\bmonoxido\b"),
+         "emergency", "emergency_services"),
+    Rule("fire", _rx(
+        r"\b(is|was|caught|on|a|there'?s a|kitchen|grease|electrical) fire\b(?! (alarm|extinguisher|drill|escape|inspection|pit|place|department said))",
+        r"\bfire (in|inside|on|at|coming)\b", r"\bflames?\b", r"\bsomething (is )?burning\b",
+        r"\bincendio\b", r"\bfuego\b", r"\bllamas\b", r"\bse esta quemando\b",
+        r"\b(fire|smoke) alarms? (is |are |keeps? )?(going off|sounding|ringing|blaring)\b",
+        r"\balarma de (incendio|humo) (esta )?(sonando|suena)\b"),
+        "emergency", "emergency_services"),
+    Rule("smoke", _rx(
+        r"\bsmoke (is )?(coming|pouring|filling|everywhere|in (the|my|our)|from|under)\b", r"\bsmell(s|ing)? (of )?smoke\b",
+        r"\bfull of smoke\b", r"\bsmoky\b", r"\bhumo\b(?! de cigarr)"),
+        "emergency", "emergency_services"),
+    Rule("sparking or burning electrics", _rx(
+        r"\bspark(s|ing|ed)?\b", r"\barcing\b", r"\b(outlet|socket|panel|breaker|wires?|wiring|switch)( is| are)? (smoking|melt(ed|ing)|burning|scorched|hot to the touch)\b",
+        r"\bburning (smell|plastic|wires?)\b", r"\bsmells? (like )?(burning|burnt)\b", r"\bchispa(s|zos)?\b", r"\bchispea\b",
+        r"\bolor a quemado\b", r"\bhuele a quemado\b", r"\bcables? quemados?\b"),
+        "emergency", "emergency_services"),
+    Rule("active water leak or flood", _rx(
+        r"\bwater (is |keeps )?(pouring|gushing|flooding|spraying|streaming|rushing|coming (in|through|down|out|from|into|up)|everywhere|all over|dripping (from|through) the ceiling|leaking (from|through) the ceiling)",
+        r"\bflood(ed|ing|s)?\b", r"\bwater (is )?(shooting|spurting|squirting|bursting)",
+        r"\bpipe\b[^.;!?]{0,30}\b(broke|burst|split|busted|exploded)\b",
+        r"\b(leak\w*|water)\b[^.;!?]{0,20}\ball over (the|my|our) (floor|place|apartment|unit|kitchen|bathroom|carpet)",
+        r"\bleak\w*\b[^.;!?]{0,40}\b(badly|heavily|a lot|won'?t stop|will not stop|can'?t stop|getting worse|everywhere|electrical|outlets?|light fixture)\b",
+        r"\b(major|huge|big|bad|massive|serious) (water )?leak\b", r"\bgran fuga\b", r"\bmucha agua\b",
+        r"\b(fuga|gotera)\b[^.;!?]{0,30}\b(grande|fuerte|no para|por todos lados|del techo)\b", r"\b(burst|broken|busted|bursting) (water )?(pipe|line|main)\b", r"\bpipes? (burst|broke|exploded|split|busted)\b",
+        r"\b(ceiling|light fixture|roof) (is )?(leaking|dripping|pouring)", r"\bleak(ing|s)? (through|from|into) (the|my|our)( \w+)? (ceiling|light|roof|unit above|upstairs|walls?)",
+        r"\bwater (is )?(going|spreading|running|leaking) (into|under|down|through) the (hallway|hall|walls?|unit|apartment|ceiling|floor)",
+        r"\binches of water\b", r"\bstanding water\b", r"\bwater heater (burst|exploded|is pouring|flooding)",
+        r"\b(toilet|tub|sink|washer|washing machine) (is |keeps )?overflow\w*\b.{0,20}\b(won'?t|will not|can'?t|doesn'?t) stop",
+        r"\bagua (por todas partes|por todos lados|cayendo|saliendo|entrando|chorreando|en todo el piso)\b",
+        r"\b(cae|sale|entra|gotea|chorrea) (mucha )?agua\b", r"\binunda(cion|do|da|ndo|ndose)\b", r"\bse (esta )?inund",
+        r"\b(tubo|tuberia|caneria|pipa) (rota|roto|se rompio|revento|reventada|estallo)\b",
+        r"\b(techo|plafon) (esta )?(goteando|chorreando|cayendo agua)\b", r"\bgotea (mucho )?(del|el) techo\b"),
+        "emergency"),
+    Rule("sewage backup", _rx(
+        r"\bsewage\b", r"\bsewer (is )?back(ing|ed)? up\b", r"\b(sewer|drain)s? backing up\b", r"\bbacking up (into|in) (the|my)",
+        r"\baguas negras\b", r"\b(drenaje|desague) (se )?(regreso|desborda|esta saliendo)\b"),
+        "emergency"),
+    Rule("no water at all", _rx(
+        r"\bno (running )?water\b(?! (pressure|bill|heater|damage|stain|leak|spot|in the (pool|fountain)))(?!.{0,15}\bhot\b)",
+        r"\bwater (is |has been |got )?(shut|turned|cut) off\b", r"\b(don'?t|do not|doesn'?t) have (any )?(running )?water\b(?! (pressure|heater))",
+        r"\bnot getting (any )?water\b", r"\bno hay agua\b(?! caliente)", r"\bsin agua\b(?! caliente)",
+        r"\bno (tenemos|tengo) agua\b(?! caliente)", r"\bno sale agua\b(?! caliente)", r"\bcortaron el agua\b"),
+        "emergency", cancellable=False),
+    Rule("ceiling collapse", _rx(
+        r"\bceiling (has |is |just )?(collaps|caved|caving|fell|falling|came down|coming down)", r"\b(part of )?the ceiling (fell|came down)",
+        r"\b(techo|plafon) (se )?(cayo|derrumbo|colapso|esta cayendo|se esta cayendo|se vino abajo)\b",
+        r"\bse (cayo|derrumbo|vino abajo|esta cayendo) (parte del |el |un pedazo del |un pedazo de )?(techo|plafon)\b"),
+        "emergency"),
+    Rule("home cannot be secured", _rx(
+        r"\b(door|lock|window|deadbolt)s? (won'?t|will not|doesn'?t|does not|can'?t|cannot) (lock|close|shut|latch)\b",
+        r"\b(can'?t|cannot|can not|unable to) (lock|close|secure|shut) (the |my |our )?(front |back |patio |sliding |apartment |entry )?(door|window|unit|apartment)",
+        r"\b(front|back|entry|apartment|patio|sliding) door (is |was )?(broken|kicked in|busted|off its hinges|smashed)",
+        r"\b(window|glass door) (is |was )?(shattered|smashed|broken (in|out))", r"\bbroken into\b", r"\bbreak-?in\b", r"\bsomeone broke (in|into)\b",
+        r"\bkicked (in )?(the |my )?door\b",
+        r"\b(door|lock|window|deadbolt)\b[^.;!?]{0,40}\b(can'?t|cannot|won'?t|unable to) (lock|close|secure|shut)\b",
+        r"\bpuerta( de \w+| principal)? no (cierra|se cierra|tiene seguro|asegura)", r"\bno (puedo|podemos) (cerrar|asegurar) la (puerta|ventana)",
+        r"\b(cerradura|chapa) (rota|no sirve|no funciona)\b", r"\b(ventana|puerta) (rota|quebrada|destrozada)\b",
+        r"\b(rompieron|forzaron|patearon) la (puerta|ventana|cerradura)\b", r"\bse metieron a robar\b", r"\bentraron a robar\b"),
+        "emergency"),
+    Rule("stuck in an elevator", _rx(r"\b(stuck|trapped) in (the|an) elevator\b", r"\batrapad[oa]s? en el elevador\b",
+                                     r"\bascensor\b.*\batrapad"), "emergency"),
+]
+
+AREA_OUTAGE = Rule("area-wide power outage", _rx(
+    r"\b(power|electricity|lights)( is| are| has| went)? (out|off|down)\b.{0,60}\b(whole|entire|all of the|everyone|all the|every)\b.{0,25}\b(building|block|street|neighborhood|area|complex|city|town|apartments|units|houses)",
+    r"\b(whole|entire) (building|block|street|neighborhood|area|complex)\b.{0,40}\b(no|without|lost) (power|electricity|lights)\b",
+    r"\b(neighborhood|area|citywide|city-wide|street|block|rolling)[- ]?(wide )?(power )?(outage|blackout)\b", r"\bpower outage in the (area|neighborhood|city)\b",
+    r"\b(outage|blackout|no power|no electricity)\b.{0,40}\b(whole|entire) (neighborhood|area|block|street|building|complex|city)", r"\bapagon\b", r"\bse fue la luz en (todo|toda) (el|la) (edificio|barrio|cuadra|calle|vecindario|colonia|complejo|ciudad)",
+    r"\b(todo|toda) (el|la) (edificio|barrio|cuadra|calle|vecindario|colonia|complejo) (esta )?sin (luz|electricidad)"),
+    "urgent", "utility")
+
+HEAT_RULE = _rx(r"\bno heat\b", r"\b(heat|heater|heating|furnace|boiler|radiators?)( is| are| has| isn'?t| aren'?t| stopped| not)? (not |isn'?t |stopped )?(working|broken|out|off|dead|blowing cold)",
+                r"\b(heat|heater|heating|furnace|boiler) (won'?t|will not|doesn'?t|does not) (turn on|work|come on|start)",
+                r"\b(without|don'?t have|no) (any )?heat(ing)?\b", r"\bheat went out\b",
+                r"\b(no|sin) (hay )?calefaccion\b", r"\bno (tenemos|tengo|hay) calefaccion\b",
+                r"\b(calefaccion|calentador|calefactor|heater)( no)? (funciona|sirve|prende|enciende|calienta)\b.{0,0}",
+                r"\b(la|el) (calefaccion|calefactor) (no|se descompuso|esta descompuesta)")
+HEAT_NEGATED_ES = re.compile(r"\b(calefaccion|calefactor|calentador) (funciona|sirve|prende|calienta)\b")
+AC_RULE = _rx(r"\bno (ac|a/c|air conditioning|air)\b", r"\b(ac|a/c|air conditioner|air conditioning|air|cooling)( unit)?( is| isn'?t| stopped| not)? (not |isn'?t |stopped )?(working|broken|out|dead|blowing (hot|warm))",
+              r"\b(ac|a/c|air conditioner|air conditioning) (won'?t|doesn'?t|does not) (turn on|work|cool)",
+              r"\baire( acondicionado)? (no|ya no) (funciona|sirve|enfria|prende)\b", r"\bsin aire( acondicionado)?\b", r"\bno (hay|tenemos) aire\b")
+ROUTINE_DRIP = re.compile(r"\b(faucet|tap|shower ?head|spigot|llave|grifo|lavabo|regadera)s?\b.{0,25}\b(drip|leak|gotea)"
+                          r"|\b(drip\w*|leak\w*) (faucet|tap|shower ?head|spigot)")
+COLD_WORDS = re.compile(r"\b(freezing|frigid|ice cold|icy|below (zero|freezing)|frozen|congelando|congelandonos|helando|muriendo de frio|mucho frio)\b")
+HOT_WORDS = re.compile(r"\b(sweltering|scorching|unbearabl[ey] hot|heat stroke|heatstroke|over 100|mucho calor|insoportable|golpe de calor)\b")
+VULNERABLE = re.compile(
+    r"\b(bab(y|ies)|newborns?|infants?|toddlers?|kids?|child(ren)?|elderly|senior|grandm(a|other)|grandp(a|arent|arents)|"
+    r"old(er)? (man|woman|lady|parents?|mother|father)|sick|ill|pregnant|disabled|oxygen|medical condition|chemo|asthma|"
+    r"bebes?|ninos?|ninas?|hijos?|anciano|ancianos|abuel[oa]s?|enferm[oa]s?|embarazada|discapacitad[oa])\b")
+TEMPERATURE = re.compile(r"(-?\d{1,3})\s*(?:°|º|degrees?|deg\b|grados)?\s*(f|c|fahrenheit|celsius|centigrados)?\b")
+
+URGENT_RULES = [
+    Rule("no hot water", cancellable=False, pattern=_rx(r"\bno hot water\b", r"\bhot water (is |isn'?t |has )?(not working|out|gone|stopped|isn'?t working)",
+                             r"\b(water heater|hot water heater) (is |isn'?t )?(not working|broken|out|dead|leaking)",
+                             r"\b(without|don'?t have) hot water\b", r"\bonly cold water\b",
+                             r"\b(no|sin) (hay |tenemos |tengo )?agua caliente\b", r"\bno sale agua caliente\b", r"\bboiler\b.{0,20}\bagua caliente"),
+         urgency="urgent"),
+    Rule("refrigerator not cooling", _rx(
+        r"\b(fridge|refrigerator|freezer)( is| has)? (not |isn'?t |stopped )?(working|cooling|cold|dead|broken|warm|went out|died)",
+        r"\b(fridge|refrigerator|freezer) (stopped|quit|died|won'?t|doesn'?t)", r"\bfood (is )?spoil",
+        r"\b(refrigerador|refri|nevera|congelador) (no|ya no|se) (enfria|funciona|sirve|descompuso|apago)"),
+        "urgent"),
+    Rule("locked out", _rx(r"\blocked out\b", r"\blocked (myself|ourselves|my ?self) out\b", r"\block ?out\b", r"\blost (my|our|the) keys?\b", r"\bcan'?t get (in|into) (my|the|our) (apartment|unit|home)",
+                           r"\bme quede (afuera|fuera)\b", r"\bnos quedamos (afuera|fuera)\b", r"\bperdi (mis|las|mi) llaves?\b",
+                           r"\bno (puedo|podemos) entrar\b"), "urgent"),
+    Rule("only toilet blocked", _rx(
+        r"\b(toilet|commode)( is| got)? (clogged|blocked|backed up|stopped up|overflowing|won'?t flush|not flushing|doesn'?t flush)",
+        r"\b(clogged|blocked|overflowing) toilet\b", r"\bonly (toilet|bathroom)\b",
+        r"\b(inodoro|excusado|escusado|taza del bano|bano|toilet) (esta )?(tapado|atascado|no baja|desbordando|no funciona)"),
+        "urgent"),
+    Rule("contained leak", _rx(r"\bleak(s|ing|y|ed)?\b", r"\bdripping\b", r"\bgotea(ndo)?\b", r"\bfuga\b", r"\bgoteras?\b"), "urgent"),
+    Rule("power out in the unit", _rx(r"\bno (power|electricity)\b", r"\b(power|electricity)( is| went| has gone)? out\b",
+                                      r"\bno (hay|tenemos|tengo) (luz|electricidad)\b", r"\bsin (luz|electricidad)\b", r"\bse fue la luz\b"),
+         "urgent"),
+    Rule("smoke or CO detector problem", _rx(r"\b(smoke|co|fire|carbon monoxide) (detector|alarm)s?\b.{0,30}\b(chirp|beep|battery|missing|not working|broken|fell)",
+                                             r"\b(detector|alarma) de (humo|monoxido)\b"), "urgent"),
+    Rule("elevator out of service", _rx(r"\belevators?\b.{0,20}\b(out|broken|not working|down)\b", r"\b(elevador|ascensor) (no funciona|descompuesto|no sirve)"),
+         "urgent"),
+]
+
+ROUTINE_MAINTENANCE = _rx(
+    r"\b(repair|fix|fixed|broken|replace|replaced|maintenance|work order|not working|doesn'?t work|won'?t (open|close|work|turn)|stuck|loose|crack(ed)?|"
+    r"clog(ged)?|slow drain|drain|faucet|sink|toilet|shower|tub|dishwasher|disposal|washer|dryer|stove|oven|microwave|fridge|"
+    r"appliance|outlet|light|bulb|fan|vent|thermostat|filter|blinds?|cabinets?|drawer|carpet|floor(ing)?|tiles?|paint|wall|ceiling|"
+    r"window|screen|door|lock|hinge|mold|mildew|pest|roach(es)?|cockroach(es)?|mice|mouse|rats?|ants|bed ?bugs|termites|smell|odor|"
+    r"garbage disposal|handle|knob|grout|caulk|hole|dent|scratch|stain|leaky|running toilet|squeak|noisy fan|heater|a/c|hvac|"
+    r"drywall|extinguisher|detector|smoke alarm|sprinkler|railing|stairs|balcony|patio|"
+    r"water pressure|gate|garage|intercom|buzzer|mailbox|parking gate)\b",
+    r"\b(reparar|reparacion|arreglar|arreglen|descompuest[oa]|rot[oa]|no funciona|no sirve|llave del agua|grifo|lavabo|fregadero|"
+    r"regadera|ducha|lavaplatos|lavadora|secadora|estufa|horno|microondas|enchufe|foco|ventilador|persianas?|gabinete|alfombra|"
+    r"piso|pintura|pared|ventana|puerta|cerradura|moho|plagas?|cucarachas?|ratones|ratas|hormigas|chinches|mantenimiento|"
+    r"calentador|termostato|bano)\b")
+
+CATEGORY_RULES = {
+    "billing": _rx(r"\b(rent|payment|pay|paid|paying|charge[ds]?|fees?|late fee|balance|bill(ed|ing)?|invoice|deposit|refund|"
+                   r"ledger|autopay|receipt|statement|money order|portal payment|prorat\w*|utility bill|water bill|overcharged|credit)\b",
+                   r"\b(renta|alquiler|pago|pagar|pague|cargos?|cobr\w*|factura|deposito|recibo|saldo|reembolso|multa|cuota|"
+                   r"recargo|estado de cuenta)\b"),
+    "leasing": _rx(r"\b(lease|leasing|renew(al|ing)?|move[- ]?(out|in)|moving (out|in)|notice to vacate|vacate|tour|"
+                   r"available (units?|apartments?)|availability|floor ?plans?|apply|application|applicant|sublet|sublease|"
+                   r"roommate|transfer to another|pet policy|pets allowed|showing|vacanc(y|ies)|rental|prospective|"
+                   r"two[- ]bedroom|one[- ]bedroom|studios?|\d ?br|\d[- ]bed(room)?s?|waitlist|wait list)\b",
+                   r"\b(contrato|arrendamiento|renovar|renovacion|mudanza|mudarme|mudarnos|desocupar|solicitud|aplicacion|"
+                   r"disponibles?|recorrido|visitar el|departamentos? disponibles|apartamentos? disponibles|rentar un|"
+                   r"inquilino nuevo|subarrendar|compañero de cuarto|companero de cuarto|mudar|mudamos|dar aviso|aviso de salida)\b"),
+    "complaint": _rx(r"\b(complain(t|ing|ed)?|noise|noisy|loud|music|party|parties|barking|neighbou?rs?|harass\w*|rude|"
+                     r"unprofessional|disrespectful|unacceptable|frustrat\w*|disappointed|fed up|ridiculous|smoking|weed|"
+                     r"marijuana|trash (everywhere|left)|dog poop|parking in my|parked in my|my (parking )?spot|"
+                     r"still (not|hasn'?t|haven'?t) (been )?(fixed|repaired|done)|third time|nobody (has )?(came|come|responded|called)|"
+                     r"no one (has )?(came|come|responded|called back)|ignored|ignoring)\b",
+                     r"\b(queja|quejarme|quejar|ruido|ruidos|ruidoso|musica|fiesta|vecin[oa]s?|ladrando|grosero|grosera|"
+                     r"falta de respeto|inaceptable|molest\w*|acoso|fumando|marihuana|nadie (ha )?(venido|vino|respondido|contesta)|"
+                     r"(se estaciona|estacionan|se estacionan|se parquea) en mi)\b"),
+    "message": None,  # by MESSAGE_FOR below: needs the original capitalisation
+}
+NOISE = re.compile(r"\b(noise|noisy|loud|ruido|ruidos|ruidoso)\b")
+NEIGHBOURS = re.compile(r"\b(neighbou?rs?|next door|upstairs|downstairs|people|party|tenants?|residents?|vecin[oa]s?|gente|fiesta)\b")
+COMPLAINT_STRONG = re.compile(r"\b(complain\w*|unacceptable|harass\w*|rude|queja\w*|inaceptable|acoso|third time|fed up|ridiculous)\b")
+
+NAME = r"((?:Mr\.?|Mrs\.?|Ms\.?|Miss|Sr\.?|Sra\.?|Srta\.?|Don|Do[ñn]a|(?:la |el )?se[ñn]or(?:a|ita)?)\s+)?([A-ZÁÉÍÓÚÑ][a-záéíóúñ]+(?:\s+[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)?)"
+MESSAGE_FOR = re.compile(
+    r"(?i:message|msg|note|voicemail) (?i:for|to) " + NAME
+    + r"|(?i:tell|ask|let|have|remind) " + NAME + r" (?i:to )?(?i:call|know|that|ring|get back|phone|text|email|I )"
+    + r"|(?i:can|could|would) " + NAME + r" (?i:please )?(?i:call|get back|phone|text|email|contact|give me a (?:call|ring)|reach me)"
+    + r"|(?i:speak|talk|speaking) (?i:to|with) " + NAME
+    + r"|(?i:looking for|trying to reach|trying to get a hold of|reach) " + NAME
+    + r"|(?i:mensaje|recado|nota) (?i:para|a) " + NAME
+    + r"|(?i:hablar|comunicarme|comunicar) (?i:con) " + NAME
+    + r"|(?i:d[ií]ga(?:le)?|d[ií]ganle|avise(?:le)?|av[ií]senle|p[ií]dale|p[ií]danle) (?:a )?" + NAME
+    + r"|(?i:que) " + NAME + r" (?i:me )?(?i:llame|regrese|devuelva|contacte|marque)")
+NOT_NAMES = {"the", "office", "someone", "somebody", "anyone", "maintenance", "you", "me", "him", "her", "them",
+             "la", "el", "alguien", "oficina", "mantenimiento", "usted", "ustedes", "management", "manager",
+             "leasing", "front", "desk", "i", "a", "an", "your", "my", "el gerente", "la gerente", "gerente",
+             "please", "por", "favor", "hi", "hello", "hola", "thanks", "gracias", "we", "us", "it", "they", "our"}
+
+# A negation counts only when it is close to the problem (at most two words before it) and in the same
+# part of the sentence: "the sink doesn't drain and water is pouring out" is still a flood.
+NEGATION = re.compile(
+    r"\b(no|not|isn'?t|aren'?t|wasn'?t|weren'?t|don'?t|doesn'?t|didn'?t|never|without|nothing|no longer|"
+    r"nunca|ni|ningun[oa]?|sin|ya no)\b(\s+[\w']+){0,2}\s*$")
+NEGATED_AFTER = re.compile(r"^[^.;!?]{0,40}\b(anymore|any more|has stopped|stopped|went away|is gone|is fixed|was fixed|"
+                           r"has been (fixed|repaired|resolved)|got fixed|ya no|ya se arreglo|ya quedo)\b")
+STILL_HAPPENING = re.compile(r"\b(again|right now|currently|still|since|otra vez|de nuevo|todavia|sigue|desde)\b|\b(but|pero) (now|ahora)\b"
+                             r"|\bnow (i|it|there|we|the|its|it's|is|hay|huele)\b")
+CLAUSE_SPLIT = re.compile(r",|\b(and|y|but|pero|however|sin embargo|so|then|luego)\b")
+PAST = re.compile(
+    r"\b(last (week|month|year|winter|summer|spring|fall|time|night'?s)|(a|one|two|three|few|couple of|\d+) (days?|weeks?|months?|years?) ago|"
+    r"previous(ly)?|earlier this (year|month)|back in (january|february|march|april|may|june|july|august|september|october|november|december|\d{4})|"
+    r"in (january|february|march|april|may|june|july|august|september|october|november|december)|used to|history of|"
+    r"had (a|an|the) (leak|flood|fire)|was (fixed|repaired|resolved|cleaned)|were (fixed|repaired)|has been (fixed|repaired|resolved)|got fixed|"
+    r"after the (flood|fire|leak)|from the (flood|fire|leak)|"
+    r"el (mes|ano) pasado|la semana pasada|el verano pasado|el invierno pasado|hace (un|una|unos|unas|dos|tres|\d+) (dias?|semanas?|mes|meses|anos?)|"
+    r"ya (lo |la )?(arreglaron|repararon|se arreglo|quedo)|despues de la inundacion|del incendio pasado)\b")
+
+LANG_ES = set("el la los las de del que y en un una es por para con mi mis hay se muy esta estan tengo tenemos agua "
+              "casa apartamento departamento ayuda gracias hola favor necesito puede pueden no sale olor huele desde "
+              "cuando donde porque pero tambien mas ya hace frio calor luz puerta ventana techo bano cocina llave "
+              "usted ustedes quiero quisiera buenas buenos dias tardes noches vecino pago renta mensaje".split())
+LANG_EN = set("the is my and to a of in it i there have not with for this please can water apartment help thanks "
+              "hi hello need out from when where because but also more is are was were our we you your has no "
+              "smell door window ceiling bathroom kitchen key would could call back message rent pay leak".split())
+
+
+def normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def detect_language(text: str) -> str:
+    raw = text.lower()
+    words = re.findall(r"[a-zñáéíóúü']+", normalize(text))
+    es = sum(w in LANG_ES for w in words) + 2 * len(re.findall(r"[ñ¿¡áéíóú]", raw))
+    en = sum(w in LANG_EN for w in words)
+    return "es" if es > en else "en"
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(c, 0, start) for c in ".;!?\n")
+    rights = [i for i in (text.find(c, end) for c in ".;!?\n") if i != -1]
+    return left + 1, min(rights) if rights else len(text)
+
+
+def _discounted(text: str, m: re.Match) -> str | None:
+    """Why this match does not describe a present problem, or None when it does."""
+    c_start, c_end = _clause_bounds(text, m.start(), m.end())
+    before, after = text[c_start:m.start()], text[m.end():c_end]
+    near = CLAUSE_SPLIT.split(before)[-1] + " " + CLAUSE_SPLIT.split(after)[0]
+    if STILL_HAPPENING.search(near):
+        return None
+    if NEGATION.search(CLAUSE_SPLIT.split(before)[-1]):
+        return "negated"
+    if NEGATED_AFTER.search(after):
+        return "no longer happening"
+    if PAST.search(before + " " + m.group(0) + after):
+        return "in the past"
+    return None
+
+
+def _fire(rules: list[Rule], text: str) -> tuple[list[tuple[Rule, re.Match]], list[str]]:
+    fired, notes = [], []
+    for rule in rules:
+        for m in rule.pattern.finditer(text):
+            why = _discounted(text, m) if rule.cancellable else None
+            if why is None:
+                fired.append((rule, m))
+                break
+            notes.append(f"ignored {rule.name} ({why}: '{m.group(0)}')")
+    return fired, notes
+
+
+def _temperatures(text: str) -> list[float]:
+    temps = []
+    for m in TEMPERATURE.finditer(text):
+        value, unit = float(m.group(1)), (m.group(2) or "")
+        window = text[max(0, m.start() - 40):m.end() + 25]
+        has_unit = unit or re.search(r"°|º|degree|grados", m.group(0))
+        if not has_unit and not re.search(r"\b(temp|temperature|thermostat|inside|outside|it'?s|its|it is|is at|reads|reading|hace|esta a|estamos a|afuera|adentro)\b", window):
+            continue
+        if re.match(r"\s*(min|minutes|hours|days|units?|apt|apartments?|#|years|percent|%|\$|am|pm)\b", text[m.end():]):
+            continue
+        temps.append(value * 9 / 5 + 32 if unit.startswith("c") else value)
+    return temps
+
+
+def _climate(text: str) -> tuple[str, str] | None:
+    """Heat and cooling failures: emergency past the temperature thresholds, urgent otherwise."""
+    temps = _temperatures(text)
+    vulnerable = bool(VULNERABLE.search(text))
+    heat = HEAT_RULE.search(text)
+    if heat and not HEAT_NEGATED_ES.search(text[heat.start():heat.end()]) and not _discounted(text, heat):
+        limit = 55 if vulnerable else 45
+        if any(t < limit for t in temps) or (COLD_WORDS.search(text) and (vulnerable or not temps)):
+            return "emergency", f"no heat and it is below {limit}°F" + (" with vulnerable occupants" if vulnerable else "")
+        return "urgent", "no heat"
+    ac = AC_RULE.search(text)
+    if ac and not _discounted(text, ac):
+        limit = 85 if vulnerable else 95
+        if any(t > limit for t in temps) or (HOT_WORDS.search(text) and (vulnerable or not temps)):
+            return "emergency", f"no cooling and it is above {limit}°F" + (" with vulnerable occupants" if vulnerable else "")
+        return "urgent", "no air conditioning"
+    return None
+
+
+def _named_person(original: str) -> str | None:
+    for m in MESSAGE_FOR.finditer(original):
+        title, name = next(((m.group(i), m.group(i + 1)) for i in range(1, m.re.groups, 2)
+                            if m.group(i + 1)), (None, None))
+        if name and name.split()[0].lower() not in NOT_NAMES:
+            return f"{title or ''}{name}".strip()
+    return None
+
+
+def triage(text: str) -> Triage:
+    original = text or ""
+    norm = normalize(original)
+    language = detect_language(original)
+    reasons: list[str] = []
+
+    emergencies, notes = _fire(EMERGENCY_RULES, norm)
+    urgents, urgent_notes = _fire(URGENT_RULES, norm)
+    if ROUTINE_DRIP.search(norm):
+        urgents = [(r, m) for r, m in urgents if r.name != "contained leak"]
+        urgent_notes.append("a dripping tap is routine")
+    reasons += notes + urgent_notes
+    climate = _climate(norm)
+    outage = AREA_OUTAGE.pattern.search(norm)
+    outage = outage if outage and not _discounted(norm, outage) else None
+
+    urgency, refer, maintenance = "routine", "none", False
+    if emergencies:
+        urgency, maintenance = "emergency", True
+        refer = "emergency_services" if any(r.refer == "emergency_services" for r, _ in emergencies) else "none"
+        reasons = [f"{r.name}: '{m.group(0)}' -> emergency" for r, m in emergencies] + reasons
+    if climate:
+        maintenance = True
+        reasons.insert(0, f"{climate[1]} -> {climate[0]}")
+        if climate[0] == "emergency":
+            urgency = "emergency"
+        elif urgency == "routine":
+            urgency = "urgent"
+    if outage and refer == "none":
+        maintenance, refer = True, "utility"
+        urgency = "urgent" if urgency == "routine" else urgency
+        reasons.insert(0, f"{AREA_OUTAGE.name}: '{outage.group(0)[:60]}' -> refer to the utility")
+    if urgents and urgency == "routine" and not outage:
+        maintenance, urgency = True, "urgent"
+        reasons += [f"{r.name}: '{m.group(0)}' -> urgent" for r, m in urgents[:2]]
+
+    person = _named_person(original)
+    category = _category(norm, maintenance, urgency, person, reasons)
+    if category == "maintenance" and not (emergencies or climate or urgents or outage):
+        reasons.append("routine maintenance request")
+    if not reasons:
+        reasons.append(f"no urgent problem found -> {category}, routine")
+    return Triage(category, urgency, refer, language, reasons, person if category == "message" else None)
+
+
+def _category(norm: str, maintenance: bool, urgency: str, person: str | None, reasons: list[str]) -> str:
+    if urgency == "emergency":
+        return "maintenance"
+    scores = {name: len(rx.findall(norm)) for name, rx in CATEGORY_RULES.items() if rx is not None}
+    if person:
+        reasons.insert(0, f"message for a named person: {person}")
+        return "message"
+    if maintenance:
+        if COMPLAINT_STRONG.search(norm) and scores["complaint"] >= 2 and urgency != "urgent":
+            reasons.insert(0, "complaint about service")
+            return "complaint"
+        return "maintenance"
+    routine_maintenance = len(ROUTINE_MAINTENANCE.findall(norm))
+    if routine_maintenance and not NEIGHBOURS.search(norm):
+        # "the washer makes a loud noise" is a repair, not a complaint about people.
+        scores["complaint"] -= len(NOISE.findall(norm))
+    if scores["complaint"] and COMPLAINT_STRONG.search(norm):
+        scores["complaint"] += 2
+    best = max(("billing", "leasing", "complaint"), key=lambda k: scores[k])
+    if scores[best] and scores[best] >= routine_maintenance:
+        reasons.insert(0, f"{best} words matched")
+        return best
+    if routine_maintenance:
+        return "maintenance"
+    return "general"
