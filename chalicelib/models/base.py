@@ -9,3 +9,11 @@ def meta(name: str) -> type:
         region = settings.REGION
 
     return Meta
+
+
+def transaction():
+    """A TransactWrite on the stage's region (every table is in one account and region)."""
+    from pynamodb.connection import Connection
+    from pynamodb.transactions import TransactWrite
+
+    return TransactWrite(connection=Connection(region=settings.REGION))

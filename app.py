@@ -1,0 +1,9 @@
+from chalice import Chalice
+
+from chalicelib.handlers import chat, tickets
+from chalicelib.middleware import register
+
+app = Chalice(app_name="tenantline")
+app.register_blueprint(chat.bp)
+app.register_blueprint(tickets.bp)
+register(app)

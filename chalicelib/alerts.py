@@ -1,0 +1,28 @@
+"""Flagging emergencies to the people on call. Every channel calls this when triage says emergency;
+the emergencies topic fans out to the on-call staff's SMS and email subscriptions."""
+from datetime import datetime
+
+from chalicelib import aws, settings, tickets
+from chalicelib.models import Ticket
+
+
+def page_text(ticket: Ticket) -> str:
+    refer = {"emergency_services": " RESIDENT TOLD TO CALL 911.", "utility": " Area outage: utility."}.get(ticket.refer, "")
+    unit = f" unit {ticket.unit}" if ticket.unit else ""
+    contact = ticket.contact_phone or ticket.contact_email or "no contact given"
+    return (f"EMERGENCY {ticket.ref} at {ticket.property_id}{unit}: {ticket.summary[:100]} "
+            f"[{ticket.channel}, {contact}].{refer}")
+
+
+def flag_emergency(ticket: Ticket, now: datetime) -> Ticket:
+    """Page once per ticket. The page goes out before the ticket is marked, so a crash in between
+    repeats a page rather than losing one."""
+    if ticket.escalation != "pending":
+        return ticket
+    topic = settings.topic_arn("emergencies")
+    response = aws.client("sns").publish(
+        TopicArn=topic, Message=page_text(ticket), Subject=f"Emergency {ticket.ref}"[:100],
+        MessageAttributes={"ticket_id": {"DataType": "String", "StringValue": ticket.ticket_id},
+                           "property_id": {"DataType": "String", "StringValue": ticket.property_id}})
+    return tickets._apply(ticket, {"escalation": "flagged"}, "system", "emergency_flagged", now,
+                          {"topic": topic, "message_id": response.get("MessageId")})

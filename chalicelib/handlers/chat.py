@@ -1,0 +1,60 @@
+"""Website chat routes (public; each session is guarded by its own token)."""
+from typing import Literal, Optional
+
+from chalice import Blueprint
+from pydantic import BaseModel, ConfigDict, StrictStr
+
+from chalicelib import chat, contacts, tickets
+from chalicelib.handlers.http import api, now, parse, query_params
+
+bp = Blueprint(__name__)
+
+
+class SessionIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    property_id: StrictStr
+    language: Optional[Literal["en", "es"]] = None
+    name: Optional[StrictStr] = None
+    phone: Optional[StrictStr] = None
+    email: Optional[StrictStr] = None
+    unit: Optional[StrictStr] = None
+
+
+class MessageIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    text: StrictStr
+    client_message_id: Optional[StrictStr] = None
+
+
+def _token(request) -> str | None:
+    return (request.headers or {}).get("x-session-token")
+
+
+@bp.route("/chat/sessions", methods=["POST"], cors=True)
+@api
+def create_session():
+    request = bp.current_request
+    body = parse(request, SessionIn)
+    contact = tickets.Contact(name=(body.name or "").strip()[:100] or None,
+                              phone=contacts.normalize_phone(body.phone), email=contacts.normalize_email(body.email))
+    session, token, greeting = chat.create_session(property_id=body.property_id, language=body.language,
+                                                   contact=contact, unit=body.unit, now=now(request))
+    return {"session_id": session.session_id, "token": token, "greeting": greeting,
+            "expires_at": session.expires_at.isoformat()}
+
+
+@bp.route("/chat/sessions/{session_id}/messages", methods=["POST"], cors=True)
+@api
+def post_message(session_id):
+    request = bp.current_request
+    session = chat.authorize(session_id, _token(request))
+    body = parse(request, MessageIn)
+    return chat.post_message(session, body.text, now(request), body.client_message_id)
+
+
+@bp.route("/chat/sessions/{session_id}/messages", methods=["GET"], cors=True)
+@api
+def list_messages(session_id):
+    request = bp.current_request
+    session = chat.authorize(session_id, _token(request))
+    return {"messages": chat.messages_since(session, query_params(request).get("after"))}

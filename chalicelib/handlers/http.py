@@ -1,0 +1,59 @@
+"""What every HTTP handler shares: JSON bodies checked by pydantic, domain errors as 4xx JSON, the
+caller's identity and the request time."""
+import functools
+from datetime import datetime, timezone
+
+from chalice import Response
+from pydantic import BaseModel, ValidationError
+
+from chalicelib import auth, settings
+from chalicelib.errors import Invalid, TenantlineError
+
+
+def error_response(status: int, code: str, message: str) -> Response:
+    return Response(body={"Code": code, "Message": message}, status_code=status,
+                    headers={"Content-Type": "application/json"})
+
+
+def api(view):
+    """Domain errors become 4xx JSON answers (same shape as Chalice's own errors)."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except TenantlineError as exc:
+            return error_response(exc.status, exc.code, str(exc))
+    return wrapper
+
+
+def parse(request, model: type[BaseModel]):
+    body = request.json_body if request.raw_body else None
+    if not isinstance(body, dict):
+        raise Invalid("the request body must be a JSON object")
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors())
+        raise Invalid(problems) from None
+
+
+def staff(request, role: str = "csr") -> auth.Staff:
+    return auth.staff_from_request(request.headers or {}, request.context or {}).require(role)
+
+
+def now(request) -> datetime:
+    """The request time. On the local twin a demo may set it with X-Tenantline-Time (never in AWS)."""
+    override = (request.headers or {}).get("x-tenantline-time")
+    if override and settings.dev_auth_secret():
+        try:
+            when = datetime.fromisoformat(override.replace("Z", "+00:00"))
+        except ValueError:
+            raise Invalid("X-Tenantline-Time must be an ISO 8601 time") from None
+        if when.tzinfo is None:
+            raise Invalid("X-Tenantline-Time needs a UTC offset")
+        return when.astimezone(timezone.utc)
+    return datetime.now(timezone.utc)
+
+
+def query_params(request) -> dict:
+    return request.query_params or {}

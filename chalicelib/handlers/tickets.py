@@ -1,0 +1,133 @@
+"""The CSR ticket API. Every route needs a staff bearer token (Cognito in AWS, a dev token on the twin)."""
+import os
+from typing import Optional
+
+from chalice import Blueprint, CognitoUserPoolAuthorizer
+from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
+
+from chalicelib import properties, tickets
+from chalicelib.errors import Invalid
+from chalicelib.handlers.http import api, now, parse, query_params, staff
+from chalicelib.triage import URGENCY_RANK
+from chalicelib.views import audit_view, ticket_view
+
+bp = Blueprint(__name__)
+
+authorizer = CognitoUserPoolAuthorizer(
+    "StaffPool", provider_arns=[os.environ.get("CSR_USER_POOL_ARN",
+                                               "arn:aws:cognito-idp:us-east-1:123456789012:userpool/local")])
+MAX_PAGE = 100
+
+
+class ReplyIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    body: StrictStr
+
+
+class StatusIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    status: StrictStr
+    version: Optional[StrictInt] = None
+    note: Optional[StrictStr] = None
+
+
+class AssignIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    assignee: Optional[StrictStr]
+    version: Optional[StrictInt] = None
+
+
+class TierIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    tier: StrictInt
+    version: Optional[StrictInt] = None
+
+
+def _limit(params: dict) -> int:
+    try:
+        limit = int(params.get("limit", 25))
+    except ValueError:
+        raise Invalid("limit must be a number") from None
+    if not 1 <= limit <= MAX_PAGE:
+        raise Invalid(f"limit must be between 1 and {MAX_PAGE}")
+    return limit
+
+
+@bp.route("/tickets", methods=["GET"], authorizer=authorizer, cors=True)
+@api
+def list_tickets():
+    request = bp.current_request
+    staff(request)
+    params = query_params(request)
+    prop, status, urgency = params.get("property"), params.get("status"), params.get("urgency")
+    if status and status not in tickets.STATUSES:
+        raise Invalid(f"status must be one of {', '.join(tickets.STATUSES)}")
+    if urgency and urgency not in URGENCY_RANK:
+        raise Invalid(f"urgency must be one of {', '.join(URGENCY_RANK)}")
+    limit, cursor = _limit(params), params.get("cursor")
+    if prop:
+        properties.get_property(prop)
+    if not status:  # the working queue: open tickets, most urgent and oldest first
+        ids = [prop] if prop else [p.property_id for p in properties.list_properties()]
+        page, next_cursor = tickets.open_queue(ids, urgency, limit, cursor)
+    elif prop:
+        page, next_cursor = tickets.by_index(tickets.Ticket.by_property, prop, status=status, urgency=urgency,
+                                             limit=limit, cursor=cursor, newest_first=True)
+    else:  # aging: one status across the portfolio, oldest first
+        page, next_cursor = tickets.by_index(tickets.Ticket.by_status, status, status=None, urgency=urgency,
+                                             limit=limit, cursor=cursor, newest_first=False)
+    return {"tickets": [ticket_view(t) for t in page], "next_cursor": next_cursor}
+
+
+@bp.route("/tickets/{ticket_id}", methods=["GET"], authorizer=authorizer, cors=True)
+@api
+def get_ticket(ticket_id):
+    staff(bp.current_request)
+    ticket = tickets.get_ticket(tickets.resolve_ticket_id(ticket_id))
+    return dict(ticket_view(ticket),
+                messages=[{"message_id": m.message_id, "direction": m.direction, "channel": m.channel,
+                           "author": m.author, "body": m.body, "automated": bool(m.automated),
+                           "created_at": m.created_at} for m in tickets.thread(ticket.ticket_id)],
+                audit=[audit_view(a) for a in tickets.audit_trail(ticket.ticket_id)])
+
+
+@bp.route("/tickets/{ticket_id}/reply", methods=["POST"], authorizer=authorizer, cors=True)
+@api
+def reply(ticket_id):
+    request = bp.current_request
+    who = staff(request)
+    body = parse(request, ReplyIn)
+    ticket = tickets.get_ticket(tickets.resolve_ticket_id(ticket_id))
+    message = tickets.reply(ticket, who.username, body.body, now(request))
+    return {"message_id": message.message_id, "ticket": ticket_view(tickets.get_ticket(ticket.ticket_id))}
+
+
+@bp.route("/tickets/{ticket_id}/status", methods=["POST"], authorizer=authorizer, cors=True)
+@api
+def set_status(ticket_id):
+    request = bp.current_request
+    who = staff(request)
+    body = parse(request, StatusIn)
+    ticket = tickets.change_status(tickets.resolve_ticket_id(ticket_id), body.status, who.username,
+                                   now(request), body.version, body.note)
+    return ticket_view(ticket)
+
+
+@bp.route("/tickets/{ticket_id}/assign", methods=["POST"], authorizer=authorizer, cors=True)
+@api
+def assign(ticket_id):
+    request = bp.current_request
+    who = staff(request)
+    body = parse(request, AssignIn)
+    return ticket_view(tickets.assign(tickets.resolve_ticket_id(ticket_id), body.assignee, who.username,
+                                      now(request), body.version))
+
+
+@bp.route("/tickets/{ticket_id}/tier", methods=["POST"], authorizer=authorizer, cors=True)
+@api
+def set_tier(ticket_id):
+    request = bp.current_request
+    who = staff(request)
+    body = parse(request, TierIn)
+    return ticket_view(tickets.set_tier(tickets.resolve_ticket_id(ticket_id), body.tier, who.username,
+                                        now(request), body.version))

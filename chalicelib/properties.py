@@ -1,0 +1,32 @@
+"""Reading portfolio configuration: properties, their calendars, staff and knowledge base."""
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.errors import Invalid
+from chalicelib.hours import Calendar
+from chalicelib.models import KnowledgeArticle, Person, Property
+from chalicelib.models.property import PORTFOLIO, property_pk
+
+
+def get_property(property_id: str) -> Property:
+    try:
+        return Property.get(PORTFOLIO, property_id)
+    except DoesNotExist:
+        raise Invalid(f"unknown property {property_id!r}") from None
+
+
+def list_properties() -> list[Property]:
+    return list(Property.query(PORTFOLIO))
+
+
+def calendar(prop: Property) -> Calendar:
+    return Calendar(timezone=prop.timezone, hours=prop.hours or {}, holiday_country=prop.holiday_country,
+                    holiday_subdiv=prop.holiday_subdiv, closures=tuple(prop.closures or ()))
+
+
+def knowledge(property_id: str) -> list[KnowledgeArticle]:
+    articles = list(KnowledgeArticle.query(property_pk(property_id), KnowledgeArticle.sk.startswith("KB#")))
+    return articles + list(KnowledgeArticle.query(property_pk("*"), KnowledgeArticle.sk.startswith("KB#")))
+
+
+def staff(property_id: str) -> list[Person]:
+    return list(Person.query(property_pk(property_id), Person.sk.startswith("PERSON#")))

@@ -1,0 +1,44 @@
+"""Compact HMAC-SHA256 signed tokens in JWT form (header.payload.signature).
+
+Used for the twin's dev staff tokens (JWT-shaped so `chalice local` can read their claims like a
+Cognito token) and for links sent to people. Verification checks signature, then expiry."""
+import base64
+import hashlib
+import hmac
+import json
+import time
+
+from chalicelib.errors import Unauthorized
+
+_HEADER = {"alg": "HS256", "typ": "JWT"}
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def sign(claims: dict, secret: str, ttl_seconds: int, now: float | None = None) -> str:
+    body = dict(claims, exp=int((now or time.time()) + ttl_seconds))
+    head = _b64(json.dumps(_HEADER, separators=(",", ":")).encode()) + "." + \
+        _b64(json.dumps(body, separators=(",", ":")).encode())
+    sig = hmac.new(secret.encode(), head.encode(), hashlib.sha256).digest()
+    return head + "." + _b64(sig)
+
+
+def verify(token: str, secret: str, now: float | None = None) -> dict:
+    try:
+        head, payload, sig = token.split(".")
+        expected = hmac.new(secret.encode(), f"{head}.{payload}".encode(), hashlib.sha256).digest()
+        valid = hmac.compare_digest(expected, _unb64(sig))
+        claims = json.loads(_unb64(payload)) if valid else None
+    except (ValueError, json.JSONDecodeError):
+        raise Unauthorized("token is malformed") from None
+    if claims is None:
+        raise Unauthorized("token signature is not valid")
+    if claims.get("exp", 0) < (now or time.time()):
+        raise Unauthorized("token has expired")
+    return claims

@@ -1,0 +1,23 @@
+"""JSON shapes of domain objects, shared by the HTTP API and manage.py."""
+from chalicelib.models import AuditEntry, Ticket
+
+
+def _time(value):
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def ticket_view(t: Ticket) -> dict:
+    return {
+        "id": t.ticket_id, "ref": t.ref, "property_id": t.property_id, "unit": t.unit,
+        "contact": {"name": t.contact_name, "phone": t.contact_phone, "email": t.contact_email},
+        "channel": t.channel, "category": t.category, "urgency": t.urgency, "refer": t.refer,
+        "language": t.language, "reasons": list(t.reasons or []), "summary": t.summary, "status": t.status,
+        "tier": t.tier, "assignee": t.assignee, "escalation": t.escalation,
+        "first_response_due": _time(t.first_response_due), "resolve_due": _time(t.resolve_due),
+        "first_response_at": _time(t.first_response_at), "resolved_at": _time(t.resolved_at),
+        "created_at": t.created_at, "updated_at": t.updated_at, "version": t.version,
+    }
+
+
+def audit_view(a: AuditEntry) -> dict:
+    return {"at": a.at, "actor": a.actor, "action": a.action, "detail": a.detail or {}}

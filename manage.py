@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Tenantline's local and admin command line.
+
+  python manage.py run                      start the local twin (what `make run` does)
+  python manage.py triage                   one message per stdin line -> one JSON object per line
+  python manage.py token --role csr         a dev staff token for the twin
+  python manage.py simulate chat "text"     post through the chat API like the website widget
+  python manage.py tickets                  the open-ticket queue
+
+Commands that talk to the twin use MOTO_PORT (default 5000) and API_PORT (default 8000).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+
+if VENV_PYTHON.exists() and Path(sys.prefix).resolve() != (ROOT / ".venv").resolve() \
+        and not os.environ.get("TENANTLINE_NO_REEXEC"):
+    # Run inside the project's virtualenv whichever python was used to call us.
+    os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), *sys.argv])
+
+sys.path.insert(0, str(ROOT))
+
+
+def api_url() -> str:
+    return f"http://127.0.0.1:{os.environ.get('API_PORT', '8000')}"
+
+
+def dev_token(role: str = "csr") -> str:
+    from twin.stage import stage_environment
+
+    os.environ.setdefault("TENANTLINE_DEV_SECRET", stage_environment("local")["TENANTLINE_DEV_SECRET"])
+    from chalicelib import auth
+
+    return auth.dev_token(role)
+
+
+def call(method: str, path: str, body: dict | None = None, headers: dict | None = None) -> dict:
+    request = urllib.request.Request(api_url() + path, method=method,
+                                     data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode(errors="replace")
+        raise SystemExit(f"{method} {path} -> HTTP {exc.code}: {detail}") from None
+    except urllib.error.URLError as exc:
+        raise SystemExit(f"cannot reach the twin's API at {api_url()} ({exc.reason}); start it with `make run`") \
+            from None
+
+
+def staff_headers() -> dict:
+    return {"Authorization": f"Bearer {dev_token('csr')}"}
+
+
+def contact_time(at: str | None, property_id: str) -> str | None:
+    """--at as an ISO time; without a UTC offset it is the property's local time."""
+    if not at:
+        return None
+    from twin.seed import PROPERTIES
+
+    when = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    if when.tzinfo is None:
+        zone = next((p["timezone"] for p in PROPERTIES if p["sk"] == property_id), "UTC")
+        when = when.replace(tzinfo=ZoneInfo(zone))
+    return when.astimezone(timezone.utc).isoformat()
+
+
+# --- commands ---
+
+def cmd_run(args) -> int:
+    import signal
+    import threading
+
+    from twin.server import TwinError, start
+
+    try:
+        twin = start(moto_port=args.moto_port, api_port=args.api_port)
+    except TwinError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    token = dev_token("csr")
+    print(f"""
+Tenantline local twin is running.
+  AWS (moto):   {twin.endpoint}       (export AWS_ENDPOINT_URL={twin.endpoint} for the aws CLI / boto3)
+  HTTP API:     {twin.api_url}
+  properties:   {', '.join(twin.resources['properties'])}
+
+Dev CSR token (12 h):
+  {token}
+
+Try:
+  python manage.py simulate chat "Water is pouring through my ceiling"
+  python manage.py simulate chat "Hay agua cayendo del techo" --lang es
+  curl -s -H "Authorization: Bearer $(python manage.py token --role csr)" {twin.api_url}/tickets
+  python manage.py tickets
+
+Ctrl-C stops everything.""", flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nstopping the twin...", flush=True)
+        twin.stop()
+    return 0
+
+
+def cmd_triage(args) -> int:
+    from chalicelib.triage import triage
+
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        print(json.dumps(triage(text).as_dict(), ensure_ascii=False), flush=True)
+    return 0
+
+
+def cmd_token(args) -> int:
+    print(dev_token(args.role))
+    return 0
+
+
+def cmd_simulate_chat(args) -> int:
+    from twin.seed import FIRST_PROPERTY
+
+    property_id = args.property or FIRST_PROPERTY
+    headers = {}
+    at = contact_time(args.at, property_id)
+    if at:
+        headers["X-Tenantline-Time"] = at
+    session = call("POST", "/chat/sessions", {"property_id": property_id, "language": args.lang,
+                                             "phone": args.sender, "name": args.name}, headers)
+    posted = call("POST", f"/chat/sessions/{session['session_id']}/messages",
+                  {"text": args.text, "client_message_id": str(uuid.uuid4())},
+                  {**headers, "X-Session-Token": session["token"]})
+    ticket = call("GET", f"/tickets/{posted['ticket_id']}", headers=staff_headers())
+    replies = [m["body"] for m in posted["messages"] if m["direction"] == "outbound"]
+    out = {key: ticket[key] for key in ("id", "ref", "category", "urgency", "refer", "language", "status",
+                                        "channel", "property_id", "escalation", "reasons",
+                                        "first_response_due", "created_at")}
+    out.update(session_id=session["session_id"], replies=replies)
+    print(json.dumps(out, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_tickets(args) -> int:
+    query = "&".join(f"{k}={v}" for k, v in (("property", args.property), ("status", args.status),
+                                              ("urgency", args.urgency), ("limit", args.limit)) if v)
+    result = call("GET", "/tickets" + (f"?{query}" if query else ""), headers=staff_headers())
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return 0
+    for t in result["tickets"]:
+        print(f"{t['ref']:9} {t['urgency']:9} {t['category']:11} {t['status']:19} {t['property_id']:14} "
+              f"{t['created_at']}  {t['summary'][:60]}")
+    if not result["tickets"]:
+        print("(no tickets)")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="manage.py", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="start the local twin")
+    run.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", "5000")))
+    run.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", "8000")))
+    run.set_defaults(func=cmd_run)
+
+    sub.add_parser("triage", help="triage stdin lines to JSON lines").set_defaults(func=cmd_triage)
+
+    token = sub.add_parser("token", help="print a dev staff token for the twin")
+    token.add_argument("--role", default="csr", choices=("csr", "manager", "admin"))
+    token.set_defaults(func=cmd_token)
+
+    simulate = sub.add_parser("simulate", help="feed a contact through the twin like a real channel")
+    channels = simulate.add_subparsers(dest="channel", required=True)
+    chat = channels.add_parser("chat", help="a website chat message")
+    chat.add_argument("text")
+    chat.add_argument("--property", help="property id (default: the first demo property)")
+    chat.add_argument("--from", dest="sender", help="the resident's phone number")
+    chat.add_argument("--name", help="the resident's name")
+    chat.add_argument("--lang", choices=("en", "es"), help="the widget's language")
+    chat.add_argument("--at", help="contact time, ISO 8601; without an offset, the property's local time")
+    chat.set_defaults(func=cmd_simulate_chat)
+
+    tickets = sub.add_parser("tickets", help="list the open-ticket queue")
+    tickets.add_argument("--property")
+    tickets.add_argument("--status")
+    tickets.add_argument("--urgency")
+    tickets.add_argument("--limit", type=int)
+    tickets.add_argument("--json", action="store_true", help="print the raw JSON")
+    tickets.set_defaults(func=cmd_tickets)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

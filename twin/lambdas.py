@@ -1,0 +1,106 @@
+"""Run the real Chalice handlers where AWS would invoke a Lambda.
+
+moto without Docker only echoes Lambda invocations. The twin registers each Chalice function with
+moto's Lambda service under its deployed name (tenantline-<stage>-<name>) and routes invocations —
+from Step Functions tasks, SNS subscriptions and direct Invoke calls — to the handler in this process."""
+from __future__ import annotations
+
+import io
+import json
+import traceback
+import uuid
+import zipfile
+from datetime import datetime, timezone
+
+from moto.awslambda_simple.models import LambdaSimpleBackend
+
+ACCOUNT = "123456789012"
+_handlers: dict = {}
+_original_invoke = LambdaSimpleBackend.invoke
+
+
+class LambdaContext:
+    def __init__(self, function_name: str, region: str = "us-east-1"):
+        self.function_name = function_name
+        self.aws_request_id = str(uuid.uuid4())
+        self.memory_limit_in_mb = 512
+        self.invoked_function_arn = f"arn:aws:lambda:{region}:{ACCOUNT}:function:{function_name}"
+        self.log_group_name = f"/aws/lambda/{function_name}"
+        self.log_stream_name = "twin"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 60_000
+
+
+def _name(function_name: str) -> str:
+    if function_name.startswith("arn:"):
+        function_name = function_name.split(":function:", 1)[1]
+    return function_name.split(":", 1)[0]
+
+
+def _invoke(self, function_name, qualifier, body, headers, response_headers):
+    handler = _handlers.get(_name(function_name))
+    if handler is None:
+        return _original_invoke(self, function_name, qualifier, body, headers, response_headers)
+    event = json.loads(body) if body else {}
+    try:
+        result = handler(event, LambdaContext(_name(function_name)))
+    except Exception as exc:  # reported the way Lambda reports an unhandled error
+        response_headers["x-amz-function-error"] = "Unhandled"
+        return json.dumps({"errorType": type(exc).__name__, "errorMessage": str(exc),
+                           "stackTrace": traceback.format_exc().splitlines()}).encode()
+    return json.dumps(result).encode()
+
+
+def sns_event(topic_arn: str, message: str, subject: str | None = None, attributes: dict | None = None) -> dict:
+    """The event Lambda receives from an SNS subscription."""
+    return {"Records": [{
+        "EventVersion": "1.0", "EventSource": "aws:sns",
+        "EventSubscriptionArn": f"{topic_arn}:{uuid.uuid4()}",
+        "Sns": {"Type": "Notification", "MessageId": str(uuid.uuid4()), "TopicArn": topic_arn,
+                "Subject": subject, "Message": message,
+                "Timestamp": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                "SignatureVersion": "1", "Signature": "twin", "SigningCertUrl": "", "UnsubscribeUrl": "",
+                "MessageAttributes": attributes or {}}}]}
+
+
+def _send_sns_message(self, function_name, message, subject=None, qualifier=None):
+    handler = _handlers.get(_name(function_name))
+    if handler is not None:
+        handler(sns_event(f"arn:aws:sns:{self.region_name}:{ACCOUNT}:unknown", message, subject),
+                LambdaContext(_name(function_name)))
+
+
+def install(app, stage: str) -> dict:
+    """Route invocations of this app's functions to its handlers; returns deployed name -> handler."""
+    _handlers.clear()
+    for name, handler in app.handler_map.items():
+        _handlers[f"{app.app_name}-{stage}-{name}"] = handler
+    LambdaSimpleBackend.invoke = _invoke
+    LambdaSimpleBackend.send_sns_message = _send_sns_message
+    return dict(_handlers)
+
+
+def register(session, app, stage: str) -> dict:
+    """Create the functions in moto's Lambda service and subscribe SNS handlers to their topics."""
+    iam, lam, sns = session.client("iam"), session.client("lambda"), session.client("sns")
+    try:
+        role = iam.get_role(RoleName="tenantline-lambda")["Role"]["Arn"]
+    except iam.exceptions.NoSuchEntityException:
+        role = iam.create_role(RoleName="tenantline-lambda", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as z:
+        z.writestr("app.py", "# the twin runs the handler in-process\n")
+    existing = {f["FunctionName"]: f["FunctionArn"] for f in lam.list_functions()["Functions"]}
+    arns = {}
+    for name in _handlers:
+        arns[name] = existing.get(name) or lam.create_function(
+            FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler",
+            Code={"ZipFile": code.getvalue()})["FunctionArn"]
+    for source in getattr(app, "event_sources", []):
+        topic = getattr(source, "topic", None)
+        if topic is None:
+            continue
+        topic_arn = topic if topic.startswith("arn:") else sns.create_topic(Name=topic)["TopicArn"]
+        sns.subscribe(TopicArn=topic_arn, Protocol="lambda", Endpoint=arns[f"{app.app_name}-{stage}-{source.name}"])
+    return arns

@@ -1,0 +1,119 @@
+"""Create the template's resources through the service APIs (moto's CloudFormation skips or
+misplaces several of them; see DESIGN.md), so the twin's tables, topics, buckets and state machines
+are exactly those declared in infra/."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cfnlint.decode import decode
+
+from twin.stage import ROOT
+
+TEMPLATES = [ROOT / "infra" / "template.yaml"]
+ACCOUNT = "123456789012"
+
+
+def load_template(path: Path) -> dict:
+    template, problems = decode(str(path))
+    if problems:
+        raise ValueError(f"{path}: {problems}")
+    return template
+
+
+def resolve(value, params: dict):
+    """Resolve the intrinsic functions the template uses for names (Sub, Ref, GetAtt of names)."""
+    if isinstance(value, dict) and len(value) == 1:
+        (fn, arg), = value.items()
+        if fn == "Ref":  # resources the twin does not create (user pools...) resolve to their logical id
+            return params.get(arg, arg)
+        if fn == "Fn::Sub":
+            text, extra = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1])
+            for key, val in {**params, **{k: resolve(v, params) for k, v in extra.items()}}.items():
+                text = text.replace("${" + key + "}", str(val))
+            return text
+        if fn == "Fn::GetAtt":
+            key = ".".join(arg) if isinstance(arg, list) else arg
+            return params.get(key, key)
+    if isinstance(value, dict):
+        return {k: resolve(v, params) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(v, params) for v in value]
+    return value
+
+
+def resources(stage: str, region: str) -> list[tuple[str, str, dict]]:
+    params = {"Stage": stage, "AWS::AccountId": ACCOUNT, "AWS::Region": region, "AWS::Partition": "aws"}
+    found = []
+    for path in TEMPLATES:
+        template = load_template(path)
+        for logical, res in template["Resources"].items():
+            found.append((logical, res["Type"], res.get("Properties", {})))
+    # Names first, so later resources can refer to earlier ones.
+    for logical, kind, props in found:
+        name = props.get("TableName") or props.get("TopicName") or props.get("BucketName") or \
+            props.get("StateMachineName")
+        if name is not None:
+            params[logical] = resolve(name, params)
+    return [(logical, kind, resolve(props, params)) for logical, kind, props in found]
+
+
+def provision(session, stage: str) -> dict:
+    """Create every supported resource that does not exist yet; returns logical id -> name/ARN."""
+    region = session.region_name
+    created = {}
+    for logical, kind, props in resources(stage, region):
+        handler = HANDLERS.get(kind)
+        if handler:
+            created[logical] = handler(session, props)
+    return created
+
+
+def _table(session, props: dict) -> str:
+    ddb = session.client("dynamodb")
+    name = props["TableName"]
+    if name in ddb.list_tables()["TableNames"]:
+        return name
+    kwargs = {k: props[k] for k in ("TableName", "KeySchema", "AttributeDefinitions", "BillingMode") if k in props}
+    if props.get("GlobalSecondaryIndexes"):
+        kwargs["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+    ddb.create_table(**kwargs)
+    ttl = props.get("TimeToLiveSpecification")
+    if ttl and ttl.get("Enabled"):
+        ddb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+    return name
+
+
+def _topic(session, props: dict) -> str:
+    return session.client("sns").create_topic(Name=props["TopicName"])["TopicArn"]
+
+
+def _bucket(session, props: dict) -> str:
+    s3 = session.client("s3")
+    name = props["BucketName"]
+    existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+    if name not in existing:
+        s3.create_bucket(Bucket=name)
+    return name
+
+
+def _state_machine(session, props: dict) -> str:
+    sfn = session.client("stepfunctions")
+    definition = props.get("Definition") or json.loads(props["DefinitionString"])
+    for key, value in (props.get("DefinitionSubstitutions") or {}).items():
+        definition = json.loads(json.dumps(definition).replace("${" + key + "}", str(value)))
+    name = props["StateMachineName"]
+    for machine in sfn.list_state_machines()["stateMachines"]:
+        if machine["name"] == name:
+            sfn.update_state_machine(stateMachineArn=machine["stateMachineArn"], definition=json.dumps(definition))
+            return machine["stateMachineArn"]
+    return sfn.create_state_machine(name=name, definition=json.dumps(definition),
+                                    roleArn=f"arn:aws:iam::{ACCOUNT}:role/tenantline-states")["stateMachineArn"]
+
+
+HANDLERS = {
+    "AWS::DynamoDB::Table": _table,
+    "AWS::SNS::Topic": _topic,
+    "AWS::S3::Bucket": _bucket,
+    "AWS::StepFunctions::StateMachine": _state_machine,
+}

@@ -1,0 +1,87 @@
+"""The demo portfolio every twin starts with: two properties in different time zones, on-call staff
+subscribed to emergency pages, and a small EN/ES knowledge base. Safe to run again (puts overwrite)."""
+from chalicelib import settings
+from chalicelib.models import KnowledgeArticle, Person, Property
+from chalicelib.models.property import property_pk
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
+
+PROPERTIES = [
+    dict(sk="maple-court", name="Maple Court Apartments", timezone="America/New_York",
+         hours={**{d: [["08:00", "17:00"]] for d in WEEKDAYS}, "sat": [["10:00", "14:00"]]},
+         holiday_country="US", holiday_subdiv="NY", closures=["2026-12-24"],
+         phone_numbers=["+12125550100"], inbox="help@maplecourt.example", office_email="office@maplecourt.example",
+         emergency_line="+12125550199", utility_name="Con Edison", utility_phone="+18005550123"),
+    dict(sk="sunset-villas", name="Sunset Villas", timezone="America/Los_Angeles",
+         hours={d: [["09:00", "18:00"]] for d in WEEKDAYS},
+         holiday_country="US", holiday_subdiv="CA", closures=[],
+         phone_numbers=["+13105550100"], inbox="help@sunsetvillas.example", office_email="office@sunsetvillas.example",
+         emergency_line="+13105550199", utility_name="Southern California Edison", utility_phone="+18005550456"),
+]
+
+STAFF = {
+    "maple-court": [
+        ("tech-ana", "Ana Ruiz", "technician", "+12125550111", "ana.ruiz@maplecourt.example"),
+        ("tech-ben", "Ben Okafor", "technician", "+12125550112", "ben.okafor@maplecourt.example"),
+        ("tech-chen", "Chen Li", "technician", "+12125550113", "chen.li@maplecourt.example"),
+        ("mgr-dana", "Dana Whitfield", "manager", "+12125550114", "dana.whitfield@maplecourt.example"),
+    ],
+    "sunset-villas": [
+        ("tech-eli", "Eli Navarro", "technician", "+13105550111", "eli.navarro@sunsetvillas.example"),
+        ("mgr-fay", "Fay Morgan", "manager", "+13105550114", "fay.morgan@sunsetvillas.example"),
+    ],
+}
+
+KNOWLEDGE = [
+    ("en", "office-hours", "When is the office open?", ["office hours", "hours", "open", "office"],
+     "The leasing office is open Monday to Friday 8:00–17:00 and Saturday 10:00–14:00 (closed on public holidays)."),
+    ("es", "office-hours", "¿Cuál es el horario de la oficina?", ["horario", "oficina", "abierta", "abre"],
+     "La oficina está abierta de lunes a viernes de 8:00 a 17:00 y los sábados de 10:00 a 14:00 (cerrada en días "
+     "festivos)."),
+    ("en", "pay-rent", "How do I pay rent?", ["pay rent", "rent", "autopay", "portal", "payment"],
+     "Pay rent online in the resident portal (Payments > Make a payment); you can set up autopay there too. Money "
+     "orders go in the drop box by the office door."),
+    ("es", "pay-rent", "¿Cómo pago la renta?", ["pagar", "renta", "pago", "portal", "automatico"],
+     "Pague la renta en línea en el portal de residentes (Pagos > Hacer un pago); ahí también puede activar el pago "
+     "automático. Los giros postales van en el buzón junto a la puerta de la oficina."),
+    ("en", "packages", "Where do I pick up packages?", ["package", "packages", "pick up", "parcel", "delivery"],
+     "Packages are held in the parcel lockers by the mailroom; you get a code by text when one arrives."),
+    ("es", "packages", "¿Dónde recojo mis paquetes?", ["paquete", "paquetes", "recojo", "recoger", "entrega"],
+     "Los paquetes quedan en los casilleros junto al cuarto de correo; le llega un código por mensaje de texto."),
+    ("en", "pool", "When is the pool open?", ["pool", "swim", "swimming", "open", "hours"],
+     "The pool is open daily 9:00–21:00 from Memorial Day to Labor Day."),
+    ("es", "pool", "¿Cuándo abre la piscina?", ["piscina", "alberca", "nadar", "abierta", "abre"],
+     "La piscina abre todos los días de 9:00 a 21:00 desde Memorial Day hasta Labor Day."),
+    ("en", "guest-parking", "Where can guests park?", ["guest parking", "guest", "guests", "visitor", "park"],
+     "Guests can park in the marked visitor spaces by the clubhouse for up to 48 hours."),
+    ("es", "guest-parking", "¿Dónde estacionan las visitas?", ["visitas", "estacionamiento", "estacionar", "invitados"],
+     "Las visitas pueden estacionarse en los espacios marcados junto a la casa club hasta 48 horas."),
+]
+
+
+def seed(session) -> dict:
+    for data in PROPERTIES:
+        Property(**data).save()
+        for person_id, name, role, phone, email in STAFF[data["sk"]]:
+            Person(property_pk(data["sk"]), f"PERSON#{person_id}", name=name, role=role, phone=phone,
+                   email=email).save()
+    for language, slug, question, keywords, answer in KNOWLEDGE:
+        KnowledgeArticle(property_pk("*"), f"KB#{language}#{slug}", language=language, question=question,
+                         keywords=keywords, answer=answer).save()
+    return _subscribe_on_call(session)
+
+
+def _subscribe_on_call(session) -> dict:
+    """Everyone on the demo on-call list gets emergency pages by SMS and email."""
+    sns = session.client("sns")
+    topic = settings.topic_arn("emergencies")
+    existing = {(s["Protocol"], s["Endpoint"])
+                for s in sns.list_subscriptions_by_topic(TopicArn=topic).get("Subscriptions", [])}
+    for _id, _name, _role, phone, email in [s for people in STAFF.values() for s in people]:
+        for protocol, endpoint in (("sms", phone), ("email", email)):
+            if (protocol, endpoint) not in existing:
+                sns.subscribe(TopicArn=topic, Protocol=protocol, Endpoint=endpoint)
+    return {"properties": [p["sk"] for p in PROPERTIES], "emergency_topic": topic}
+
+
+FIRST_PROPERTY = PROPERTIES[0]["sk"]
