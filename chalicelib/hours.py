@@ -34,7 +34,8 @@ class Calendar:
     def closed_reason(self, day: date) -> str | None:
         if day.isoformat() in self.closures:
             return "closure"
-        name = self._holidays.get(day) if self._holidays else None
+        # HolidayBase fills in years lazily, so it is falsy until asked about a date.
+        name = self._holidays.get(day) if self.holiday_country else None
         return f"holiday: {name}" if name else None
 
     def intervals(self, day: date) -> list[tuple[datetime, datetime]]:

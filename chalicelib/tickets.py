@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
-from chalicelib.models.base import transaction
 
 from chalicelib import ids, properties, sla
 from chalicelib.errors import Conflict, Invalid, NotFound
 from chalicelib.models import AuditEntry, Guard, Message, Ticket
+from chalicelib.models.base import transaction
 from chalicelib.triage import URGENCY_RANK, Triage
 
 STATUSES = ("new", "acknowledged", "in_progress", "waiting_on_resident", "resolved", "closed")
@@ -125,9 +125,8 @@ def resolve_ticket_id(id_or_ref: str) -> str:
 
 
 def thread(ticket_id: str, after: str | None = None) -> list[Message]:
-    condition = Message.sk > f"MSG#{after}" if after else Message.sk.startswith("MSG#")
-    if after:
-        condition = condition & Message.sk.startswith("MSG#")
+    # Message ids are fixed-length ULIDs, so "<after>0" sorts after `after` and before any later id.
+    condition = Message.sk.between(f"MSG#{after}0", "MSG#~") if after else Message.sk.startswith("MSG#")
     return list(Message.query(ticket_id, condition, consistent_read=True))
 
 

@@ -18,7 +18,7 @@ def load_labelled() -> list[dict]:
 
 def score(rows: list[dict]) -> dict:
     got = [triage(r["text"]).as_dict() for r in rows]
-    pairs = list(zip(rows, got))
+    pairs = list(zip(rows, got, strict=False))
     emergencies = [g for r, g in pairs if r["urgency"] == "emergency"]
     flagged = [(r, g) for r, g in pairs if g["urgency"] == "emergency"]
 

@@ -50,7 +50,7 @@ def resources(stage: str, region: str) -> list[tuple[str, str, dict]]:
         for logical, res in template["Resources"].items():
             found.append((logical, res["Type"], res.get("Properties", {})))
     # Names first, so later resources can refer to earlier ones.
-    for logical, kind, props in found:
+    for logical, _kind, props in found:
         name = props.get("TableName") or props.get("TopicName") or props.get("BucketName") or \
             props.get("StateMachineName")
         if name is not None:

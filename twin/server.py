@@ -37,7 +37,7 @@ def configure_environment(moto_port: int, stage: str) -> None:
     os.environ["MOTO_PORT"] = str(moto_port)
 
 
-def _robust_local_authorizer() -> None:
+def robust_local_authorizer() -> None:
     """chalice local reads a Cognito token's claims unverified and crashes on a token that is not a JWT;
     let such a request through to the app, which verifies (and refuses) it itself."""
     from chalice.local import LocalGatewayAuthorizer
@@ -152,7 +152,7 @@ def _provisioned(moto_port: int, api_port: int | None, stage: str) -> Twin:
 def _serve_api(twin: Twin) -> None:
     from chalice.local import create_local_server
 
-    _robust_local_authorizer()
+    robust_local_authorizer()
     _app, config = load_app(twin.stage)
     server = create_local_server(twin.app, config, "127.0.0.1", twin.api_port)
     thread = threading.Thread(target=server.serve_forever, daemon=True, name="chalice-local")

@@ -1,8 +1,8 @@
 """PynamoDB models. Table names follow settings.table_name; keys match infra/template.yaml."""
-from chalicelib.models.ticket import Ticket
-from chalicelib.models.thread import AuditEntry, Guard, Message
 from chalicelib.models.chat import ChatSession
 from chalicelib.models.property import KnowledgeArticle, Person, Property
+from chalicelib.models.thread import AuditEntry, Guard, Message
+from chalicelib.models.ticket import Ticket
 
 ALL_MODELS = (Ticket, Message, AuditEntry, Guard, ChatSession, Property, KnowledgeArticle, Person)
 

@@ -1,7 +1,13 @@
 """A ticket's thread of messages, its audit trail and idempotency guards share one table:
 pk = ticket id (or a guard key), sk = MSG#<ulid> | AUD#<ulid> | GUARD."""
-from pynamodb.attributes import (BooleanAttribute, JSONAttribute, ListAttribute, MapAttribute,
-                                 NumberAttribute, UnicodeAttribute)
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
 from pynamodb.models import Model
 
 from chalicelib.models.base import meta

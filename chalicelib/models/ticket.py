@@ -1,5 +1,4 @@
-from pynamodb.attributes import (ListAttribute, NumberAttribute, UnicodeAttribute,
-                                 UTCDateTimeAttribute, VersionAttribute)
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 

@@ -1,0 +1,50 @@
+# Tenantline developer commands. Everything installs what it needs on first use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+SITE = $(shell $(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+PYTEST_ARGS ?=
+
+.PHONY: run test lint unit bench vendor package clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c "import sys; assert sys.version_info[:2] >= (3, 11), sys.version" || { echo "need Python 3.11"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+## run: the local twin (moto on MOTO_PORT, default 5000; the API on API_PORT, default 8000)
+run: $(STAMP)
+	$(BIN)/python manage.py run
+
+## test: lint, then every test (unit, in-process moto, and the twin started as `make run` starts it)
+test: lint
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
+
+## unit: the pure-logic tests only (no AWS)
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not integration and not server" $(PYTEST_ARGS)
+
+## lint: ruff on the code, cfn-lint on every template
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/cfn-lint infra/*.yaml
+
+## bench: performance figures (import/cold-start ratios, package size, triage throughput)
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+## vendor: PynamoDB without its dependencies (the Lambda runtime already has botocore)
+vendor: $(STAMP)
+	rm -rf vendor && mkdir -p vendor
+	cp -r $(SITE)/pynamodb vendor/
+
+## package: the deployable CloudFormation package in build/ (no AWS account needed)
+package: vendor
+	rm -rf build/package
+	$(BIN)/chalice package --stage prod --pkg-format cloudformation --template-format yaml build/package
+
+clean:
+	rm -rf $(VENV) vendor build .pytest_cache .hypothesis

@@ -1,0 +1,99 @@
+"""Shared fixtures. The in-process twin: moto's mock_aws with Step Functions execution on, resources
+provisioned from infra/ exactly as `make run` does, the demo portfolio seeded, and the real app."""
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from twin.stage import twin_environment  # noqa: E402
+
+# Settings and table names are read at import: the test stage's environment comes first.
+os.environ.update(twin_environment("test"))
+os.environ.pop("AWS_ENDPOINT_URL", None)
+
+from datetime import datetime, timezone  # noqa: E402
+
+import boto3  # noqa: E402
+import pytest  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+from twin.server import moto_config  # noqa: E402
+
+NOW = datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc)  # a Wednesday, 10:30 in New York: office open
+
+
+def _forbid_scan(**kwargs):
+    raise AssertionError("Scan is not allowed on a request path: use a key or an index")
+
+
+@pytest.fixture
+def aws():
+    """A fresh in-process twin for one test."""
+    from chalicelib import aws as aws_clients
+    from chalicelib.models import reset_connections
+    from twin import lambdas, provision, seed
+
+    with mock_aws(config=moto_config()):
+        session = boto3.Session(region_name="us-east-1")
+        session.events.register("before-call.dynamodb.Scan", _forbid_scan)
+        provision.provision(session, "test")
+        reset_connections()
+        aws_clients.reset()
+        from app import app
+        lambdas.install(app, "test")
+        lambdas.register(session, app, "test")
+        seed.seed(session)
+        _guard_scans()
+        yield session
+        from twin.server import stop_executions
+        stop_executions(session)
+    reset_connections()
+    aws_clients.reset()
+
+
+def _guard_scans():
+    from chalicelib import aws as aws_clients
+    from chalicelib.models import ALL_MODELS
+
+    aws_clients.client("dynamodb").meta.events.register("before-call.dynamodb.Scan", _forbid_scan)
+    for model in ALL_MODELS:
+        model._get_connection().connection.client.meta.events.register("before-call.dynamodb.Scan", _forbid_scan)
+
+
+@pytest.fixture
+def client(aws):
+    from chalice.test import Client
+
+    from app import app
+    from twin.server import robust_local_authorizer
+    robust_local_authorizer()
+    with Client(app, stage_name="test") as c:
+        yield c
+
+
+@pytest.fixture
+def csr_headers():
+    from chalicelib import auth
+    return {"Authorization": f"Bearer {auth.dev_token('csr')}", "Content-Type": "application/json"}
+
+
+@pytest.fixture
+def lambda_context():
+    from twin.lambdas import LambdaContext
+    return LambdaContext("tenantline-test-test")
+
+
+def sent_sms(session) -> list[tuple[str, str]]:
+    from moto.sns.models import sns_backends
+    return list(sns_backends["123456789012"]["us-east-1"].sms_messages.values())
+
+
+def emergency_notifications(session) -> list[str]:
+    """Messages published to the emergencies topic (moto does not fan topics out to SMS)."""
+    from moto.sns.models import sns_backends
+
+    from chalicelib import settings
+    topic = sns_backends["123456789012"]["us-east-1"].topics[settings.topic_arn("emergencies")]
+    return [n[1] for n in topic.sent_notifications]

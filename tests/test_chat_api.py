@@ -1,0 +1,137 @@
+"""Website chat through the real Chalice routes on the in-process twin."""
+import json
+
+import pytest
+
+from tests.conftest import NOW, emergency_notifications
+
+pytestmark = pytest.mark.integration
+AT = {"X-Tenantline-Time": NOW.isoformat()}
+
+
+def post(client, path, body, headers=None):
+    response = client.http.post(path, body=json.dumps(body),
+                                headers={"Content-Type": "application/json", **AT, **(headers or {})})
+    return response.status_code, response.json_body
+
+
+def start(client, **fields):
+    status, body = post(client, "/chat/sessions", {"property_id": "maple-court", **fields})
+    assert status == 200, body
+    return body["session_id"], {"X-Session-Token": body["token"]}
+
+
+def say(client, text, session=None, **extra):
+    session_id, token = session or start(client)
+    status, body = post(client, f"/chat/sessions/{session_id}/messages", {"text": text, **extra}, token)
+    assert status == 200, body
+    return body
+
+
+def test_first_message_creates_a_triaged_ticket_with_an_acknowledgement(client, csr_headers):
+    body = say(client, "The dishwasher doesn't drain")
+    assert body["ref"].startswith("TL-") and body["urgency"] == "routine" and body["category"] == "maintenance"
+    inbound, reply = body["messages"]
+    assert inbound["direction"] == "inbound" and inbound["body"] == "The dishwasher doesn't drain"
+    assert reply["automated"] and body["ref"] in reply["body"] and "office is open" in reply["body"]
+    ticket = client.http.get(f"/tickets/{body['ticket_id']}", headers=csr_headers).json_body
+    assert ticket["channel"] == "chat" and ticket["status"] == "new" and len(ticket["messages"]) == 2
+    assert [a["action"] for a in ticket["audit"]][:1] == ["created"]
+
+
+def test_after_hours_acknowledgement_says_when_the_office_opens(client):
+    session = start(client)
+    late = {"X-Tenantline-Time": "2026-11-21T03:00:00+00:00"}  # Friday 22:00 in New York
+    status, body = post(client, f"/chat/sessions/{session[0]}/messages", {"text": "The closet door is off its track"},
+                        {**session[1], **late})
+    assert status == 200
+    assert "closed" in body["messages"][1]["body"] and "Sat 10:00" in body["messages"][1]["body"]
+
+
+def test_emergency_gets_a_safety_reply_and_pages_on_call(client, aws):
+    body = say(client, "Water is pouring through my ceiling")
+    assert body["urgency"] == "emergency"
+    assert "on-call" in body["messages"][1]["body"] and "30 minutes" in body["messages"][1]["body"]
+    pages = emergency_notifications(aws)
+    assert len(pages) == 1 and body["ref"] in pages[0] and "Water is pouring" in pages[0]
+
+
+def test_gas_is_referred_to_911(client):
+    body = say(client, "I smell gas in the kitchen")
+    assert body["refer"] == "emergency_services" and "911" in body["messages"][1]["body"]
+
+
+def test_spanish_conversation_gets_spanish_replies(client):
+    session = start(client, language="es")
+    body = say(client, "Hay agua cayendo del techo de mi cocina", session)
+    assert body["language"] == "es" and "emergencia" in body["messages"][1]["body"]
+    body = say(client, "¿Cuál es el horario de la oficina?", start(client))  # detected without a widget language
+    assert body["language"] == "es" and "lunes a viernes" in body["messages"][1]["body"]
+
+
+def test_knowledge_base_answer_is_recorded_on_the_ticket(client, csr_headers):
+    body = say(client, "Where do I pick up packages?")
+    assert "parcel lockers" in body["messages"][1]["body"]
+    ticket = client.http.get(f"/tickets/{body['ticket_id']}", headers=csr_headers).json_body
+    assert any(a["action"] == "kb_answer" and a["detail"]["article"] == "KB#en#packages" for a in ticket["audit"])
+
+
+def test_later_messages_append_and_can_raise_urgency(client, aws):
+    session = start(client)
+    first = say(client, "The bathroom sink drains slowly", session)
+    assert first["urgency"] == "routine" and not emergency_notifications(aws)
+    second = say(client, "Now the pipe burst and water is spraying everywhere", session)
+    assert second["ticket_id"] == first["ticket_id"] and second["urgency"] == "emergency"
+    assert len(emergency_notifications(aws)) == 1
+    listed = client.http.get(f"/chat/sessions/{session[0]}/messages", headers=session[1]).json_body
+    assert [m["direction"] for m in listed["messages"]] == ["inbound", "outbound", "inbound", "outbound"]
+    after = listed["messages"][1]["message_id"]
+    newer = client.http.get(f"/chat/sessions/{session[0]}/messages?after={after}", headers=session[1]).json_body
+    assert [m["body"] for m in newer["messages"]][0].startswith("Now the pipe burst")
+
+
+def test_client_message_id_makes_retries_idempotent(client, csr_headers, aws):
+    session = start(client)
+    once = say(client, "There is a gas smell in the hallway", session, client_message_id="m-1")
+    again = say(client, "There is a gas smell in the hallway", session, client_message_id="m-1")
+    assert again["replayed"] and again["ticket_id"] == once["ticket_id"] and again["messages"] == once["messages"]
+    ticket = client.http.get(f"/tickets/{once['ticket_id']}", headers=csr_headers).json_body
+    assert len(ticket["messages"]) == 2 and len(emergency_notifications(aws)) == 1
+
+
+def test_a_session_token_reads_only_its_own_session(client):
+    mine, other = start(client), start(client)
+    say(client, "hello", mine)
+    response = client.http.get(f"/chat/sessions/{mine[0]}/messages", headers=other[1])
+    assert response.status_code == 403 and "another chat session" in response.json_body["Message"]
+    response = client.http.get(f"/chat/sessions/{mine[0]}/messages")
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("body, status, words", [
+    ({}, 400, "property_id"),
+    ({"property_id": 7}, 400, "property_id"),
+    ({"property_id": "nowhere"}, 400, "unknown property"),
+    ({"property_id": "maple-court", "language": "fr"}, 400, "language"),
+    ({"property_id": "maple-court", "phone": "12"}, 400, "phone number"),
+    ({"property_id": "maple-court", "email": "not-an-email"}, 400, "email"),
+])
+def test_bad_session_requests_get_a_json_4xx(client, body, status, words):
+    code, answer = post(client, "/chat/sessions", body)
+    assert code == status and words in answer["Message"]
+
+
+def test_bad_messages_get_a_json_4xx_and_nothing_is_stored(client):
+    session_id, token = start(client)
+    path = f"/chat/sessions/{session_id}/messages"
+    assert post(client, path, {"text": ""}, token)[0] == 400
+    assert post(client, path, {"text": 42}, token)[0] == 400
+    assert post(client, path, {}, token)[0] == 400
+    code, answer = post(client, path, {"text": "é" * 2049}, token)  # 4098 bytes
+    assert code == 413 and "4096" in answer["Message"]
+    raw = client.http.post(path, body="{not json", headers={"Content-Type": "application/json", **token})
+    assert raw.status_code == 400 and "Code" in raw.json_body
+    assert post(client, "/chat/sessions/NOPE/messages", {"text": "hi"}, token)[0] == 404
+    listed = client.http.get(path, headers=token).json_body
+    assert listed["messages"] == []
+    assert post(client, path, {"text": "x" * 4096}, token)[0] == 200  # exactly at the limit is fine

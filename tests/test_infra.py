@@ -1,0 +1,74 @@
+"""Declarations stay the single source of truth: templates lint clean, the models match the tables the
+template declares, the twin provisions exactly those, and the app packages for CloudFormation."""
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from chalicelib.models import ALL_MODELS
+from twin import provision
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = sorted((ROOT / "infra").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=[t.name for t in TEMPLATES])
+def test_templates_pass_cfn_lint(template):
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "cfn-lint"), str(template)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def declared_tables(stage="test"):
+    return {p["TableName"]: p for _logical, kind, p in provision.resources(stage, "us-east-1")
+            if kind == "AWS::DynamoDB::Table"}
+
+
+def test_models_match_the_declared_tables():
+    tables = declared_tables()
+    for model in ALL_MODELS:
+        props = tables[model.Meta.table_name]
+        keys = {k["AttributeName"]: k["KeyType"] for k in props["KeySchema"]}
+        model_keys = {name: "HASH" if attr.is_hash_key else "RANGE"
+                      for name, attr in model.get_attributes().items() if attr.is_hash_key or attr.is_range_key}
+        assert keys == model_keys, model.__name__
+        declared = {g["IndexName"]: {k["AttributeName"] for k in g["KeySchema"]}
+                    for g in props.get("GlobalSecondaryIndexes", [])}
+        for index in getattr(model, "_indexes", {}).values():
+            index_keys = {name for name, a in index.Meta.attributes.items() if a.is_hash_key or a.is_range_key}
+            assert declared[index.Meta.index_name] == index_keys, index.Meta.index_name
+
+
+def test_tables_are_on_demand_recoverable_encrypted():
+    for name, props in declared_tables("prod").items():
+        assert props["BillingMode"] == "PAY_PER_REQUEST", name
+        assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"], name
+        assert props["SSESpecification"]["SSEEnabled"], name
+
+
+@pytest.mark.integration
+def test_twin_has_exactly_the_declared_tables(aws):
+    client = aws.client("dynamodb")
+    assert sorted(client.list_tables()["TableNames"]) == sorted(declared_tables())
+    for name, props in declared_tables().items():
+        live = client.describe_table(TableName=name)["Table"]
+        assert live["KeySchema"] == props["KeySchema"]
+        assert sorted(g["IndexName"] for g in live.get("GlobalSecondaryIndexes", [])) == \
+            sorted(g["IndexName"] for g in props.get("GlobalSecondaryIndexes", []))
+
+
+def test_chalice_packages_offline_with_vendored_pynamodb(tmp_path):
+    subprocess.run(["make", "-s", "vendor"], cwd=ROOT, check=True, capture_output=True)
+    out = tmp_path / "package"
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "chalice"), "package", "--stage", "prod",
+                             "--pkg-format", "cloudformation", "--template-format", "yaml", str(out)],
+                            cwd=ROOT, capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "AWS_DEFAULT_REGION": "us-east-1"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    names = zipfile.ZipFile(out / "deployment.zip").namelist()
+    assert any(n.startswith("pynamodb/") for n in names) and any(n.startswith("chalicelib/") for n in names)
+    assert not any(n.startswith("botocore/") for n in names), "botocore comes with the Lambda runtime"
+    assert not any(n.startswith(("twin/", "tests/")) for n in names)
+    template = (out / "sam.yaml").read_text()
+    assert "cognito_user_pools" in template and "policy" in template.lower()
+    assert (out / "deployment.zip").stat().st_size < 10 * 1024 * 1024

@@ -1,0 +1,130 @@
+"""The twin as `make run` starts it (manage.py run in its own process), driven over HTTP and the CLI."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import boto3
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.server
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the twin exited early:\n{process.stdout.read()}")
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError("the twin did not start in time")
+
+
+@pytest.fixture(scope="module")
+def twin():
+    ports = {"MOTO_PORT": str(free_port()), "API_PORT": str(free_port())}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TENANTLINE_"))}
+    env.update(ports)
+    process = subprocess.Popen([sys.executable, "manage.py", "run"], cwd=ROOT, env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        wait_for(f"http://127.0.0.1:{ports['API_PORT']}/tickets", process)
+        yield dict(env, process=process)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=30)
+
+
+def cli(twin, *args) -> str:
+    env = {k: v for k, v in twin.items() if k != "process"}
+    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def http(twin, path, token=None):
+    request = urllib.request.Request(f"http://127.0.0.1:{twin['API_PORT']}{path}",
+                                     headers={"Authorization": f"Bearer {token}"} if token else {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def test_simulated_chat_emergency_is_first_in_the_queue(twin):
+    routine = json.loads(cli(twin, "simulate", "chat", "The blinds in my bedroom are broken"))
+    ticket = json.loads(cli(twin, "simulate", "chat", "Water is pouring through my ceiling"))
+    assert {k: ticket[k] for k in ("category", "urgency", "status", "channel", "language")} == \
+        {"category": "maintenance", "urgency": "emergency", "status": "new", "channel": "chat", "language": "en"}
+    assert ticket["id"] and ticket["ref"].startswith("TL-") and ticket["refer"] == "none"
+    token = cli(twin, "token", "--role", "csr").strip()
+    queue = http(twin, "/tickets", token)["tickets"]
+    assert queue[0]["id"] == ticket["id"] and routine["id"] in [t["id"] for t in queue]
+    detail = http(twin, f"/tickets/{ticket['id']}", token)
+    assert any(a["action"] == "emergency_flagged" and a["detail"]["message_id"] for a in detail["audit"])
+
+
+def test_spanish_gets_a_spanish_reply(twin):
+    ticket = json.loads(cli(twin, "simulate", "chat", "Hay agua cayendo del techo de mi baño", "--lang", "es"))
+    assert ticket["language"] == "es" and ticket["urgency"] == "emergency"
+    assert "emergencia" in ticket["replies"][0]
+
+
+def test_at_sets_the_contact_time_in_the_property_zone(twin):
+    ticket = json.loads(cli(twin, "simulate", "chat", "The closet door is off its track", "--at", "2026-11-21T02:00",
+                            "--property", "sunset-villas"))
+    assert ticket["created_at"].startswith("2026-11-21T10:00")  # 02:00 in Los Angeles
+    assert "closed" in ticket["replies"][0] and "Mon 09:00" in ticket["replies"][0]
+
+
+def test_the_twin_is_provisioned_from_the_template(twin):
+    session = boto3.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name="us-east-1")
+    endpoint = f"http://127.0.0.1:{twin['MOTO_PORT']}"
+    tables = session.client("dynamodb", endpoint_url=endpoint).list_tables()["TableNames"]
+    assert sorted(tables) == ["tenantline-local-chat-sessions", "tenantline-local-properties",
+                              "tenantline-local-ticket-events", "tenantline-local-tickets"]
+    sns = session.client("sns", endpoint_url=endpoint)
+    topic = next(t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith("-emergencies"))
+    protocols = {s["Protocol"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]}
+    assert protocols == {"sms", "email"}
+
+
+def test_a_second_twin_on_the_same_ports_refuses_clearly(twin):
+    env = {k: v for k, v in twin.items() if k != "process"}
+    result = subprocess.run([sys.executable, "manage.py", "run"], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 2 and "already running" in result.stderr
+    assert twin["process"].poll() is None  # the first one is untouched
+
+
+def test_ctrl_c_stops_everything_and_it_starts_again():
+    ports = {"MOTO_PORT": str(free_port()), "API_PORT": str(free_port())}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TENANTLINE_"))}
+    env.update(ports)
+    for _ in range(2):
+        process = subprocess.Popen([sys.executable, "manage.py", "run"], cwd=ROOT, env=env, text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        wait_for(f"http://127.0.0.1:{ports['API_PORT']}/tickets", process)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
+        for port in ports.values():
+            with socket.socket() as s:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.bind(("127.0.0.1", int(port)))  # free again
