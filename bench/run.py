@@ -1,0 +1,89 @@
+"""`make bench`: performance figures as ratios measured in one run (these machines are noisy).
+
+- cold start: importing the app in a fresh interpreter vs a bare `import boto3`;
+- triage: messages per second on the labelled set;
+- a chat message end to end (triage, ticket transaction, reply) on the in-process twin vs one PutItem.
+"""
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def fresh_import(statement: str, env: dict, runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", statement], cwd=ROOT, env=env, check=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def cold_start() -> None:
+    from twin.stage import twin_environment
+    env = dict(os.environ, **twin_environment("test"))
+    baseline = fresh_import("pass", env)
+    boto = fresh_import("import boto3", env) - baseline
+    app = fresh_import("import app", env) - baseline
+    print(f"cold start: import app {app * 1000:.0f} ms, import boto3 {boto * 1000:.0f} ms, "
+          f"ratio {app / boto:.2f}x (interpreter start-up of {baseline * 1000:.0f} ms subtracted)")
+
+
+def triage_speed() -> None:
+    from chalicelib.triage import triage
+    from tests.triage_scoring import load_labelled
+    texts = [r["text"] for r in load_labelled()]
+    started = time.perf_counter()
+    rounds = 20
+    for _ in range(rounds):
+        for text in texts:
+            triage(text)
+    elapsed = time.perf_counter() - started
+    print(f"triage: {rounds * len(texts) / elapsed:.0f} messages/s ({elapsed / rounds / len(texts) * 1e6:.0f} µs each)")
+
+
+def chat_latency() -> None:
+    os.environ.update(__import__("twin.stage", fromlist=["x"]).twin_environment("test"))
+    import json
+
+    import boto3
+    from chalice.test import Client
+    from moto import mock_aws
+
+    from twin import provision, seed
+    from twin.server import moto_config
+    with mock_aws(config=moto_config()):
+        session = boto3.Session(region_name="us-east-1")
+        provision.provision(session, "test")
+        seed.seed(session)
+        from app import app
+        ddb = session.client("dynamodb")
+        puts = []
+        for i in range(30):
+            started = time.perf_counter()
+            ddb.put_item(TableName="tenantline-test-chat-sessions", Item={"session_id": {"S": f"b{i}"}})
+            puts.append(time.perf_counter() - started)
+        with Client(app, stage_name="test") as client:
+            made = client.http.post("/chat/sessions", body=json.dumps({"property_id": "maple-court"}),
+                                    headers={"Content-Type": "application/json"}).json_body
+            posts = []
+            for i in range(30):
+                started = time.perf_counter()
+                client.http.post(f"/chat/sessions/{made['session_id']}/messages",
+                                 body=json.dumps({"text": f"The cabinet hinge {i} is loose"}),
+                                 headers={"Content-Type": "application/json", "X-Session-Token": made["token"]})
+                posts.append(time.perf_counter() - started)
+    put, post = statistics.median(puts), statistics.median(posts)
+    print(f"chat message: {post * 1000:.1f} ms end to end vs {put * 1000:.2f} ms for one PutItem "
+          f"(ratio {post / put:.1f}x) on in-process moto")
+
+
+if __name__ == "__main__":
+    cold_start()
+    triage_speed()
+    chat_latency()
