@@ -1,9 +1,10 @@
 from chalice import Chalice
 
-from chalicelib.handlers import chat, tickets
+from chalicelib.handlers import chat, email, tickets
 from chalicelib.middleware import register
 
 app = Chalice(app_name="tenantline")
 app.register_blueprint(chat.bp)
 app.register_blueprint(tickets.bp)
+app.register_blueprint(email.bp)
 register(app)

@@ -5,7 +5,9 @@
   python manage.py triage                   one message per stdin line -> one JSON object per line
   python manage.py token --role csr         a dev staff token for the twin
   python manage.py simulate chat "text"     post through the chat API like the website widget
+  python manage.py simulate email FILE      deliver a raw .eml through the twin exactly as SES would
   python manage.py tickets                  the open-ticket queue
+  python manage.py outbox                   mail the twin's SES has sent
 
 Commands that talk to the twin use MOTO_PORT (default 5000) and API_PORT (default 8000).
 """
@@ -31,6 +33,9 @@ if VENV_PYTHON.exists() and Path(sys.prefix).resolve() != (ROOT / ".venv").resol
     os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), *sys.argv])
 
 sys.path.insert(0, str(ROOT))
+
+
+TICKET_KEYS = ("id", "ref", "category", "urgency", "refer", "language", "status", "channel")
 
 
 def api_url() -> str:
@@ -59,6 +64,13 @@ def call(method: str, path: str, body: dict | None = None, headers: dict | None 
     except urllib.error.URLError as exc:
         raise SystemExit(f"cannot reach the twin's API at {api_url()} ({exc.reason}); start it with `make run`") \
             from None
+
+
+def use_twin() -> None:
+    """Point this process's AWS clients at the running twin, with the local stage's names."""
+    from twin.stage import twin_environment
+
+    os.environ.update(twin_environment("local", endpoint=f"http://127.0.0.1:{os.environ.get('MOTO_PORT', '5000')}"))
 
 
 def staff_headers() -> dict:
@@ -149,11 +161,71 @@ def cmd_simulate_chat(args) -> int:
                   {**headers, "X-Session-Token": session["token"]})
     ticket = call("GET", f"/tickets/{posted['ticket_id']}", headers=staff_headers())
     replies = [m["body"] for m in posted["messages"] if m["direction"] == "outbound"]
-    out = {key: ticket[key] for key in ("id", "ref", "category", "urgency", "refer", "language", "status",
-                                        "channel", "property_id", "escalation", "reasons",
-                                        "first_response_due", "created_at")}
+    out = {key: ticket[key] for key in TICKET_KEYS + ("property_id", "escalation", "reasons", "first_response_due",
+                                                      "created_at")}
     out.update(session_id=session["session_id"], replies=replies)
     print(json.dumps(out, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_simulate_email(args) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"usage error: no such file {args.file}", file=sys.stderr)
+        return 2
+    use_twin()
+    import boto3
+    from botocore.exceptions import EndpointConnectionError
+
+    from chalicelib.models import Guard
+    from twin import ses_inbound
+    from twin.seed import PROPERTIES
+
+    to = args.to or PROPERTIES[0]["inbox"]
+    try:
+        notification = ses_inbound.receive(boto3.Session(), path.read_bytes(), to, spam=args.spam, virus=args.virus)
+    except EndpointConnectionError:
+        raise SystemExit(f"cannot reach the twin's AWS endpoint on port {os.environ.get('MOTO_PORT', '5000')}; "
+                         "start it with `make run`") from None
+    except LookupError as exc:
+        print(json.dumps({"quarantined": True, "reason": f"SES would not accept it: {exc}"}))
+        return 0
+    guard = Guard.get(f"SESMSG#{notification['mail']['messageId']}", "GUARD", consistent_read=True)
+    result = guard.data.get("result") or {}
+    if result.get("quarantined"):
+        print(json.dumps({"quarantined": True, "reason": result["reason"],
+                          "quarantine_id": result.get("quarantine_id")}, indent=2))
+        return 0
+    ticket = call("GET", f"/tickets/{result['ticket_id']}", headers=staff_headers())
+    out = {key: ticket[key] for key in TICKET_KEYS}
+    out.update(message_count=len(ticket["messages"]), new=result["new"], acknowledged=result["acknowledged"],
+               property_id=ticket["property_id"], contact=ticket["contact"],
+               replies=[m["body"] for m in ticket["messages"] if m["direction"] == "outbound"])
+    print(json.dumps(out, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_outbox(args) -> int:
+    """Mail the twin's SES has sent (from moto's model data), newest last."""
+    import urllib.request as request
+    from email import message_from_string
+    from email import policy as email_policy
+
+    url = f"http://127.0.0.1:{os.environ.get('MOTO_PORT', '5000')}/moto-api/data.json"
+    try:
+        with request.urlopen(url, timeout=30) as response:
+            data = json.loads(response.read())
+    except OSError as exc:
+        raise SystemExit(f"cannot reach the twin at {url} ({exc}); start it with `make run`") from None
+    sent = []
+    for raw in data.get("ses", {}).get("RawMessage", []):
+        msg = message_from_string(raw["raw_data"], policy=email_policy.default)
+        body = msg.get_body(preferencelist=("plain",))
+        sent.append({"from": str(msg["From"]), "to": str(msg["To"]), "subject": str(msg["Subject"]),
+                     "message_id": str(msg["Message-ID"]).strip(), "in_reply_to": str(msg["In-Reply-To"] or "").strip(),
+                     "auto_submitted": msg["Auto-Submitted"], "language": msg["Content-Language"],
+                     "body": body.get_content() if body else ""})
+    print(json.dumps(sent, indent=2, ensure_ascii=False))
     return 0
 
 
@@ -197,6 +269,15 @@ def parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", choices=("en", "es"), help="the widget's language")
     chat.add_argument("--at", help="contact time, ISO 8601; without an offset, the property's local time")
     chat.set_defaults(func=cmd_simulate_chat)
+
+    email = channels.add_parser("email", help="a raw .eml delivered as SES would")
+    email.add_argument("file")
+    email.add_argument("--to", help="recipient (default: the first demo property's inbox)")
+    email.add_argument("--spam", default="PASS", choices=("PASS", "FAIL", "GRAY", "PROCESSING_FAILED"))
+    email.add_argument("--virus", default="PASS", choices=("PASS", "FAIL", "GRAY", "PROCESSING_FAILED"))
+    email.set_defaults(func=cmd_simulate_email)
+
+    sub.add_parser("outbox", help="mail the twin's SES has sent").set_defaults(func=cmd_outbox)
 
     tickets = sub.add_parser("tickets", help="list the open-ticket queue")
     tickets.add_argument("--property")

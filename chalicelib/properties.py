@@ -3,7 +3,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.errors import Invalid
 from chalicelib.hours import Calendar
-from chalicelib.models import KnowledgeArticle, Person, Property
+from chalicelib.models import KnowledgeArticle, Lookup, Person, Property
 from chalicelib.models.property import PORTFOLIO, property_pk
 
 
@@ -30,3 +30,19 @@ def knowledge(property_id: str) -> list[KnowledgeArticle]:
 
 def staff(property_id: str) -> list[Person]:
     return list(Person.query(property_pk(property_id), Person.sk.startswith("PERSON#")))
+
+
+def property_for_address(address: str) -> str | None:
+    """The property an inbound address belongs to: the exact inbox, else its domain."""
+    address = address.strip().lower()
+    for key in (address, address.split("@")[-1]):
+        try:
+            return Lookup.get("LOOKUP#INBOX", key).property_id
+        except DoesNotExist:
+            continue
+    return None
+
+
+def our_addresses() -> set[str]:
+    """Every inbox and office address of the portfolio (never auto-answered: no loops between them)."""
+    return {a for p in list_properties() for a in (p.inbox, p.office_email) if a}

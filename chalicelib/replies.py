@@ -41,6 +41,28 @@ TEXTS = {
         "es": "Gracias, abrimos el reporte {ref}. La oficina está cerrada ahora; le responderemos cuando abra "
               "({opens}). Si es una emergencia, díganoslo aquí o llame al {emergency_line}.",
     },
+    "email_ack": {
+        "en": "Hello{name},\n\nThanks for writing to {property}. We've opened ticket {ref} for your message; keep "
+              "{ref} in the subject when you reply so it reaches the same ticket.\n\n{when}\n\n{urgent}"
+              "— {property}",
+        "es": "Hola{name}:\n\nGracias por escribir a {property}. Abrimos el reporte {ref} con su mensaje; mantenga "
+              "{ref} en el asunto al responder para que llegue al mismo reporte.\n\n{when}\n\n{urgent}"
+              "— {property}",
+    },
+    "email_when_open": {
+        "en": "The office is open now: a team member will answer today.",
+        "es": "La oficina está abierta: alguien del equipo le responderá hoy.",
+    },
+    "email_when_closed": {
+        "en": "The office is closed right now; we'll reply after it opens ({opens}).",
+        "es": "La oficina está cerrada en este momento; le responderemos cuando abra ({opens}).",
+    },
+    "email_emergency": {
+        "en": "If this is an emergency, call our emergency line now: {line}. If you smell gas or see fire or smoke, "
+              "leave the building and call 911.\n\n",
+        "es": "Si es una emergencia, llame ahora a nuestra línea de emergencias: {line}. Si huele a gas o ve fuego o "
+              "humo, salga del edificio y llame al 911.\n\n",
+    },
     "added": {
         "en": "Got it, we've added that to ticket {ref}.",
         "es": "Entendido, lo agregamos al reporte {ref}.",
@@ -77,3 +99,15 @@ def triage_reply(refer: str, urgency: str, language: str, ref: str, utility: str
     if urgency == "emergency":
         return say("emergency", language, ref=ref)
     return None
+
+
+def email_acknowledgement(cal: Calendar, now: datetime, language: str, ref: str, property_name: str,
+                          emergency_line: str | None, urgency: str, name: str | None) -> str:
+    if is_open(cal, now):
+        when = say("email_when_open", language)
+    else:
+        opens = next_open(cal, now)
+        when = say("email_when_closed", language, opens=local_label(cal, opens, language) if opens else "—")
+    urgent = say("email_emergency", language, line=emergency_line or "911") if urgency != "routine" else ""
+    return say("email_ack", language, name=f" {name}" if name else "", property=property_name, ref=ref,
+               when=when, urgent=urgent)

@@ -33,3 +33,14 @@ def link_secret() -> str:
 
 MAX_CHAT_MESSAGE_BYTES = 4096
 CHAT_SESSION_TTL_HOURS = int(os.environ.get("CHAT_SESSION_TTL_HOURS", "72"))
+
+
+def mail_bucket() -> str:
+    return os.environ.get("RAW_MAIL_BUCKET") or \
+        f"{resource_name('raw-mail')}-{os.environ.get('AWS_ACCOUNT_ID', '123456789012')}"
+
+
+REOPEN_WINDOW_DAYS = int(os.environ.get("REOPEN_WINDOW_DAYS", "14"))
+AUTO_REPLIES_PER_SENDER_HOUR = int(os.environ.get("AUTO_REPLIES_PER_SENDER_HOUR", "3"))
+MAX_ATTACHMENTS = int(os.environ.get("MAX_ATTACHMENTS", "10"))
+MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", str(25 * 1024 * 1024)))

@@ -52,14 +52,15 @@ def _queue_fields(status: str, property_id: str, urgency: str, created_at: str, 
 
 
 def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, contact: Contact,
-                  author: str, now: datetime, unit: str | None = None,
-                  chat_session_id: str | None = None) -> tuple[Ticket, Message]:
+                  author: str, now: datetime, unit: str | None = None, chat_session_id: str | None = None,
+                  ticket_fields: dict | None = None, message_fields: dict | None = None,
+                  ticket_id: str | None = None) -> tuple[Ticket, Message]:
     if channel not in CHANNELS:
         raise Invalid(f"channel must be one of {', '.join(CHANNELS)}")
     prop = properties.get_property(property_id)
     first_due, resolve_due = sla.due_times(properties.calendar(prop), result.urgency, result.category, now)
     created = iso(now)
-    ticket_id = ids.new_id()
+    ticket_id = ticket_id or ids.new_id()
     for _ in range(REF_ATTEMPTS):
         ref = ids.new_ref()
         ticket = Ticket(
@@ -69,9 +70,10 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
             reasons=list(result.reasons), summary=text.strip()[:140], status="new", tier=1,
             escalation="pending" if result.urgency == "emergency" else None,
             chat_session_id=chat_session_id, first_response_due=first_due, resolve_due=resolve_due,
-            created_at=created, updated_at=created,
+            created_at=created, updated_at=created, **(ticket_fields or {}),
             **_queue_fields("new", property_id, result.urgency, created, ticket_id))
-        message = _message(ticket, "inbound", channel, author, text, now, language=result.language)
+        message = _message(ticket, "inbound", channel, author, text, now, language=result.language,
+                           **(message_fields or {}))
         audit = _audit(ticket_id, author, "created", now,
                        {"channel": channel, "category": result.category, "urgency": result.urgency,
                         "refer": result.refer, "reasons": list(result.reasons)})
@@ -95,11 +97,11 @@ def _cancelled_by_condition(exc: TransactWriteError) -> bool:
 
 
 def _message(ticket: Ticket, direction: str, channel: str, author: str, body: str, now: datetime,
-             automated: bool = False, language: str | None = None) -> Message:
-    message_id = ids.new_id()
+             automated: bool = False, language: str | None = None, **fields) -> Message:
+    message_id = fields.pop("message_id", None) or ids.new_id()
     return Message(ticket.ticket_id, f"MSG#{message_id}", message_id=message_id, direction=direction,
                    channel=channel, author=author, body=body, automated=automated,
-                   language=language or ticket.language, created_at=iso(now))
+                   language=language or ticket.language, created_at=iso(now), **fields)
 
 
 def _audit(ticket_id: str, actor: str, action: str, now: datetime, detail: dict | None = None) -> AuditEntry:
@@ -156,15 +158,18 @@ def _apply(ticket: Ticket, changes: dict, actor: str, action: str, now: datetime
 
 
 def add_message(ticket: Ticket, *, direction: str, author: str, body: str, now: datetime,
-                automated: bool = False, channel: str | None = None) -> Message:
-    """Append to the thread. A resident writing back moves a waiting ticket on; a human reply counts as
-    the first response."""
-    message = _message(ticket, direction, channel or ticket.channel, author, body, now, automated=automated)
-    changes: dict = {}
+                automated: bool = False, channel: str | None = None, fields: dict | None = None,
+                ticket_changes: dict | None = None) -> Message:
+    """Append to the thread. A resident writing back moves a waiting ticket on (and reopens a resolved
+    or closed one); a human reply counts as the first response."""
+    message = _message(ticket, direction, channel or ticket.channel, author, body, now, automated=automated,
+                       **(fields or {}))
+    changes: dict = dict(ticket_changes or {})
     if direction == "inbound" and ticket.status == "waiting_on_resident":
         changes["status"] = "in_progress"
-    if direction == "inbound" and ticket.status in ("resolved", "closed"):
+    if direction == "inbound" and not automated and ticket.status in ("resolved", "closed"):
         changes["status"] = "in_progress"  # a resident writing back reopens it
+        changes["resolved_at"] = None
     if direction == "outbound" and not automated and ticket.first_response_at is None:
         changes["first_response_at"] = now
         if ticket.status == "new":
@@ -270,17 +275,3 @@ def by_index(index, key: str, *, status: str | None, urgency: str | None, limit:
     page = list(result)
     return page, _encode_cursor(result.last_evaluated_key)
 
-
-def reply(ticket: Ticket, author: str, body: str, now: datetime) -> Message:
-    """A staff reply, delivered through the ticket's own channel (chat: the widget reads the thread)."""
-    body = (body or "").strip()
-    if not body:
-        raise Invalid("body must not be empty")
-    if len(body.encode()) > 16_384:
-        raise Invalid("a reply may be at most 16 KB")
-    if ticket.channel not in REPLY_CHANNELS:
-        raise Conflict(f"replies on {ticket.channel} tickets are not available yet")
-    return add_message(ticket, direction="outbound", author=author, body=body, now=now)
-
-
-REPLY_CHANNELS = ("chat",)

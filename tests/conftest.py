@@ -28,29 +28,38 @@ def _forbid_scan(**kwargs):
     raise AssertionError("Scan is not allowed on a request path: use a key or an index")
 
 
-@pytest.fixture
-def aws():
-    """A fresh in-process twin for one test."""
-    from chalicelib import aws as aws_clients
-    from chalicelib.models import reset_connections
-    from twin import lambdas, provision, seed
+SERVICES = ("dynamodb", "sns", "ses", "s3", "stepfunctions", "lambda", "iam", "events", "sqs")
 
+
+@pytest.fixture(scope="session")
+def _mocked():
+    """One mock_aws and one boto3 session for the whole run: starting moto and loading botocore's
+    service models cost seconds; each test resets the services the app uses and provisions again."""
     with mock_aws(config=moto_config()):
         session = boto3.Session(region_name="us-east-1")
         session.events.register("before-call.dynamodb.Scan", _forbid_scan)
-        provision.provision(session, "test")
-        reset_connections()
-        aws_clients.reset()
-        from app import app
-        lambdas.install(app, "test")
-        lambdas.register(session, app, "test")
-        seed.seed(session)
         _guard_scans()
         yield session
-        from twin.server import stop_executions
-        stop_executions(session)
-    reset_connections()
-    aws_clients.reset()
+
+
+@pytest.fixture
+def aws(_mocked):
+    """A fresh in-process twin for one test."""
+    from moto.backends import get_backend
+
+    from app import app
+    from twin import lambdas, provision, seed
+    from twin.server import stop_executions
+
+    session = _mocked
+    for service in SERVICES:
+        get_backend(service).reset()
+    provision.provision(session, "test")
+    lambdas.install(app, "test")
+    lambdas.register(session, app, "test")
+    seed.seed(session)
+    yield session
+    stop_executions(session)
 
 
 def _guard_scans():
@@ -97,3 +106,12 @@ def emergency_notifications(session) -> list[str]:
     from chalicelib import settings
     topic = sns_backends["123456789012"]["us-east-1"].topics[settings.topic_arn("emergencies")]
     return [n[1] for n in topic.sent_notifications]
+
+
+def sent_mail(session) -> list:
+    """Raw messages the twin's SES sent, parsed."""
+    from email import message_from_string, policy
+
+    from moto.ses.models import ses_backends
+    return [message_from_string(m.raw_data, policy=policy.default)
+            for m in ses_backends["123456789012"]["us-east-1"].sent_messages if hasattr(m, "raw_data")]

@@ -128,3 +128,24 @@ def test_ctrl_c_stops_everything_and_it_starts_again():
             with socket.socket() as s:
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 s.bind(("127.0.0.1", int(port)))  # free again
+
+
+def test_simulated_email_makes_a_ticket_and_one_acknowledgement_in_its_language(twin):
+    before = len(json.loads(cli(twin, "outbox")))
+    ticket = json.loads(cli(twin, "simulate", "email", "tests/emails/apple_mail_es.eml"))
+    assert {k: ticket[k] for k in ("channel", "language", "urgency", "status")} == \
+        {"channel": "email", "language": "es", "urgency": "urgent", "status": "new"}
+    assert ticket["message_count"] == 2 and ticket["ref"].startswith("TL-")
+    sent = json.loads(cli(twin, "outbox"))[before:]
+    assert len(sent) == 1 and sent[0]["to"] == "jose.martinez@icloud.com"
+    assert sent[0]["language"] == "es" and ticket["ref"] in sent[0]["subject"] and "Gracias" in sent[0]["body"]
+    spam = json.loads(cli(twin, "simulate", "email", "tests/emails/outlook.eml", "--spam", "FAIL"))
+    assert spam["quarantined"] and spam["reason"] == "spam"
+    assert len(json.loads(cli(twin, "outbox"))) == before + 1
+
+
+def test_simulate_email_usage_errors_exit_non_zero(twin):
+    env = {k: v for k, v in twin.items() if k != "process"}
+    result = subprocess.run([sys.executable, "manage.py", "simulate", "email", "no-such.eml"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "no such file" in result.stderr

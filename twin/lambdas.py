@@ -71,11 +71,22 @@ def _send_sns_message(self, function_name, message, subject=None, qualifier=None
                 LambdaContext(_name(function_name)))
 
 
+def _no_docker(self):
+    raise AttributeError("the twin runs Lambda handlers in-process, without Docker")
+
+
 def install(app, stage: str) -> dict:
     """Route invocations of this app's functions to its handlers; returns deployed name -> handler."""
+    from moto.utilities.docker_utilities import DockerModel
+
+    # moto's /moto-api/data.json reads every property of every model; without this one, a registered
+    # function makes it try to reach a Docker daemon and fail.
+    DockerModel.docker_client = property(_no_docker)
     _handlers.clear()
-    for name, handler in app.handler_map.items():
-        _handlers[f"{app.app_name}-{stage}-{name}"] = handler
+    # Event handlers and plain Lambda functions deploy as functions of their own; routes share the API's.
+    names = [s.name for s in app.event_sources] + [f.name for f in app.pure_lambda_functions]
+    for name in names:
+        _handlers[f"{app.app_name}-{stage}-{name}"] = app.handler_map[name]
     LambdaSimpleBackend.invoke = _invoke
     LambdaSimpleBackend.send_sns_message = _send_sns_message
     return dict(_handlers)

@@ -47,14 +47,25 @@ def resources(stage: str, region: str) -> list[tuple[str, str, dict]]:
     found = []
     for path in TEMPLATES:
         template = load_template(path)
+        for name, spec in template.get("Parameters", {}).items():
+            if name not in params and "Default" in spec:
+                default = spec["Default"]
+                params[name] = default.split(",") if spec["Type"] == "CommaDelimitedList" else default
         for logical, res in template["Resources"].items():
             found.append((logical, res["Type"], res.get("Properties", {})))
     # Names first, so later resources can refer to earlier ones.
-    for logical, _kind, props in found:
+    for logical, kind, props in found:
         name = props.get("TableName") or props.get("TopicName") or props.get("BucketName") or \
-            props.get("StateMachineName")
-        if name is not None:
-            params[logical] = resolve(name, params)
+            props.get("StateMachineName") or (props.get("RuleSetName") if kind.endswith("ReceiptRuleSet") else None)
+        if name is None:
+            continue
+        name = resolve(name, params)
+        # Ref gives a topic's ARN and a state machine's ARN, but other resources' names.
+        if kind == "AWS::SNS::Topic":
+            name = f"arn:aws:sns:{region}:{ACCOUNT}:{name}"
+        elif kind == "AWS::StepFunctions::StateMachine":
+            name = f"arn:aws:states:{region}:{ACCOUNT}:stateMachine:{name}"
+        params[logical] = name
     return [(logical, kind, resolve(props, params)) for logical, kind, props in found]
 
 
@@ -111,9 +122,29 @@ def _state_machine(session, props: dict) -> str:
                                     roleArn=f"arn:aws:iam::{ACCOUNT}:role/tenantline-states")["stateMachineArn"]
 
 
+def _rule_set(session, props: dict) -> str:
+    ses = session.client("ses")
+    name = props["RuleSetName"]
+    if name not in {r["Name"] for r in ses.list_receipt_rule_sets().get("RuleSets", [])}:
+        ses.create_receipt_rule_set(RuleSetName=name)
+    ses.set_active_receipt_rule_set(RuleSetName=name)  # done by hand after a real deploy (see the template)
+    return name
+
+
+def _rule(session, props: dict) -> str:
+    ses = session.client("ses")
+    rule = props["Rule"]
+    existing = ses.describe_receipt_rule_set(RuleSetName=props["RuleSetName"]).get("Rules", [])
+    if rule["Name"] not in {r["Name"] for r in existing}:
+        ses.create_receipt_rule(RuleSetName=props["RuleSetName"], Rule=rule)
+    return rule["Name"]
+
+
 HANDLERS = {
     "AWS::DynamoDB::Table": _table,
     "AWS::SNS::Topic": _topic,
     "AWS::S3::Bucket": _bucket,
     "AWS::StepFunctions::StateMachine": _state_machine,
+    "AWS::SES::ReceiptRuleSet": _rule_set,
+    "AWS::SES::ReceiptRule": _rule,
 }

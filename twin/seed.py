@@ -1,7 +1,7 @@
 """The demo portfolio every twin starts with: two properties in different time zones, on-call staff
 subscribed to emergency pages, and a small EN/ES knowledge base. Safe to run again (puts overwrite)."""
 from chalicelib import settings
-from chalicelib.models import KnowledgeArticle, Person, Property
+from chalicelib.models import KnowledgeArticle, Lookup, Person, Property
 from chalicelib.models.property import property_pk
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
@@ -60,8 +60,15 @@ KNOWLEDGE = [
 
 
 def seed(session) -> dict:
+    ses = session.client("ses")
     for data in PROPERTIES:
         Property(**data).save()
+        domain = data["inbox"].split("@")[1]
+        Lookup("LOOKUP#INBOX", data["inbox"], property_id=data["sk"]).save()
+        Lookup("LOOKUP#INBOX", domain, property_id=data["sk"]).save()
+        for number in data["phone_numbers"]:
+            Lookup("LOOKUP#PHONE", number, property_id=data["sk"]).save()
+        ses.verify_domain_identity(Domain=domain)  # SES sends only from verified identities
         for person_id, name, role, phone, email in STAFF[data["sk"]]:
             Person(property_pk(data["sk"]), f"PERSON#{person_id}", name=name, role=role, phone=phone,
                    email=email).save()

@@ -5,7 +5,7 @@ from typing import Optional
 from chalice import Blueprint, CognitoUserPoolAuthorizer
 from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
 
-from chalicelib import properties, tickets
+from chalicelib import delivery, properties, tickets
 from chalicelib.errors import Invalid
 from chalicelib.handlers.http import api, now, parse, query_params, staff
 from chalicelib.triage import URGENCY_RANK
@@ -98,7 +98,7 @@ def reply(ticket_id):
     who = staff(request)
     body = parse(request, ReplyIn)
     ticket = tickets.get_ticket(tickets.resolve_ticket_id(ticket_id))
-    message = tickets.reply(ticket, who.username, body.body, now(request))
+    message = delivery.reply(ticket, who.username, body.body, now(request))
     return {"message_id": message.message_id, "ticket": ticket_view(tickets.get_ticket(ticket.ticket_id))}
 
 

@@ -56,3 +56,12 @@ class Person(Model):
     role = UnicodeAttribute()  # technician | supervisor | manager | office
     phone = UnicodeAttribute(null=True)
     email = UnicodeAttribute(null=True)
+
+
+class Lookup(Model):
+    """Routing keys to a property: pk=LOOKUP#INBOX (an email address or domain) or LOOKUP#PHONE (E.164)."""
+    Meta = meta("properties")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    property_id = UnicodeAttribute()

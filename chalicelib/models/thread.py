@@ -34,6 +34,11 @@ class Message(Model):
     language = UnicodeAttribute(null=True)
     attachments = ListAttribute(of=AttachmentRef, default=list)
     created_at = UnicodeAttribute()
+    # email: the RFC 5322 Message-ID, subject, the raw MIME in S3 and what SES said of its sender
+    email_message_id = UnicodeAttribute(null=True)
+    subject = UnicodeAttribute(null=True)
+    raw_key = UnicodeAttribute(null=True)
+    auth = JSONAttribute(null=True)
 
 
 class AuditEntry(Model):
@@ -48,11 +53,43 @@ class AuditEntry(Model):
 
 
 class Guard(Model):
-    """A claimed key (a ticket reference, a client message id) and what it points to."""
+    """A claimed key (a ticket reference, a client message id, an email Message-ID) and what it points to."""
     Meta = meta("ticket-events")
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True, default="GUARD")
     target = UnicodeAttribute()
     data = JSONAttribute(default=dict)
+    state = UnicodeAttribute(null=True)  # pending | done, for work claimed by one delivery of an event
+    claimed_at = NumberAttribute(null=True)
     expires_at = NumberAttribute(null=True)
+
+
+class Counter(Model):
+    """A count in a time bucket (auto-replies per sender per hour); expires with its bucket."""
+    Meta = meta("ticket-events")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default="COUNT")
+    count = NumberAttribute(default=0)
+    expires_at = NumberAttribute(null=True)
+
+
+class Quarantined(Model):
+    """Mail kept but not ticketed (spam, virus, automated, unroutable); CSRs list and release it."""
+    Meta = meta("ticket-events")
+
+    pk = UnicodeAttribute(hash_key=True, default="QUARANTINE")
+    sk = UnicodeAttribute(range_key=True)  # a ULID: listing is oldest first
+    property_id = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute()
+    sender = UnicodeAttribute(null=True)
+    subject = UnicodeAttribute(null=True)
+    received_at = UnicodeAttribute()
+    bucket = UnicodeAttribute(null=True)
+    raw_key = UnicodeAttribute(null=True)
+    notification = JSONAttribute(default=dict)
+    verdicts = JSONAttribute(default=dict)
+    released_at = UnicodeAttribute(null=True)
+    released_by = UnicodeAttribute(null=True)
+    ticket_id = UnicodeAttribute(null=True)

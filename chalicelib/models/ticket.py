@@ -38,6 +38,9 @@ class Ticket(Model):
     assignee = UnicodeAttribute(null=True)
     escalation = UnicodeAttribute(null=True)
     chat_session_id = UnicodeAttribute(null=True)
+    subject = UnicodeAttribute(null=True)  # email tickets: the first message's subject
+    participants = ListAttribute(of=UnicodeAttribute, default=list)  # email addresses allowed to thread in
+    linked_ticket_id = UnicodeAttribute(null=True)  # a follow-up of a ticket closed too long ago
     first_response_due = UTCDateTimeAttribute(null=True)
     resolve_due = UTCDateTimeAttribute(null=True)
     first_response_at = UTCDateTimeAttribute(null=True)

@@ -1,0 +1,46 @@
+"""Inbound email (SES receipt notifications via SNS) and the CSR quarantine routes."""
+import json
+from datetime import datetime, timezone
+
+from aws_lambda_powertools import Logger
+from chalice import Blueprint
+
+from chalicelib import settings
+from chalicelib.handlers.http import api, now, staff
+from chalicelib.handlers.tickets import authorizer
+from chalicelib.mail import inbound
+
+bp = Blueprint(__name__)
+logger = Logger(service="tenantline")
+
+
+@bp.on_sns_message(topic=settings.resource_name("inbound-email"), name="inbound_email")
+def inbound_email(event):
+    try:
+        notification = json.loads(event.message)
+    except (TypeError, ValueError):
+        notification = {"notificationType": "Unreadable", "raw": str(event.message)[:10000]}
+    result = inbound.handle(notification, datetime.now(timezone.utc))
+    logger.info("inbound email", extra={"result": result})
+    return result
+
+
+def _view(q) -> dict:
+    return {"id": q.sk, "property_id": q.property_id, "reason": q.reason, "sender": q.sender, "subject": q.subject,
+            "received_at": q.received_at, "verdicts": q.verdicts or {}, "released_at": q.released_at,
+            "released_by": q.released_by, "ticket_id": q.ticket_id}
+
+
+@bp.route("/quarantine", methods=["GET"], authorizer=authorizer, cors=True)
+@api
+def list_quarantine():
+    staff(bp.current_request)
+    return {"quarantine": [_view(q) for q in inbound.list_quarantine()]}
+
+
+@bp.route("/quarantine/{quarantine_id}/release", methods=["POST"], authorizer=authorizer, cors=True)
+@api
+def release(quarantine_id):
+    request = bp.current_request
+    who = staff(request)
+    return inbound.release(quarantine_id, who.username, now(request))

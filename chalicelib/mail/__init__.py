@@ -1,0 +1,1 @@
+"""The email channel: SES inbound mail to tickets, acknowledgements and CSR replies."""
