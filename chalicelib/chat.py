@@ -12,6 +12,7 @@ from chalicelib import alerts, ids, knowledge, properties, replies, settings, ti
 from chalicelib.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge, Unauthorized
 from chalicelib.models import ChatSession, Guard, Message, Ticket
 from chalicelib.triage import URGENCY_RANK, Triage, triage
+from chalicelib.views import message_view
 
 LANGUAGES = ("en", "es")
 GUARD_TTL = timedelta(days=7)
@@ -168,8 +169,3 @@ def messages_since(session: ChatSession, after: str | None) -> list[dict]:
     if not session.ticket_id:
         return []
     return [message_view(m) for m in tickets.thread(session.ticket_id, after)]
-
-
-def message_view(m: Message) -> dict:
-    return {"message_id": m.message_id, "direction": m.direction, "author": m.author, "body": m.body,
-            "automated": bool(m.automated), "channel": m.channel, "created_at": m.created_at}

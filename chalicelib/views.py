@@ -1,5 +1,5 @@
 """JSON shapes of domain objects, shared by the HTTP API and manage.py."""
-from chalicelib.models import AuditEntry, Ticket
+from chalicelib.models import AuditEntry, Message, Ticket
 
 
 def _time(value):
@@ -21,3 +21,13 @@ def ticket_view(t: Ticket) -> dict:
 
 def audit_view(a: AuditEntry) -> dict:
     return {"at": a.at, "actor": a.actor, "action": a.action, "detail": a.detail or {}}
+
+
+def message_view(m: Message, staff: bool = False) -> dict:
+    view = {"message_id": m.message_id, "direction": m.direction, "author": m.author, "body": m.body,
+            "automated": bool(m.automated), "channel": m.channel, "created_at": m.created_at}
+    if staff:
+        view.update(subject=m.subject, auth=m.auth or None,
+                    attachments=[{"index": i, "name": a.name, "content_type": a.content_type, "size": a.size}
+                                 for i, a in enumerate(m.attachments or [])])
+    return view

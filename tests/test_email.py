@@ -222,3 +222,16 @@ def test_mail_for_an_unknown_domain_is_kept_in_quarantine(aws):
                              "receipt": {"recipients": ["help@elsewhere.example"], "action": {}}}, NOW)
     assert result["quarantined"] and "no property" in result["reason"]
     assert inbound.handle({"garbage": True}, NOW)["quarantined"]
+
+
+def test_csrs_see_attachments_and_get_a_download_link(aws, client, csr_headers):
+    result = receive(aws, eml("android_photo"))
+    first = ticket(client, csr_headers, result["ticket_id"])["messages"][0]
+    assert first["attachments"] == [{"index": 0, "name": "IMG_20261118_161955.jpg", "content_type": "image/jpeg",
+                                     "size": first["attachments"][0]["size"]}]
+    link = client.http.get(f"/tickets/{result['ticket_id']}/messages/{first['message_id']}/attachments/0",
+                           headers=csr_headers).json_body
+    assert "Signature=" in link["url"] and "IMG_20261118_161955.jpg" in link["url"] and link["expires_in"] == 300
+    missing = client.http.get(f"/tickets/{result['ticket_id']}/messages/{first['message_id']}/attachments/5",
+                              headers=csr_headers)
+    assert missing.status_code == 404

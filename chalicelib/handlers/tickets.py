@@ -8,8 +8,9 @@ from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
 from chalicelib import delivery, properties, tickets
 from chalicelib.errors import Invalid
 from chalicelib.handlers.http import api, now, parse, query_params, staff
+from chalicelib.mail import attachments
 from chalicelib.triage import URGENCY_RANK
-from chalicelib.views import audit_view, ticket_view
+from chalicelib.views import audit_view, message_view, ticket_view
 
 bp = Blueprint(__name__)
 
@@ -85,10 +86,18 @@ def get_ticket(ticket_id):
     staff(bp.current_request)
     ticket = tickets.get_ticket(tickets.resolve_ticket_id(ticket_id))
     return dict(ticket_view(ticket),
-                messages=[{"message_id": m.message_id, "direction": m.direction, "channel": m.channel,
-                           "author": m.author, "body": m.body, "automated": bool(m.automated),
-                           "created_at": m.created_at} for m in tickets.thread(ticket.ticket_id)],
+                messages=[message_view(m, staff=True) for m in tickets.thread(ticket.ticket_id)],
                 audit=[audit_view(a) for a in tickets.audit_trail(ticket.ticket_id)])
+
+
+@bp.route("/tickets/{ticket_id}/messages/{message_id}/attachments/{index}", methods=["GET"],
+          authorizer=authorizer, cors=True)
+@api
+def attachment(ticket_id, message_id, index):
+    """A short-lived download link for one attachment."""
+    staff(bp.current_request)
+    ticket = tickets.get_ticket(tickets.resolve_ticket_id(ticket_id))
+    return {"url": attachments.download_url(ticket.ticket_id, message_id, index), "expires_in": 300}
 
 
 @bp.route("/tickets/{ticket_id}/reply", methods=["POST"], authorizer=authorizer, cors=True)

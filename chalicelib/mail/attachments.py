@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from chalicelib import aws, settings
+from chalicelib.errors import NotFound
 from chalicelib.mail.parse import Attachment
 from chalicelib.models.thread import AttachmentRef
 
@@ -31,3 +32,20 @@ def store(ticket_id: str, message_id: str, files: list[Attachment]) -> tuple[lis
 
 def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
+
+
+def download_url(ticket_id: str, message_id: str, index: str) -> str:
+    from pynamodb.exceptions import DoesNotExist
+
+    from chalicelib.models import Message
+
+    try:
+        message = Message.get(ticket_id, f"MSG#{message_id}")
+        ref = message.attachments[int(index)]
+    except (DoesNotExist, ValueError, IndexError):
+        raise NotFound("no such attachment") from None
+    return aws.client("s3").generate_presigned_url(
+        "get_object", Params={"Bucket": settings.mail_bucket(), "Key": ref.key,
+                              "ResponseContentType": ref.content_type,
+                              "ResponseContentDisposition": f'attachment; filename="{_safe(ref.name)}"'},
+        ExpiresIn=300)
