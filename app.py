@@ -1,10 +1,11 @@
 from chalice import Chalice
 
-from chalicelib.handlers import chat, email, tickets
+from chalicelib.handlers import chat, email, escalation, tickets
 from chalicelib.middleware import register
 
 app = Chalice(app_name="tenantline")
 app.register_blueprint(chat.bp)
 app.register_blueprint(tickets.bp)
 app.register_blueprint(email.bp)
+app.register_blueprint(escalation.bp)
 register(app)

@@ -3,6 +3,7 @@ the emergencies topic fans out to the on-call staff's SMS and email subscription
 from datetime import datetime
 
 from chalicelib import aws, settings, tickets
+from chalicelib.escalation import runner
 from chalicelib.models import Ticket
 
 
@@ -15,14 +16,22 @@ def page_text(ticket: Ticket) -> str:
 
 
 def flag_emergency(ticket: Ticket, now: datetime) -> Ticket:
-    """Page once per ticket. The page goes out before the ticket is marked, so a crash in between
-    repeats a page rather than losing one."""
+    """Once per ticket: announce it on the emergencies feed and start the property's escalation.
+    The announcement goes out before the ticket is marked, so a crash in between repeats it rather
+    than losing it."""
     if ticket.escalation != "pending":
         return ticket
     topic = settings.topic_arn("emergencies")
+    text = page_text(ticket)
     response = aws.client("sns").publish(
-        TopicArn=topic, Message=page_text(ticket), Subject=f"Emergency {ticket.ref}"[:100],
+        TopicArn=topic, Message=text, Subject=f"Emergency {ticket.ref}"[:100],
         MessageAttributes={"ticket_id": {"DataType": "String", "StringValue": ticket.ticket_id},
                            "property_id": {"DataType": "String", "StringValue": ticket.property_id}})
-    return tickets._apply(ticket, {"escalation": "flagged"}, "system", "emergency_flagged", now,
-                          {"topic": topic, "message_id": response.get("MessageId")})
+    ticket = tickets._apply(ticket, {"escalation": "flagged"}, "system", "emergency_flagged", now,
+                            {"topic": topic, "message_id": response.get("MessageId")})
+    started = runner.start(ticket, text, now)
+    if started is None:
+        tickets.record(ticket, "system", "no_escalation_policy", now,
+                       {"property_id": ticket.property_id, "note": "only the emergencies feed was alerted"})
+        return ticket
+    return started

@@ -44,3 +44,24 @@ REOPEN_WINDOW_DAYS = int(os.environ.get("REOPEN_WINDOW_DAYS", "14"))
 AUTO_REPLIES_PER_SENDER_HOUR = int(os.environ.get("AUTO_REPLIES_PER_SENDER_HOUR", "3"))
 MAX_ATTACHMENTS = int(os.environ.get("MAX_ATTACHMENTS", "10"))
 MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", str(25 * 1024 * 1024)))
+
+
+def time_scale() -> float:
+    """How long a policy minute really lasts, as a fraction (the twin runs 1 minute as 1 second: 1/60).
+    Only Step Functions waits are scaled; everything the resident or staff read is in real policy time."""
+    return float(os.environ.get("TENANTLINE_TIME_SCALE", "1"))
+
+
+def public_api_url() -> str:
+    return os.environ.get("PUBLIC_API_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def account_id() -> str:
+    return os.environ.get("AWS_ACCOUNT_ID", "123456789012")
+
+
+def state_machine_arn(name: str) -> str:
+    return f"arn:aws:states:{REGION}:{account_id()}:stateMachine:{resource_name(name)}"
+
+
+ACK_LINK_HOURS = int(os.environ.get("ACK_LINK_HOURS", "24"))

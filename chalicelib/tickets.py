@@ -133,7 +133,9 @@ def thread(ticket_id: str, after: str | None = None) -> list[Message]:
 
 
 def audit_trail(ticket_id: str) -> list[AuditEntry]:
-    return list(AuditEntry.query(ticket_id, AuditEntry.sk.startswith("AUD#"), consistent_read=True))
+    """In time order (the state machine writes entries keyed by time, the app by ULID)."""
+    entries = AuditEntry.query(ticket_id, AuditEntry.sk.startswith("AUD#"), consistent_read=True)
+    return sorted(entries, key=lambda a: a.at)
 
 
 def _apply(ticket: Ticket, changes: dict, actor: str, action: str, now: datetime, detail: dict,

@@ -31,3 +31,12 @@ def message_view(m: Message, staff: bool = False) -> dict:
                     attachments=[{"index": i, "name": a.name, "content_type": a.content_type, "size": a.size}
                                  for i, a in enumerate(m.attachments or [])])
     return view
+
+
+def escalation_view(t: Ticket) -> dict | None:
+    """The proof of time-to-human: when the contact arrived, when paging began, who answered and how fast."""
+    if not t.escalation_started_at:
+        return None
+    return {"arrived_at": t.created_at, "escalation_started_at": t.escalation_started_at, "status": t.escalation,
+            "acknowledged_at": _time(t.acknowledged_at), "acknowledged_by": t.acknowledged_by,
+            "reached_seconds": t.reached_seconds, "target_met": t.target_met, "target_seconds": 1800}

@@ -13,6 +13,7 @@ from twin.stage import twin_environment  # noqa: E402
 os.environ.update(twin_environment("test"))
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
+import logging  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 
 import boto3  # noqa: E402
@@ -21,7 +22,9 @@ from moto import mock_aws  # noqa: E402
 
 from twin.server import moto_config  # noqa: E402
 
-NOW = datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc)  # a Wednesday, 10:30 in New York: office open
+NOW = datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc)
+# moto's Step Functions engine logs a page of internals for every execution a test stops: expected here.
+logging.getLogger("moto.stepfunctions").setLevel(logging.CRITICAL)  # a Wednesday, 10:30 in New York: office open
 
 
 def _forbid_scan(**kwargs):

@@ -103,7 +103,7 @@ def test_the_twin_is_provisioned_from_the_template(twin):
     sns = session.client("sns", endpoint_url=endpoint)
     topic = next(t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith("-emergencies"))
     protocols = {s["Protocol"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]}
-    assert protocols == {"sms", "email"}
+    assert protocols == {"email"}
 
 
 def test_a_second_twin_on_the_same_ports_refuses_clearly(twin):

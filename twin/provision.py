@@ -44,7 +44,7 @@ def resolve(value, params: dict):
 
 def resources(stage: str, region: str) -> list[tuple[str, str, dict]]:
     params = {"Stage": stage, "AWS::AccountId": ACCOUNT, "AWS::Region": region, "AWS::Partition": "aws"}
-    found = []
+    found, origins = [], []
     for path in TEMPLATES:
         template = load_template(path)
         for name, spec in template.get("Parameters", {}).items():
@@ -53,20 +53,28 @@ def resources(stage: str, region: str) -> list[tuple[str, str, dict]]:
                 params[name] = default.split(",") if spec["Type"] == "CommaDelimitedList" else default
         for logical, res in template["Resources"].items():
             found.append((logical, res["Type"], res.get("Properties", {})))
+            origins.append(path)
     # Names first, so later resources can refer to earlier ones.
     for logical, kind, props in found:
         name = props.get("TableName") or props.get("TopicName") or props.get("BucketName") or \
-            props.get("StateMachineName") or (props.get("RuleSetName") if kind.endswith("ReceiptRuleSet") else None)
+            props.get("StateMachineName") or (props.get("RuleSetName") if kind.endswith("ReceiptRuleSet") else None) or \
+            (props.get("Name") if kind.endswith("StateMachine") else None)
         if name is None:
             continue
         name = resolve(name, params)
         # Ref gives a topic's ARN and a state machine's ARN, but other resources' names.
         if kind == "AWS::SNS::Topic":
             name = f"arn:aws:sns:{region}:{ACCOUNT}:{name}"
-        elif kind == "AWS::StepFunctions::StateMachine":
+        elif kind.endswith("::StateMachine"):
             name = f"arn:aws:states:{region}:{ACCOUNT}:stateMachine:{name}"
         params[logical] = name
-    return [(logical, kind, resolve(props, params)) for logical, kind, props in found]
+    resolved = []
+    for (logical, kind, props), path in zip(found, origins, strict=True):
+        props = resolve(props, params)
+        if "DefinitionUri" in props and isinstance(props["DefinitionUri"], str):
+            props["Definition"] = json.loads((path.parent / props.pop("DefinitionUri")).read_text())
+        resolved.append((logical, kind, props))
+    return resolved
 
 
 def provision(session, stage: str) -> dict:
@@ -111,9 +119,11 @@ def _bucket(session, props: dict) -> str:
 def _state_machine(session, props: dict) -> str:
     sfn = session.client("stepfunctions")
     definition = props.get("Definition") or json.loads(props["DefinitionString"])
+    text = json.dumps(definition)
     for key, value in (props.get("DefinitionSubstitutions") or {}).items():
-        definition = json.loads(json.dumps(definition).replace("${" + key + "}", str(value)))
-    name = props["StateMachineName"]
+        text = text.replace("${" + key + "}", str(value))
+    definition = json.loads(text)
+    name = props.get("StateMachineName") or props["Name"]
     for machine in sfn.list_state_machines()["stateMachines"]:
         if machine["name"] == name:
             sfn.update_state_machine(stateMachineArn=machine["stateMachineArn"], definition=json.dumps(definition))
@@ -145,6 +155,7 @@ HANDLERS = {
     "AWS::SNS::Topic": _topic,
     "AWS::S3::Bucket": _bucket,
     "AWS::StepFunctions::StateMachine": _state_machine,
+    "AWS::Serverless::StateMachine": _state_machine,
     "AWS::SES::ReceiptRuleSet": _rule_set,
     "AWS::SES::ReceiptRule": _rule,
 }

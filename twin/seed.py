@@ -1,7 +1,7 @@
 """The demo portfolio every twin starts with: two properties in different time zones, on-call staff
 subscribed to emergency pages, and a small EN/ES knowledge base. Safe to run again (puts overwrite)."""
 from chalicelib import settings
-from chalicelib.models import KnowledgeArticle, Lookup, Person, Property
+from chalicelib.models import EscalationPolicy, KnowledgeArticle, Lookup, Person, Property, Rotation
 from chalicelib.models.property import property_pk
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
@@ -59,6 +59,33 @@ KNOWLEDGE = [
 ]
 
 
+# Maple Court: the three technicians take weekly turns (hand-off Monday 08:00); the backup is the next
+# week's technician; Dana, the manager, is obliged to answer (guaranteed) and is paged by minute 20.
+ROTATIONS = {
+    "maple-court": [
+        ("primary", "Maintenance on call", ["tech-ana", "tech-ben", "tech-chen"], "2026-01-05"),
+        ("backup", "Maintenance backup", ["tech-ben", "tech-chen", "tech-ana"], "2026-01-05"),
+    ],
+    "sunset-villas": [("primary", "Maintenance on call", ["tech-eli"], "2026-01-05")],
+}
+POLICIES = {
+    "maple-court": dict(tiers=[
+        {"name": "On-call technician", "targets": [{"rotation": "primary"}], "channels": ["sms", "email"],
+         "window_minutes": 10, "guaranteed": False},
+        {"name": "Backup technician", "targets": [{"rotation": "backup"}], "channels": ["sms", "email"],
+         "window_minutes": 10, "guaranteed": False},
+        {"name": "Property manager", "targets": [{"person": "mgr-dana"}], "channels": ["sms", "email"],
+         "window_minutes": 10, "guaranteed": True},
+    ], repeat=2, managers=["mgr-dana"]),
+    "sunset-villas": dict(tiers=[
+        {"name": "On-call technician", "targets": [{"rotation": "primary"}], "channels": ["sms"],
+         "window_minutes": 15, "guaranteed": False},
+        {"name": "Property manager", "targets": [{"person": "mgr-fay"}], "channels": ["sms", "email"],
+         "window_minutes": 15, "guaranteed": True},
+    ], repeat=1, managers=["mgr-fay"]),
+}
+
+
 def seed(session) -> dict:
     ses = session.client("ses")
     for data in PROPERTIES:
@@ -72,6 +99,12 @@ def seed(session) -> dict:
         for person_id, name, role, phone, email in STAFF[data["sk"]]:
             Person(property_pk(data["sk"]), f"PERSON#{person_id}", name=name, role=role, phone=phone,
                    email=email).save()
+    for pid, rotations in ROTATIONS.items():
+        for rid, name, members, anchor in rotations:
+            Rotation(property_pk(pid), f"ROTATION#{rid}", name=name, members=members, every="weekly",
+                     handoff_at="08:00", handoff_day="mon", anchor=anchor, overrides=[]).save()
+    for pid, policy in POLICIES.items():
+        EscalationPolicy(property_pk(pid), "POLICY#emergency", updated_by="seed", **policy).save()
     for language, slug, question, keywords, answer in KNOWLEDGE:
         KnowledgeArticle(property_pk("*"), f"KB#{language}#{slug}", language=language, question=question,
                          keywords=keywords, answer=answer).save()
@@ -79,15 +112,14 @@ def seed(session) -> dict:
 
 
 def _subscribe_on_call(session) -> dict:
-    """Everyone on the demo on-call list gets emergency pages by SMS and email."""
+    """The managers follow the emergencies feed by email (the escalation pages people one by one)."""
     sns = session.client("sns")
     topic = settings.topic_arn("emergencies")
     existing = {(s["Protocol"], s["Endpoint"])
                 for s in sns.list_subscriptions_by_topic(TopicArn=topic).get("Subscriptions", [])}
-    for _id, _name, _role, phone, email in [s for people in STAFF.values() for s in people]:
-        for protocol, endpoint in (("sms", phone), ("email", email)):
-            if (protocol, endpoint) not in existing:
-                sns.subscribe(TopicArn=topic, Protocol=protocol, Endpoint=endpoint)
+    for _id, _name, role, _phone, email in [s for people in STAFF.values() for s in people]:
+        if role == "manager" and ("email", email) not in existing:
+            sns.subscribe(TopicArn=topic, Protocol="email", Endpoint=email)
     return {"properties": [p["sk"] for p in PROPERTIES], "emergency_topic": topic}
 
 

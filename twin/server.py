@@ -31,8 +31,10 @@ def moto_config() -> dict:
     return {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 
 
-def configure_environment(moto_port: int, stage: str) -> None:
+def configure_environment(moto_port: int, stage: str, api_port: int | None = None) -> None:
     os.environ.update(twin_environment(stage, endpoint=f"http://127.0.0.1:{moto_port}"))
+    if api_port:
+        os.environ["PUBLIC_API_URL"] = f"http://127.0.0.1:{api_port}"  # where acknowledgement links point
     # State machines call back into moto on MOTO_PORT (otherwise 5000) for their service tasks.
     os.environ["MOTO_PORT"] = str(moto_port)
 
@@ -108,7 +110,7 @@ def start(moto_port: int = 5000, api_port: int | None = 8000, stage: str = "loca
         if not port_free(port):
             raise TwinError(f"port {port} on 127.0.0.1 is in use (is a twin already running? stop it with Ctrl-C, "
                             f"or pick other ports with MOTO_PORT / API_PORT)")
-    configure_environment(moto_port, stage)
+    configure_environment(moto_port, stage, api_port)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
     from moto.core.config import default_user_config

@@ -10,7 +10,7 @@ from chalicelib.errors import Invalid
 from chalicelib.handlers.http import api, now, parse, query_params, staff
 from chalicelib.mail import attachments
 from chalicelib.triage import URGENCY_RANK
-from chalicelib.views import audit_view, message_view, ticket_view
+from chalicelib.views import audit_view, escalation_view, message_view, ticket_view
 
 bp = Blueprint(__name__)
 
@@ -85,7 +85,7 @@ def list_tickets():
 def get_ticket(ticket_id):
     staff(bp.current_request)
     ticket = tickets.get_ticket(tickets.resolve_ticket_id(ticket_id))
-    return dict(ticket_view(ticket),
+    return dict(ticket_view(ticket), escalation_proof=escalation_view(ticket),
                 messages=[message_view(m, staff=True) for m in tickets.thread(ticket.ticket_id)],
                 audit=[audit_view(a) for a in tickets.audit_trail(ticket.ticket_id)])
 

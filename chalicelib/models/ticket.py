@@ -1,4 +1,11 @@
-from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -41,6 +48,16 @@ class Ticket(Model):
     subject = UnicodeAttribute(null=True)  # email tickets: the first message's subject
     participants = ListAttribute(of=UnicodeAttribute, default=list)  # email addresses allowed to thread in
     linked_ticket_id = UnicodeAttribute(null=True)  # a follow-up of a ticket closed too long ago
+    # Escalation: the proof of time-to-human. Started/acknowledged times are contact-clock times.
+    escalation_arn = UnicodeAttribute(null=True)
+    escalation_started_at = UnicodeAttribute(null=True)  # GSI range key
+    escalation_period = UnicodeAttribute(null=True)  # YYYY-MM, GSI hash key (sparse)
+    escalation_wall_start = NumberAttribute(null=True)  # epoch seconds when the execution really started
+    time_scale = NumberAttribute(null=True)
+    acknowledged_at = UTCDateTimeAttribute(null=True)
+    acknowledged_by = UnicodeAttribute(null=True)
+    reached_seconds = NumberAttribute(null=True)
+    target_met = BooleanAttribute(null=True)
     first_response_due = UTCDateTimeAttribute(null=True)
     resolve_due = UTCDateTimeAttribute(null=True)
     first_response_at = UTCDateTimeAttribute(null=True)
@@ -57,3 +74,4 @@ class Ticket(Model):
     by_phone = _index("by_phone", "contact_phone", "created_at")
     by_email = _index("by_email", "contact_email", "created_at")
     by_status = _index("by_status", "status", "created_at")
+    by_escalation = _index("by_escalation", "escalation_period", "escalation_started_at")

@@ -1,0 +1,1 @@
+"""Escalation: policies resolved into Step Functions executions that page until a human acknowledges."""

@@ -1,0 +1,80 @@
+"""Acknowledging an escalation: the first acknowledgement wins (a conditional write), stops the
+execution and records who was reached and how fast; later ones are told who already has it."""
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import PutError, TransactWriteError
+
+from chalicelib import settings, signing, tickets
+from chalicelib.errors import Conflict, Invalid
+from chalicelib.escalation import runner
+from chalicelib.models import Guard, Ticket
+from chalicelib.oncall import TARGET
+
+LINK_PREVIEWERS = ("facebookexternalhit", "slackbot", "twitterbot", "whatsapp", "telegrambot", "discordbot",
+                   "skypeuripreview", "linkpreview", "bingpreview", "googlebot")
+
+
+def is_preview(user_agent: str | None) -> bool:
+    """Messaging apps fetch links to draw previews; that must not count as a human acknowledging."""
+    agent = (user_agent or "").lower()
+    return any(bot in agent for bot in LINK_PREVIEWERS)
+
+
+def reach_seconds(ticket: Ticket, now: datetime) -> float:
+    """Seconds of policy time from the contact to this acknowledgement. The twin scales waits, so the
+    time the execution really ran is scaled back; in AWS the scale is 1 and this is plain elapsed time."""
+    arrived = datetime.fromisoformat(ticket.created_at.replace("Z", "+00:00"))
+    started = datetime.fromisoformat(ticket.escalation_started_at.replace("Z", "+00:00")) \
+        if ticket.escalation_started_at else arrived
+    if ticket.escalation_wall_start is None:
+        return (now - arrived).total_seconds()
+    ran = max(0.0, time.time() - float(ticket.escalation_wall_start)) / float(ticket.time_scale or 1)
+    return (started - arrived).total_seconds() + ran
+
+
+def by_link(token: str, now: datetime) -> dict:
+    ticket_id, person_id = signing.short_verify(token, runner._link_secret())
+    used = Guard(f"ACKLINK#{hashlib.sha256(token.encode()).hexdigest()}", target=ticket_id,
+                 expires_at=int(time.time()) + settings.ACK_LINK_HOURS * 3600 * 2)
+    try:
+        used.save(condition=Guard.pk.does_not_exist())
+    except PutError:
+        ticket = tickets.get_ticket(ticket_id)
+        raise Conflict(f"this link was already used; {ticket.ref} was acknowledged by {ticket.acknowledged_by}") \
+            from None
+    person = runner.contacts(tickets.get_ticket(ticket_id).property_id).get(person_id)
+    return acknowledge(ticket_id, person.name if person else person_id, "link", now, person_id)
+
+
+def acknowledge(ticket_id: str, who: str, via: str, now: datetime, person_id: str | None = None) -> dict:
+    for _attempt in range(3):  # another write to the ticket may race ours: re-read and try again
+        ticket = tickets.get_ticket(ticket_id)
+        if ticket.acknowledged_at:
+            return _already(ticket)
+        if not ticket.escalation_arn and ticket.urgency != "emergency":
+            raise Invalid(f"{ticket.ref} has no escalation to acknowledge")
+        reached = reach_seconds(ticket, now)
+        met = reached <= TARGET.total_seconds()
+        changes = {"acknowledged_at": now, "acknowledged_by": who, "escalation": "acknowledged",
+                   "reached_seconds": round(reached, 1), "target_met": met}
+        try:
+            ticket = tickets._apply(ticket, changes, who, "acknowledged", now,
+                                    {"via": via, "person_id": person_id, "reached_seconds": round(reached, 1),
+                                     "target_met": met})
+            break
+        except (Conflict, TransactWriteError):
+            continue
+    else:
+        raise Conflict("the ticket kept changing; try the link again")
+    runner.stop(ticket, f"acknowledged by {who}")
+    return {"acknowledged": True, "ref": ticket.ref, "by": who, "reached_seconds": ticket.reached_seconds,
+            "target_met": ticket.target_met, "reached": str(timedelta(seconds=round(reached)))}
+
+
+def _already(ticket: Ticket) -> dict:
+    return {"acknowledged": False, "ref": ticket.ref, "already_acknowledged_by": ticket.acknowledged_by,
+            "at": ticket.acknowledged_at.isoformat()}

@@ -1,0 +1,85 @@
+"""Starting and stopping a ticket's escalation execution (escalation.asl.json)."""
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime
+
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib import aws, oncall, properties, settings, signing, tickets
+from chalicelib.models import EscalationPolicy, Rotation, Ticket
+from chalicelib.models.property import property_pk
+
+
+def execution_name(ticket: Ticket) -> str:
+    """Deterministic: a second start for the same ticket finds the first execution."""
+    return f"escalation-{ticket.ticket_id}"
+
+
+def ack_link(ticket_id: str, person_id: str) -> str:
+    token = signing.short_sign([ticket_id, person_id], _link_secret(), settings.ACK_LINK_HOURS * 3600)
+    return f"{settings.public_api_url()}/ack/{token}"
+
+
+def _link_secret() -> str:
+    secret = settings.link_secret()
+    if not secret:
+        raise RuntimeError("TENANTLINE_LINK_SECRET is not set: acknowledgement links cannot be signed")
+    return secret
+
+
+def contacts(property_id: str) -> dict[str, oncall.Contact]:
+    return {p.sk.split("#", 1)[1]: oncall.Contact(p.sk.split("#", 1)[1], p.name, p.phone, p.email)
+            for p in properties.staff(property_id)}
+
+
+def rotations(property_id: str) -> dict[str, Rotation]:
+    return {r.sk.split("#", 1)[1]: r
+            for r in Rotation.query(property_pk(property_id), Rotation.sk.startswith("ROTATION#"))}
+
+
+def policy(property_id: str, urgency: str = "emergency") -> EscalationPolicy | None:
+    try:
+        return EscalationPolicy.get(property_pk(property_id), f"POLICY#{urgency}")
+    except DoesNotExist:
+        return None
+
+
+def start(ticket: Ticket, text: str, now: datetime) -> Ticket | None:
+    """Start paging for this ticket; None when its property has no emergency policy."""
+    chosen = policy(ticket.property_id)
+    if chosen is None:
+        return None
+    prop = properties.get_property(ticket.property_id)
+    scale = settings.time_scale()
+    planned = oncall.plan(chosen.tiers, int(chosen.repeat), list(chosen.managers or []), contacts(prop.property_id),
+                          rotations(prop.property_id), prop.timezone, now, text,
+                          lambda person: ack_link(ticket.ticket_id, person), scale)
+    for page in planned["managers"] + [p for tier in planned["tiers"] for p in tier["pages"]]:
+        page["from"] = prop.inbox
+    planned["ticket_id"] = ticket.ticket_id
+    sfn = aws.client("stepfunctions")
+    try:
+        arn = sfn.start_execution(stateMachineArn=settings.state_machine_arn("escalation"),
+                                  name=execution_name(ticket), input=json.dumps(planned))["executionArn"]
+    except sfn.exceptions.ExecutionAlreadyExists:
+        return tickets.get_ticket(ticket.ticket_id)  # started before: nothing more to do
+    detail = {"execution": arn, "time_scale": scale,
+              "tiers": [{"tier": t["tier"], "name": t["name"], "window_seconds": t["window_seconds"],
+                         "people": sorted({p["name"] for p in t["pages"]})} for t in planned["tiers"]],
+              "guaranteed_within_minutes": oncall.first_guaranteed_minutes(chosen.tiers)}
+    return tickets._apply(ticket, {"escalation": "paging", "escalation_arn": arn,
+                                   "escalation_started_at": tickets.iso(now), "escalation_period": f"{now:%Y-%m}",
+                                   "escalation_wall_start": time.time(), "time_scale": scale},
+                          "system", "escalation_started", now, detail)
+
+
+def stop(ticket: Ticket, cause: str) -> None:
+    if not ticket.escalation_arn:
+        return
+    sfn = aws.client("stepfunctions")
+    try:
+        sfn.stop_execution(executionArn=ticket.escalation_arn, cause=cause[:256])
+    except (sfn.exceptions.ExecutionDoesNotExist, sfn.exceptions.ClientError):
+        pass  # it already ended; its next check reads acknowledged_at anyway

@@ -1,0 +1,176 @@
+"""Acknowledgement links, the escalation report, and the on-call admin API."""
+import html
+from datetime import date, datetime, timezone
+
+from chalice import Blueprint, Response
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr
+
+from chalicelib import oncall, properties, tickets
+from chalicelib.errors import Invalid, TenantlineError
+from chalicelib.escalation import ack, report, runner
+from chalicelib.handlers.http import api, now, parse, query_params, staff
+from chalicelib.handlers.tickets import authorizer
+from chalicelib.models import EscalationPolicy, Rotation
+from chalicelib.models.property import property_pk
+
+bp = Blueprint(__name__)
+
+
+def _page(title: str, text: str, status: int = 200) -> Response:
+    body = (f"<!doctype html><html><head><meta name=viewport content='width=device-width'><title>{html.escape(title)}"
+            f"</title></head><body style='font-family:sans-serif;margin:2em'><h1>{html.escape(title)}</h1>"
+            f"<p>{html.escape(text)}</p></body></html>")
+    return Response(body=body, status_code=status, headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+def _wants_html(request) -> bool:
+    return "text/html" in (request.headers or {}).get("accept", "")
+
+
+@bp.route("/ack/{token}", methods=["GET", "POST"], cors=True)
+def acknowledge_link(token):
+    """The link in every page. Link-preview robots get a page but acknowledge nothing."""
+    request = bp.current_request
+    if ack.is_preview((request.headers or {}).get("user-agent")):
+        return _page("Tenantline page", "Open this link yourself to acknowledge the emergency.")
+    try:
+        result = ack.by_link(token, now(request))
+    except TenantlineError as exc:
+        if _wants_html(request):
+            return _page("Not acknowledged", str(exc), exc.status)
+        return Response(body={"Code": exc.code, "Message": str(exc)}, status_code=exc.status)
+    if _wants_html(request):
+        if result["acknowledged"]:
+            return _page(f"{result['ref']}: it's yours", f"Thanks {result['by']}. The escalation has stopped; "
+                         "call the resident now.")
+        return _page(f"{result['ref']} is covered", f"{result['already_acknowledged_by']} acknowledged it first.")
+    return result
+
+
+@bp.route("/tickets/{ticket_id}/ack", methods=["POST"], authorizer=authorizer, cors=True)
+@api
+def acknowledge_from_console(ticket_id):
+    request = bp.current_request
+    who = staff(request)
+    return ack.acknowledge(tickets.resolve_ticket_id(ticket_id), who.username, "console", now(request))
+
+
+def _day(value: str | None, default: date) -> date:
+    if not value:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@bp.route("/reports/escalations", methods=["GET"], authorizer=authorizer, cors=True)
+@api
+def escalation_report():
+    request = bp.current_request
+    staff(request)
+    params = query_params(request)
+    today = now(request).date()
+    start, end = _day(params.get("from"), today.replace(day=1)), _day(params.get("to"), today)
+    if end < start or (end - start).days > 366:
+        raise Invalid("the period must run forwards and span at most a year")
+    return report.escalations(start, end, params.get("property"))
+
+
+# --- on-call admin ---
+
+class RotationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: StrictStr
+    members: list[StrictStr]
+    every: StrictStr = "weekly"
+    handoff_at: StrictStr = "08:00"
+    handoff_day: StrictStr = "mon"
+    anchor: StrictStr
+    overrides: list[dict] = []
+
+
+class TierIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: StrictStr
+    targets: list[dict]
+    channels: list[StrictStr]
+    window_minutes: StrictInt
+    guaranteed: StrictBool = False
+
+
+class PolicyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tiers: list[TierIn]
+    repeat: StrictInt = 2
+    managers: list[StrictStr] = []
+
+
+def _at(request) -> datetime:
+    value = query_params(request).get("at")
+    if not value:
+        return now(request)
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise Invalid("at must be an ISO 8601 time") from None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def oncall_view(property_id: str, at: datetime) -> dict:
+    prop = properties.get_property(property_id)
+    people = runner.contacts(property_id)
+    rotations = runner.rotations(property_id)
+    policy = runner.policy(property_id)
+    return {
+        "property_id": property_id, "at": at.isoformat(), "timezone": prop.timezone,
+        "rotations": [{"id": rid, "name": r.name, "on_call": oncall.on_call(r, prop.timezone, at),
+                       "on_call_name": getattr(people.get(oncall.on_call(r, prop.timezone, at)), "name", None),
+                       "members": r.members, "every": r.every, "handoff_at": r.handoff_at, "anchor": r.anchor,
+                       "overrides": r.overrides} for rid, r in rotations.items()],
+        "policy": None if policy is None else {
+            "tiers": policy.tiers, "repeat": policy.repeat, "managers": policy.managers,
+            "guaranteed_within_minutes": oncall.first_guaranteed_minutes(policy.tiers),
+            "now": [{"tier": n, "name": t.get("name"),
+                     "people": [c.name for c in oncall.resolve(t, people, rotations, prop.timezone, at)]}
+                    for n, t in enumerate(policy.tiers, 1)]},
+    }
+
+
+@bp.route("/admin/properties/{property_id}/oncall", methods=["GET"], authorizer=authorizer, cors=True)
+@api
+def get_oncall(property_id):
+    request = bp.current_request
+    staff(request, "csr")
+    return oncall_view(property_id, _at(request))
+
+
+@bp.route("/admin/properties/{property_id}/rotations/{rotation_id}", methods=["PUT"], authorizer=authorizer,
+          cors=True)
+@api
+def put_rotation(property_id, rotation_id):
+    request = bp.current_request
+    staff(request, "admin")
+    body = parse(request, RotationIn)
+    properties.get_property(property_id)
+    rotation = Rotation(property_pk(property_id), f"ROTATION#{rotation_id}", **body.model_dump())
+    oncall.validate_rotation(rotation, set(runner.contacts(property_id)))
+    rotation.save()
+    return oncall_view(property_id, now(request))
+
+
+@bp.route("/admin/properties/{property_id}/policies/{urgency}", methods=["PUT"], authorizer=authorizer, cors=True)
+@api
+def put_policy(property_id, urgency):
+    request = bp.current_request
+    who = staff(request, "admin")
+    body = parse(request, PolicyIn)
+    if urgency not in ("emergency", "urgent"):
+        raise Invalid("policies exist for emergency and urgent tickets")
+    properties.get_property(property_id)
+    tiers = [t.model_dump() for t in body.tiers]
+    oncall.validate_policy(urgency, tiers, body.repeat, body.managers, set(runner.contacts(property_id)),
+                           set(runner.rotations(property_id)))
+    EscalationPolicy(property_pk(property_id), f"POLICY#{urgency}", tiers=tiers, repeat=body.repeat,
+                     managers=body.managers, updated_by=who.username, updated_at=now(request).isoformat()).save()
+    return oncall_view(property_id, now(request))

@@ -1,0 +1,141 @@
+"""Escalation on the in-process twin: the real state machine runs in moto (waits scaled from input),
+pages go out through SNS, acknowledgements stop it, and the ticket keeps the proof."""
+import json
+import re
+import time
+
+import pytest
+
+from tests.conftest import sent_sms
+
+pytestmark = pytest.mark.integration
+THANKSGIVING_0213 = "2026-11-26T07:13:00+00:00"  # 02:13 in New York on a public holiday
+BEN, CHEN, DANA = "+12125550112", "+12125550113", "+12125550114"
+
+
+def wait_for(check, seconds=20.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for the escalation")
+
+
+def emergency(client, text="Water is pouring through my ceiling", at=THANKSGIVING_0213):
+    headers = {"Content-Type": "application/json", "X-Tenantline-Time": at}
+    session = client.http.post("/chat/sessions", body=json.dumps({"property_id": "maple-court"}),
+                               headers=headers).json_body
+    return client.http.post(f"/chat/sessions/{session['session_id']}/messages", body=json.dumps({"text": text}),
+                            headers={**headers, "X-Session-Token": session["token"]}).json_body
+
+
+def pages_to(aws, phone):
+    return [text for number, text in sent_sms(aws) if number == phone]
+
+
+def ack_path(text):
+    return re.search(r"(/ack/[A-Za-z0-9_\-.]+)", text).group(1)
+
+
+def test_emergency_pages_tier_one_then_tier_two_and_the_ack_stops_it(aws, client, csr_headers):
+    ticket = emergency(client)
+    first = wait_for(lambda: pages_to(aws, BEN))  # Ben's week on the primary rotation
+    assert ticket["ref"] in first[0] and "Acknowledge: http" in first[0]
+    assert not pages_to(aws, CHEN)
+    second = wait_for(lambda: pages_to(aws, CHEN))  # tier 2 after tier 1's (scaled) window
+    ack = client.http.get(ack_path(second[0]), headers={"Accept": "application/json"})
+    assert ack.status_code == 200 and ack.json_body["acknowledged"] and ack.json_body["by"] == "Chen Li"
+    assert ack.json_body["target_met"] is True
+    detail = client.http.get(f"/tickets/{ticket['ticket_id']}", headers=csr_headers).json_body
+    sfn = aws.client("stepfunctions")
+    arn = next(a["detail"]["execution"] for a in detail["audit"] if a["action"] == "escalation_started")
+    wait_for(lambda: sfn.describe_execution(executionArn=arn)["status"] != "RUNNING")
+    count = len(sent_sms(aws))
+    time.sleep(2.5)  # longer than two scaled windows: nothing more may be sent
+    assert len(sent_sms(aws)) == count and not pages_to(aws, DANA)
+    detail = client.http.get(f"/tickets/{ticket['ticket_id']}", headers=csr_headers).json_body
+    assert detail["escalation"] == "acknowledged" and detail["escalation_proof"]["acknowledged_by"] == "Chen Li"
+    assert detail["escalation_proof"]["target_met"] is True
+    paged = [a["detail"] for a in detail["audit"] if a["action"] == "paged"]
+    assert {(p["tier"], p["name"], p["channel"]) for p in paged} >= {(1, "Ben Okafor", "sms"), (2, "Chen Li", "sms")}
+    assert [a["action"] for a in detail["audit"]].count("acknowledged") == 1
+
+
+def test_later_acks_are_no_ops_and_bad_links_are_refused(aws, client):
+    emergency(client)
+    ben_page = wait_for(lambda: pages_to(aws, BEN))[0]
+    chen_page = wait_for(lambda: pages_to(aws, CHEN))[0]
+    assert client.http.get(ack_path(chen_page)).json_body["acknowledged"]
+    later = client.http.get(ack_path(ben_page)).json_body
+    assert later == {**later, "acknowledged": False, "already_acknowledged_by": "Chen Li"}
+    reused = client.http.get(ack_path(chen_page))
+    assert reused.status_code == 409 and "already used" in reused.json_body["Message"]
+    token = ack_path(chen_page).split("/")[-1]
+    forged = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
+    assert client.http.get(f"/ack/{forged}").status_code == 401
+    assert client.http.get("/ack/not-a-token").status_code == 401
+    page = client.http.get(ack_path(ben_page), headers={"Accept": "text/html"})
+    assert page.status_code == 409 and b"already used" in page.body
+
+
+def test_link_previews_do_not_acknowledge(aws, client, csr_headers):
+    ticket = emergency(client)
+    link = ack_path(wait_for(lambda: pages_to(aws, BEN))[0])
+    preview = client.http.get(link, headers={"User-Agent": "facebookexternalhit/1.1"})
+    assert preview.status_code == 200 and b"Open this link yourself" in preview.body
+    assert client.http.get(f"/tickets/{ticket['ticket_id']}", headers=csr_headers).json_body["escalation"] == "paging"
+    assert client.http.get(link).json_body["acknowledged"]
+
+
+def test_repeat_from_the_top_alerts_managers_then_gives_up(aws, client, csr_headers):
+    from chalicelib import auth
+    admin = {"Authorization": f"Bearer {auth.dev_token('admin')}", "Content-Type": "application/json"}
+    policy = {"tiers": [{"name": "Tech", "targets": [{"rotation": "primary"}], "channels": ["sms"], "window_minutes": 1},
+                        {"name": "Manager", "targets": [{"person": "mgr-dana"}], "channels": ["sms"],
+                         "window_minutes": 1, "guaranteed": True}],
+              "repeat": 1, "managers": ["mgr-dana"]}
+    saved = client.http.put("/admin/properties/maple-court/policies/emergency", body=json.dumps(policy), headers=admin)
+    assert saved.status_code == 200 and saved.json_body["policy"]["guaranteed_within_minutes"] == 1
+    ticket = emergency(client)
+    wait_for(lambda: client.http.get(f"/tickets/{ticket['ticket_id']}", headers=csr_headers)
+             .json_body["escalation"] == "exhausted", seconds=30)
+    assert len(pages_to(aws, BEN)) == 2  # round one and round two
+    dana = pages_to(aws, DANA)
+    assert len(dana) == 3 and sum("STILL UNACKNOWLEDGED" in p for p in dana) == 1
+    audit = client.http.get(f"/tickets/{ticket['ticket_id']}", headers=csr_headers).json_body["audit"]
+    exhausted = [a for a in audit if a["action"] == "escalation_exhausted"]
+    assert len(exhausted) == 1 and exhausted[0]["detail"] == {"rounds": 2}
+
+
+def test_policy_that_misses_the_target_is_refused_on_save(client):
+    from chalicelib import auth
+    admin = {"Authorization": f"Bearer {auth.dev_token('admin')}", "Content-Type": "application/json"}
+    slow = {"tiers": [{"name": "Tech", "targets": [{"rotation": "primary"}], "channels": ["sms"], "window_minutes": 40},
+                      {"name": "Manager", "targets": [{"person": "mgr-dana"}], "channels": ["sms"],
+                       "window_minutes": 10, "guaranteed": True}]}
+    refused = client.http.put("/admin/properties/maple-court/policies/emergency", body=json.dumps(slow),
+                              headers=admin)
+    assert refused.status_code == 400 and "after 40 minutes" in refused.json_body["Message"]
+    from chalicelib import auth as a
+    csr = {"Authorization": f"Bearer {a.dev_token('csr')}", "Content-Type": "application/json"}
+    assert client.http.put("/admin/properties/maple-court/policies/emergency", body=json.dumps(slow),
+                           headers=csr).status_code == 403
+
+
+def test_who_is_on_call_now_and_at_a_time(client, csr_headers):
+    view = client.http.get("/admin/properties/maple-court/oncall?at=2026-11-26T07:13:00Z", headers=csr_headers)
+    primary = next(r for r in view.json_body["rotations"] if r["id"] == "primary")
+    assert primary["on_call_name"] == "Ben Okafor"
+    assert view.json_body["policy"]["now"][0]["people"] == ["Ben Okafor"]
+
+
+def test_console_ack_and_the_report(aws, client, csr_headers):
+    ticket = emergency(client, at="2026-11-20T07:00:00+00:00")
+    wait_for(lambda: sent_sms(aws))
+    acked = client.http.post(f"/tickets/{ticket['ticket_id']}/ack", headers=csr_headers).json_body
+    assert acked["acknowledged"] and acked["by"] == "dev-csr"
+    report = client.http.get("/reports/escalations?from=2026-11-01&to=2026-11-30", headers=csr_headers).json_body
+    assert report["count"] == 1 and report["met"] == 1 and report["escalations"][0]["ref"] == ticket["ref"]
+    assert client.http.get("/reports/escalations?from=2026-12-01&to=2026-11-01", headers=csr_headers).status_code == 400
