@@ -8,6 +8,10 @@
   python manage.py simulate email FILE      deliver a raw .eml through the twin exactly as SES would
   python manage.py tickets                  the open-ticket queue
   python manage.py outbox                   mail the twin's SES has sent
+  python manage.py escalation TL-XXXX       an escalation's pages, acknowledgement and proof
+  python manage.py ack LINK                 open an acknowledgement link (as the paged person would)
+  python manage.py oncall [--at T]          who is on call; `oncall set-policy FILE`, `oncall set-rotation ID FILE`
+  python manage.py report escalations       time-to-human over a period
 
 Commands that talk to the twin use MOTO_PORT (default 5000) and API_PORT (default 8000).
 """
@@ -18,6 +22,7 @@ import json
 import os
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from datetime import datetime, timezone
@@ -229,6 +234,63 @@ def cmd_outbox(args) -> int:
     return 0
 
 
+def cmd_ack(args) -> int:
+    path = args.link[args.link.index("/ack/"):] if "/ack/" in args.link else f"/ack/{args.link}"
+    request = urllib.request.Request(api_url() + path, headers={"Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            print(json.dumps(json.loads(response.read()), indent=2))
+    except urllib.error.HTTPError as exc:
+        print(exc.read().decode(errors="replace"))
+        return 1
+    return 0
+
+
+def cmd_escalation(args) -> int:
+    ticket = call("GET", f"/tickets/{args.ticket}", headers=staff_headers())
+    pages = [dict(a["detail"], at=a["at"], action=a["action"]) for a in ticket["audit"]
+             if a["action"] in ("paged", "page_failed")]
+    events = [{"at": a["at"], "action": a["action"], "actor": a["actor"]} for a in ticket["audit"]
+              if a["action"] in ("emergency_flagged", "escalation_started", "acknowledged", "escalation_exhausted",
+                                 "no_escalation_policy")]
+    print(json.dumps({"ref": ticket["ref"], "escalation": ticket["escalation"], "proof": ticket["escalation_proof"],
+                      "pages": pages, "events": events}, indent=2))
+    return 0
+
+
+def _property_arg(args) -> str:
+    from twin.seed import FIRST_PROPERTY
+
+    return args.property or FIRST_PROPERTY
+
+
+def cmd_oncall(args) -> int:
+    prop = _property_arg(args)
+    admin = {"Authorization": f"Bearer {dev_token('admin')}"}
+    if args.action == "show":
+        query = f"?at={urllib.parse.quote(args.at)}" if args.at else ""
+        result = call("GET", f"/admin/properties/{prop}/oncall{query}", headers=staff_headers())
+    else:
+        if not args.file or not Path(args.file).is_file():
+            print("usage error: give a JSON file", file=sys.stderr)
+            return 2
+        body = json.loads(Path(args.file).read_text())
+        if args.action == "set-policy":
+            result = call("PUT", f"/admin/properties/{prop}/policies/{args.urgency}", body, admin)
+        else:
+            result = call("PUT", f"/admin/properties/{prop}/rotations/{args.id}", body, admin)
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_report(args) -> int:
+    query = "&".join(f"{k}={v}" for k, v in (("from", args.start), ("to", args.end), ("property", args.property))
+                     if v)
+    print(json.dumps(call("GET", "/reports/escalations" + (f"?{query}" if query else ""), headers=staff_headers()),
+                     indent=2))
+    return 0
+
+
 def cmd_tickets(args) -> int:
     query = "&".join(f"{k}={v}" for k, v in (("property", args.property), ("status", args.status),
                                               ("urgency", args.urgency), ("limit", args.limit)) if v)
@@ -278,6 +340,30 @@ def parser() -> argparse.ArgumentParser:
     email.set_defaults(func=cmd_simulate_email)
 
     sub.add_parser("outbox", help="mail the twin's SES has sent").set_defaults(func=cmd_outbox)
+
+    ack = sub.add_parser("ack", help="open an acknowledgement link")
+    ack.add_argument("link")
+    ack.set_defaults(func=cmd_ack)
+
+    escalation = sub.add_parser("escalation", help="an escalation's pages, acknowledgement and proof")
+    escalation.add_argument("ticket", help="ticket id or TL- reference")
+    escalation.set_defaults(func=cmd_escalation)
+
+    oncall = sub.add_parser("oncall", help="who is on call; edit rotations and policies")
+    oncall.add_argument("action", nargs="?", default="show", choices=("show", "set-policy", "set-rotation"))
+    oncall.add_argument("file", nargs="?", help="JSON body for set-policy / set-rotation")
+    oncall.add_argument("--property")
+    oncall.add_argument("--at", help="ISO 8601 time (default: now)")
+    oncall.add_argument("--urgency", default="emergency", choices=("emergency", "urgent"))
+    oncall.add_argument("--id", default="primary", help="rotation id for set-rotation")
+    oncall.set_defaults(func=cmd_oncall)
+
+    report = sub.add_parser("report", help="reports")
+    report.add_argument("kind", choices=("escalations",))
+    report.add_argument("--from", dest="start")
+    report.add_argument("--to", dest="end")
+    report.add_argument("--property")
+    report.set_defaults(func=cmd_report)
 
     tickets = sub.add_parser("tickets", help="list the open-ticket queue")
     tickets.add_argument("--property")

@@ -1,10 +1,12 @@
 """The twin as `make run` starts it (manage.py run in its own process), driven over HTTP and the CLI."""
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -26,7 +28,7 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"the twin exited early:\n{process.stdout.read()}")
+            raise AssertionError("the twin exited early")
         try:
             urllib.request.urlopen(url, timeout=1)
             return
@@ -41,12 +43,13 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
 def twin():
     ports = {"MOTO_PORT": str(free_port()), "API_PORT": str(free_port())}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TENANTLINE_"))}
-    env.update(ports)
+    env.update(ports, TENANTLINE_TIME_SCALE="0.002")  # a 10-minute window lasts 1.2 s
+    log = tempfile.TemporaryFile(mode="w+")  # a pipe nobody reads would fill up and block the twin
     process = subprocess.Popen([sys.executable, "manage.py", "run"], cwd=ROOT, env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                               stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for(f"http://127.0.0.1:{ports['API_PORT']}/tickets", process)
-        yield dict(env, process=process)
+        yield dict(env, process=process, log=log)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
@@ -54,7 +57,7 @@ def twin():
 
 
 def cli(twin, *args) -> str:
-    env = {k: v for k, v in twin.items() if k != "process"}
+    env = {k: v for k, v in twin.items() if k not in ("process", "log")}
     result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -107,7 +110,7 @@ def test_the_twin_is_provisioned_from_the_template(twin):
 
 
 def test_a_second_twin_on_the_same_ports_refuses_clearly(twin):
-    env = {k: v for k, v in twin.items() if k != "process"}
+    env = {k: v for k, v in twin.items() if k not in ("process", "log")}
     result = subprocess.run([sys.executable, "manage.py", "run"], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 2 and "already running" in result.stderr
@@ -120,7 +123,7 @@ def test_ctrl_c_stops_everything_and_it_starts_again():
     env.update(ports)
     for _ in range(2):
         process = subprocess.Popen([sys.executable, "manage.py", "run"], cwd=ROOT, env=env, text=True,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(f"http://127.0.0.1:{ports['API_PORT']}/tickets", process)
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
@@ -145,7 +148,33 @@ def test_simulated_email_makes_a_ticket_and_one_acknowledgement_in_its_language(
 
 
 def test_simulate_email_usage_errors_exit_non_zero(twin):
-    env = {k: v for k, v in twin.items() if k != "process"}
+    env = {k: v for k, v in twin.items() if k not in ("process", "log")}
     result = subprocess.run([sys.executable, "manage.py", "simulate", "email", "no-such.eml"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "no such file" in result.stderr
+
+
+def twin_log(twin) -> str:
+    twin["log"].seek(0)
+    return twin["log"].read()
+
+
+def test_gas_at_night_pages_the_chain_until_the_link_is_opened(twin):
+    ticket = json.loads(cli(twin, "simulate", "chat", "I smell gas", "--at", "2026-11-26T02:00"))
+    assert ticket["urgency"] == "emergency" and ticket["refer"] == "emergency_services"
+    assert ticket["escalation"] == "paging" and "911" in ticket["replies"][0]
+    deadline = time.monotonic() + 30
+    while "SMS to +12125550113" not in twin_log(twin):  # tier 2 (Chen) after tier 1's window
+        assert time.monotonic() < deadline, twin_log(twin)[-2000:]
+        time.sleep(0.2)
+    log = twin_log(twin)
+    assert log.index("SMS to +12125550112") < log.index("SMS to +12125550113")  # Ben first
+    link = re.search(r"SMS to \+12125550113: .*?(http://\S+/ack/\S+)", log).group(1)
+    acked = json.loads(cli(twin, "ack", link))
+    assert acked["acknowledged"] and acked["by"] == "Chen Li" and acked["target_met"]
+    size = len(twin_log(twin))
+    time.sleep(3)  # longer than the remaining scaled windows
+    assert "SMS to" not in twin_log(twin)[size:]
+    timeline = json.loads(cli(twin, "escalation", ticket["ref"]))
+    assert timeline["proof"]["acknowledged_by"] == "Chen Li"
+    assert [p["name"] for p in timeline["pages"] if p["channel"] == "sms"][:2] == ["Ben Okafor", "Chen Li"]

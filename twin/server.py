@@ -32,7 +32,10 @@ def moto_config() -> dict:
 
 
 def configure_environment(moto_port: int, stage: str, api_port: int | None = None) -> None:
+    scale = os.environ.get("TENANTLINE_TIME_SCALE")  # a caller's own time scale wins over the stage's
     os.environ.update(twin_environment(stage, endpoint=f"http://127.0.0.1:{moto_port}"))
+    if scale:
+        os.environ["TENANTLINE_TIME_SCALE"] = scale
     if api_port:
         os.environ["PUBLIC_API_URL"] = f"http://127.0.0.1:{api_port}"  # where acknowledgement links point
     # State machines call back into moto on MOTO_PORT (otherwise 5000) for their service tasks.
@@ -116,7 +119,10 @@ def start(moto_port: int = 5000, api_port: int | None = 8000, stage: str = "loca
     from moto.core.config import default_user_config
     from moto.server import ThreadedMotoServer
 
+    from twin import console
+
     default_user_config.update(moto_config())
+    console.install()
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
     twin = None
