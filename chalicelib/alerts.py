@@ -28,7 +28,8 @@ def flag_emergency(ticket: Ticket, now: datetime) -> Ticket:
         MessageAttributes={"ticket_id": {"DataType": "String", "StringValue": ticket.ticket_id},
                            "property_id": {"DataType": "String", "StringValue": ticket.property_id}})
     ticket = tickets._apply(ticket, {"escalation": "flagged"}, "system", "emergency_flagged", now,
-                            {"topic": topic, "message_id": response.get("MessageId")})
+                            {"topic": topic, "message_id": response.get("MessageId")},
+                            recompute=lambda t: {"escalation": "flagged"} if t.escalation == "pending" else None)
     started = runner.start(ticket, text, now)
     if started is None:
         tickets.record(ticket, "system", "no_escalation_policy", now,

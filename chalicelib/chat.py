@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
-from chalicelib import alerts, ids, knowledge, properties, replies, settings, tickets
+from chalicelib import alerts, ids, intake, knowledge, properties, replies, settings, tickets
 from chalicelib.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge, Unauthorized
 from chalicelib.models import ChatSession, Guard, Message, Ticket
 from chalicelib.triage import URGENCY_RANK, Triage, triage
@@ -97,6 +97,7 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
             property_id=session.property_id, channel="chat", text=text, result=_in(result, language),
             contact=contact, author=author, now=now, unit=session.unit, chat_session_id=session.session_id)
         _link(session, ticket)
+        ticket = intake.opened(ticket, now)
         first = True
     else:
         inbound = tickets.add_message(ticket, direction="inbound", author=author, body=text, now=now)

@@ -11,26 +11,27 @@ from chalicelib.models import Message, Ticket
 MAX_REPLY_BYTES = 16_384
 
 
-def reply(ticket: Ticket, author: str, body: str, now: datetime) -> Message:
+def reply(ticket: Ticket, author: str, body: str, now: datetime, automated: bool = False) -> Message:
     body = (body or "").strip()
     if not body:
         raise Invalid("body must not be empty")
     if len(body.encode()) > MAX_REPLY_BYTES:
         raise Invalid(f"a reply may be at most {MAX_REPLY_BYTES // 1024} KB")
     if ticket.channel == "chat":  # the widget reads the thread
-        return tickets.add_message(ticket, direction="outbound", author=author, body=body, now=now)
+        return tickets.add_message(ticket, direction="outbound", author=author, body=body, now=now,
+                                   automated=automated)
     if ticket.channel == "email":
-        return _email(ticket, author, body, now)
+        return _email(ticket, author, body, now, automated)
     raise Conflict(f"replies on {ticket.channel} tickets are not available yet")
 
 
-def _email(ticket: Ticket, author: str, body: str, now: datetime) -> Message:
+def _email(ticket: Ticket, author: str, body: str, now: datetime, automated: bool) -> Message:
     if not ticket.contact_email:
         raise Conflict(f"ticket {ticket.ref} has no email address to reply to")
     prop = properties.get_property(ticket.property_id)
     in_reply_to, references = outbound.thread_ids(tickets.thread(ticket.ticket_id))
     subject = outbound.subject_for(ticket, None)
     sent_id = outbound.send(prop, ticket, ticket.contact_email, body, subject=subject, in_reply_to=in_reply_to,
-                            references=references, automated=False)
+                            references=references, automated=automated)
     return tickets.add_message(ticket, direction="outbound", author=author, body=body, now=now, channel="email",
-                               fields={"email_message_id": sent_id, "subject": subject})
+                               automated=automated, fields={"email_message_id": sent_id, "subject": subject})

@@ -68,7 +68,7 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
             contact_phone=contact.phone, contact_email=contact.email, channel=channel,
             category=result.category, urgency=result.urgency, refer=result.refer, language=result.language,
             reasons=list(result.reasons), summary=text.strip()[:140], status="new", tier=1,
-            escalation="pending" if result.urgency == "emergency" else None,
+            escalation="pending" if result.urgency == "emergency" else None, for_person=result.person,
             chat_session_id=chat_session_id, first_response_due=first_due, resolve_due=resolve_due,
             created_at=created, updated_at=created, **(ticket_fields or {}),
             **_queue_fields("new", property_id, result.urgency, created, ticket_id))
@@ -139,24 +139,34 @@ def audit_trail(ticket_id: str) -> list[AuditEntry]:
 
 
 def _apply(ticket: Ticket, changes: dict, actor: str, action: str, now: datetime, detail: dict,
-           extra: list | None = None, expected_version: int | None = None) -> Ticket:
-    """One versioned update of the ticket plus its audit entry (and any extra items), atomically."""
+           extra: list | None = None, expected_version: int | None = None, recompute=None) -> Ticket:
+    """One versioned update of the ticket plus its audit entry (and any extra items), atomically.
+
+    A staff action on a stale ticket gets Conflict. System writes pass `recompute(fresh_ticket)`, which
+    re-derives their changes from the current ticket (None: nothing left to do), and are retried."""
     if expected_version is not None and expected_version != ticket.version:
         raise Conflict(f"ticket {ticket.ref} changed (version {ticket.version}, you had {expected_version}); "
                        "reload and try again")
-    changes = dict(changes, updated_at=iso(now))
-    actions = [getattr(Ticket, k).remove() if v is None else getattr(Ticket, k).set(v) for k, v in changes.items()]
-    try:
-        with transaction() as tx:
-            tx.update(ticket, actions=actions)
-            tx.save(_audit(ticket.ticket_id, actor, action, now, detail))
-            for item in extra or []:
-                tx.save(item)
-    except TransactWriteError as exc:
-        if _cancelled_by_condition(exc):
-            raise Conflict(f"ticket {ticket.ref} was changed by someone else; reload and try again") from None
-        raise
-    return get_ticket(ticket.ticket_id)
+    for attempt in range(5):
+        stamped = dict(changes, updated_at=iso(now))
+        actions = [getattr(Ticket, k).remove() if v is None else getattr(Ticket, k).set(v) for k, v in stamped.items()]
+        try:
+            with transaction() as tx:
+                tx.update(ticket, actions=actions)
+                tx.save(_audit(ticket.ticket_id, actor, action, now, detail))
+                for item in extra or []:
+                    tx.save(item)
+            return get_ticket(ticket.ticket_id)
+        except TransactWriteError as exc:
+            if not _cancelled_by_condition(exc):
+                raise
+            if recompute is None or attempt == 4:
+                raise Conflict(f"ticket {ticket.ref} was changed by someone else; reload and try again") from None
+        ticket = get_ticket(ticket.ticket_id)
+        changes = recompute(ticket)
+        if changes is None:
+            return ticket
+    raise AssertionError("unreachable")
 
 
 def add_message(ticket: Ticket, *, direction: str, author: str, body: str, now: datetime,
@@ -166,24 +176,29 @@ def add_message(ticket: Ticket, *, direction: str, author: str, body: str, now: 
     or closed one); a human reply counts as the first response."""
     message = _message(ticket, direction, channel or ticket.channel, author, body, now, automated=automated,
                        **(fields or {}))
-    changes: dict = dict(ticket_changes or {})
-    if direction == "inbound" and ticket.status == "waiting_on_resident":
-        changes["status"] = "in_progress"
-    if direction == "inbound" and not automated and ticket.status in ("resolved", "closed"):
-        changes["status"] = "in_progress"  # a resident writing back reopens it
-        changes["resolved_at"] = None
-    if direction == "outbound" and not automated and ticket.first_response_at is None:
-        changes["first_response_at"] = now
-        if ticket.status == "new":
-            changes["status"] = "acknowledged"
-    if "status" in changes:
-        changes.update(_queue_fields(changes["status"], ticket.property_id, ticket.urgency, ticket.created_at,
-                                     ticket.ticket_id))
+
+    def changes_for(current: Ticket) -> dict:
+        changes: dict = dict(ticket_changes or {})
+        if direction == "inbound" and current.status == "waiting_on_resident":
+            changes["status"] = "in_progress"
+        if direction == "inbound" and not automated and current.status in ("resolved", "closed"):
+            changes["status"] = "in_progress"  # a resident writing back reopens it
+            changes["resolved_at"] = None
+        if direction == "outbound" and not automated and current.first_response_at is None:
+            changes["first_response_at"] = now
+            if current.status == "new":
+                changes["status"] = "acknowledged"
+        if "status" in changes:
+            changes.update(_queue_fields(changes["status"], current.property_id, current.urgency,
+                                         current.created_at, current.ticket_id))
+        return changes
+
+    changes = changes_for(ticket)
     action = "message_in" if direction == "inbound" else ("auto_reply" if automated else "replied")
     detail = {"message_id": message.message_id, "channel": message.channel}
     if "status" in changes:
         detail["status"] = [ticket.status, changes["status"]]
-    _apply(ticket, changes, author, action, now, detail, extra=[message])
+    _apply(ticket, changes, author, action, now, detail, extra=[message], recompute=changes_for)
     return message
 
 

@@ -16,6 +16,8 @@ def ticket_view(t: Ticket) -> dict:
         "first_response_due": _time(t.first_response_due), "resolve_due": _time(t.resolve_due),
         "first_response_at": _time(t.first_response_at), "resolved_at": _time(t.resolved_at),
         "created_at": t.created_at, "updated_at": t.updated_at, "version": t.version,
+        "clocks": dict(t.clocks or {}), "held_for": t.held_key, "for_person": t.for_person,
+        "csat": int(t.csat) if t.csat is not None else None,
     }
 
 

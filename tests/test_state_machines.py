@@ -47,4 +47,4 @@ def test_every_placeholder_is_substituted_by_the_template():
     for props in machines:
         text = json.dumps(props["Definition"])
         placeholders = set(re.findall(r"\$\{(\w+)\}", text))
-        assert placeholders == set(props["DefinitionSubstitutions"]), props["Name"]
+        assert placeholders == set(props.get("DefinitionSubstitutions") or {}), props["Name"]

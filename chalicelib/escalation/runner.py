@@ -69,10 +69,10 @@ def start(ticket: Ticket, text: str, now: datetime) -> Ticket | None:
               "tiers": [{"tier": t["tier"], "name": t["name"], "window_seconds": t["window_seconds"],
                          "people": sorted({p["name"] for p in t["pages"]})} for t in planned["tiers"]],
               "guaranteed_within_minutes": oncall.first_guaranteed_minutes(chosen.tiers)}
-    return tickets._apply(ticket, {"escalation": "paging", "escalation_arn": arn,
-                                   "escalation_started_at": tickets.iso(now), "escalation_period": f"{now:%Y-%m}",
-                                   "escalation_wall_start": time.time(), "time_scale": scale},
-                          "system", "escalation_started", now, detail)
+    changes = {"escalation": "paging", "escalation_arn": arn, "escalation_started_at": tickets.iso(now),
+               "escalation_period": f"{now:%Y-%m}", "escalation_wall_start": time.time(), "time_scale": scale}
+    return tickets._apply(ticket, changes, "system", "escalation_started", now, detail,
+                          recompute=lambda t: None if t.acknowledged_at else changes)
 
 
 def stop(ticket: Ticket, cause: str) -> None:

@@ -4,7 +4,8 @@ from typing import Literal, Optional
 from chalice import Blueprint
 from pydantic import BaseModel, ConfigDict, StrictStr
 
-from chalicelib import chat, contacts, tickets
+from chalicelib import chat, contacts, intake, tickets
+from chalicelib.errors import Invalid
 from chalicelib.handlers.http import api, now, parse, query_params
 
 bp = Blueprint(__name__)
@@ -58,3 +59,21 @@ def list_messages(session_id):
     request = bp.current_request
     session = chat.authorize(session_id, _token(request))
     return {"messages": chat.messages_since(session, query_params(request).get("after"))}
+
+
+class ScoreIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    score: int
+
+
+@bp.route("/chat/sessions/{session_id}/csat", methods=["POST"], cors=True)
+@api
+def rate(session_id):
+    """The resident rates the help they got (0-10)."""
+    request = bp.current_request
+    session = chat.authorize(session_id, _token(request))
+    body = parse(request, ScoreIn)
+    if not session.ticket_id:
+        raise Invalid("there is nothing to rate yet")
+    ticket = intake.record_csat(session.ticket_id, body.score, "resident", now(request))
+    return {"ref": ticket.ref, "score": int(ticket.csat)}

@@ -5,7 +5,7 @@ from typing import Optional
 from chalice import Blueprint, CognitoUserPoolAuthorizer
 from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
 
-from chalicelib import delivery, properties, tickets
+from chalicelib import delivery, intake, properties, tickets
 from chalicelib.errors import Invalid
 from chalicelib.handlers.http import api, now, parse, query_params, staff
 from chalicelib.mail import attachments
@@ -117,9 +117,41 @@ def set_status(ticket_id):
     request = bp.current_request
     who = staff(request)
     body = parse(request, StatusIn)
-    ticket = tickets.change_status(tickets.resolve_ticket_id(ticket_id), body.status, who.username,
-                                   now(request), body.version, body.note)
-    return ticket_view(ticket)
+    when = now(request)
+    ticket = tickets.change_status(tickets.resolve_ticket_id(ticket_id), body.status, who.username, when,
+                                   body.version, body.note)
+    return ticket_view(intake.status_changed(ticket, when))
+
+
+class ScoreIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    score: StrictInt
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    note: Optional[StrictStr] = None
+
+
+@bp.route("/tickets/{ticket_id}/csat", methods=["POST"], authorizer=authorizer, cors=True)
+@api
+def record_csat(ticket_id):
+    """A satisfaction score taken by staff (a call-back survey)."""
+    request = bp.current_request
+    who = staff(request)
+    body = parse(request, ScoreIn)
+    return ticket_view(intake.record_csat(tickets.resolve_ticket_id(ticket_id), body.score, who.username,
+                                          now(request)))
+
+
+@bp.route("/tickets/{ticket_id}/review", methods=["POST"], authorizer=authorizer, cors=True)
+@api
+def manager_review(ticket_id):
+    request = bp.current_request
+    who = staff(request, "manager")
+    body = parse(request, ReviewIn)
+    return ticket_view(intake.review_done(tickets.resolve_ticket_id(ticket_id), who.username, now(request),
+                                          body.note))
 
 
 @bp.route("/tickets/{ticket_id}/assign", methods=["POST"], authorizer=authorizer, cors=True)

@@ -13,7 +13,7 @@ from email.utils import parseaddr
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
-from chalicelib import alerts, aws, ids, properties, replies, settings, tickets
+from chalicelib import aws, ids, intake, properties, replies, settings, tickets
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.mail import attachments, outbound, safety
 from chalicelib.mail.parse import ParsedMail, decode_bytes, parse
@@ -193,8 +193,7 @@ def _open(property_id: str, mail: ParsedMail, key: str | None, verdicts: dict, n
     _remember(mail, ticket.ticket_id)
     if linked is not None:
         tickets.record(linked, "email", "follow_up_opened", now, {"ticket_id": ticket.ticket_id, "ref": ticket.ref})
-    if ticket.urgency == "emergency":
-        ticket = alerts.flag_emergency(ticket, now)
+    ticket = intake.opened(ticket, now)
     acknowledged = _acknowledge(prop, ticket, mail, now)
     return {"ticket_id": ticket.ticket_id, "ref": ticket.ref, "new": True, "acknowledged": acknowledged}
 

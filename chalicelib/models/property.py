@@ -1,6 +1,6 @@
 """Portfolio configuration. Properties live in one partition (pk=PORTFOLIO) so listing them is a
 Query; a property's knowledge base and staff live under pk=PROPERTY#<id>."""
-from pynamodb.attributes import JSONAttribute, ListAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from chalicelib.models.base import meta
@@ -30,6 +30,7 @@ class Property(Model):
     emergency_line = UnicodeAttribute(null=True)
     utility_name = UnicodeAttribute(null=True)
     utility_phone = UnicodeAttribute(null=True)
+    digest_delay_minutes = NumberAttribute(default=15)  # after-hours messages reach staff this long after opening
 
     @property
     def property_id(self) -> str:

@@ -1,5 +1,6 @@
 from pynamodb.attributes import (
     BooleanAttribute,
+    JSONAttribute,
     ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
@@ -58,6 +59,12 @@ class Ticket(Model):
     acknowledged_by = UnicodeAttribute(null=True)
     reached_seconds = NumberAttribute(null=True)
     target_met = BooleanAttribute(null=True)
+    for_person = UnicodeAttribute(null=True)  # a message for a named person
+    clocks = JSONAttribute(default=dict)  # SLA clock name -> due time (ISO)
+    held_key = UnicodeAttribute(null=True)  # <property>#<release day> while held for the after-hours digest
+    csat = NumberAttribute(null=True)
+    csat_at = UTCDateTimeAttribute(null=True)
+    review_done_at = UTCDateTimeAttribute(null=True)
     first_response_due = UTCDateTimeAttribute(null=True)
     resolve_due = UTCDateTimeAttribute(null=True)
     first_response_at = UTCDateTimeAttribute(null=True)
@@ -75,3 +82,4 @@ class Ticket(Model):
     by_email = _index("by_email", "contact_email", "created_at")
     by_status = _index("by_status", "status", "created_at")
     by_escalation = _index("by_escalation", "escalation_period", "escalation_started_at")
+    held = _index("held", "held_key", "created_at")
