@@ -118,3 +118,16 @@ def sent_mail(session) -> list:
     from moto.ses.models import ses_backends
     return [message_from_string(m.raw_data, policy=policy.default)
             for m in ses_backends["123456789012"]["us-east-1"].sent_messages if hasattr(m, "raw_data")]
+
+
+def wait_for(check, seconds: float = 30.0):
+    """Poll until `check()` is truthy (state machines run in moto threads); fail after `seconds`."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {seconds} s waiting for {getattr(check, '__name__', 'a condition')}")

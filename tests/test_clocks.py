@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib import clocks
 from chalicelib.hours import Calendar
-from tests.conftest import sent_sms
+from tests.conftest import sent_sms, wait_for
 
 LA = ZoneInfo("America/Los_Angeles")
 SUNSET = Calendar("America/Los_Angeles", {d: [["09:00", "18:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
@@ -48,16 +48,6 @@ def test_complaints_get_a_business_hour_clock_on_the_calendar():
 
 
 # --- on the twin ---
-
-def wait_for(check, seconds=30.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out")
-
 
 def chat(client, text, property_id="maple-court", at="2026-11-18T15:30:00+00:00", session=None):
     headers = {"Content-Type": "application/json", "X-Tenantline-Time": at}

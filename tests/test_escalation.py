@@ -6,21 +6,11 @@ import time
 
 import pytest
 
-from tests.conftest import sent_sms
+from tests.conftest import sent_sms, wait_for
 
 pytestmark = pytest.mark.integration
 THANKSGIVING_0213 = "2026-11-26T07:13:00+00:00"  # 02:13 in New York on a public holiday
 BEN, CHEN, DANA = "+12125550112", "+12125550113", "+12125550114"
-
-
-def wait_for(check, seconds=20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for the escalation")
 
 
 def emergency(client, text="Water is pouring through my ceiling", at=THANKSGIVING_0213):
