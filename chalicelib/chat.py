@@ -61,7 +61,12 @@ def post_message(session: ChatSession, text: str, now: datetime, client_message_
     guard = _claim(session.session_id, client_message_id, now)
     if guard is not None and guard.data.get("result"):
         return dict(guard.data["result"], replayed=True)
-    result = _handle(session, text, now)
+    try:
+        result = _handle(session, text, now)
+    except Exception:
+        if guard is not None:
+            guard.delete()  # let the client's retry do it again rather than wait on a claim forever
+        raise
     if guard is not None:
         guard.update(actions=[Guard.data.set({"result": result})])
     return dict(result, replayed=False)

@@ -135,3 +135,19 @@ def test_bad_messages_get_a_json_4xx_and_nothing_is_stored(client):
     listed = client.http.get(path, headers=token).json_body
     assert listed["messages"] == []
     assert post(client, path, {"text": "x" * 4096}, token)[0] == 200  # exactly at the limit is fine
+
+
+def test_a_failed_attempt_does_not_block_the_retry(client, monkeypatch):
+    session = start(client)
+    from chalicelib import chat as chat_module
+    real = chat_module._handle
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("DynamoDB had a bad moment")
+    monkeypatch.setattr(chat_module, "_handle", broken)
+    code, _ = post(client, f"/chat/sessions/{session[0]}/messages", {"text": "Blinds broken", "client_message_id": "r1"},
+                   session[1])
+    assert code == 500
+    monkeypatch.setattr(chat_module, "_handle", real)
+    retried = say(client, "Blinds broken", session, client_message_id="r1")
+    assert retried["ref"].startswith("TL-") and not retried["replayed"]
