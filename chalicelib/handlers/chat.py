@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, StrictStr
 from chalicelib import chat, contacts, intake, tickets
 from chalicelib.errors import Invalid
 from chalicelib.handlers.http import api, now, parse, query_params
+from chalicelib.handlers.tickets import ScoreIn
 
 bp = Blueprint(__name__)
 
@@ -59,11 +60,6 @@ def list_messages(session_id):
     request = bp.current_request
     session = chat.authorize(session_id, _token(request))
     return {"messages": chat.messages_since(session, query_params(request).get("after"))}
-
-
-class ScoreIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    score: int
 
 
 @bp.route("/chat/sessions/{session_id}/csat", methods=["POST"], cors=True)
