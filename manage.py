@@ -212,13 +212,12 @@ def cmd_simulate_email(args) -> int:
 
 def cmd_outbox(args) -> int:
     """Mail the twin's SES has sent (from moto's model data), newest last."""
-    import urllib.request as request
     from email import message_from_string
     from email import policy as email_policy
 
     url = f"http://127.0.0.1:{os.environ.get('MOTO_PORT', '5000')}/moto-api/data.json"
     try:
-        with request.urlopen(url, timeout=30) as response:
+        with urllib.request.urlopen(url, timeout=30) as response:
             data = json.loads(response.read())
     except OSError as exc:
         raise SystemExit(f"cannot reach the twin at {url} ({exc}); start it with `make run`") from None

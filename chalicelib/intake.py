@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib import alerts, clocks, properties, tickets, timers
+from chalicelib import alerts, clocks, notify, properties, tickets, timers
+from chalicelib.errors import Invalid
 from chalicelib.models import Ticket
 
 
@@ -24,9 +25,6 @@ def status_changed(ticket: Ticket, now: datetime) -> Ticket:
 
 
 def record_csat(ticket_id: str, score: int, by: str, now: datetime) -> Ticket:
-    from chalicelib import notify  # noqa: PLC0415 - only low scores need it
-    from chalicelib.errors import Invalid  # noqa: PLC0415
-
     if not isinstance(score, int) or not 0 <= score <= 10:
         raise Invalid("score must be a whole number from 0 to 10")
     ticket = tickets.get_ticket(ticket_id)

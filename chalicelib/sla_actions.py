@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib import clocks, delivery, notify, tickets
+from chalicelib import clocks, delivery, notify, properties, tickets
 
 FOLLOW_UP = {
     "en": "Hi, this is {property}'s team following up on ticket {ref}: is everything working as it should now? "
@@ -47,8 +47,6 @@ def _csat(ticket, now):
 
 
 def _follow_up(ticket, now):
-    from chalicelib import properties  # noqa: PLC0415 - only this clock needs the property name
-
     prop = properties.get_property(ticket.property_id)
     text = FOLLOW_UP.get(ticket.language, FOLLOW_UP["en"]).format(property=prop.name, ref=ticket.ref)
     if ticket.channel in ("chat", "email"):

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr
 from chalicelib import oncall, properties, tickets
 from chalicelib.errors import Invalid, TenantlineError
 from chalicelib.escalation import ack, report, runner
-from chalicelib.handlers.http import api, now, parse, query_params, staff
+from chalicelib.handlers.http import api, error_response, now, parse, query_params, staff
 from chalicelib.handlers.tickets import authorizer
 from chalicelib.models import EscalationPolicy, Rotation
 from chalicelib.models.property import property_pk
@@ -38,7 +38,7 @@ def acknowledge_link(token):
     except TenantlineError as exc:
         if _wants_html(request):
             return _page("Not acknowledged", str(exc), exc.status)
-        return Response(body={"Code": exc.code, "Message": str(exc)}, status_code=exc.status)
+        return error_response(exc.status, exc.code, str(exc))
     if _wants_html(request):
         if result["acknowledged"]:
             return _page(f"{result['ref']}: it's yours", f"Thanks {result['by']}. The escalation has stopped; "
@@ -124,10 +124,11 @@ def oncall_view(property_id: str, at: datetime) -> dict:
     policy = runner.policy(property_id)
     return {
         "property_id": property_id, "at": at.isoformat(), "timezone": prop.timezone,
-        "rotations": [{"id": rid, "name": r.name, "on_call": oncall.on_call(r, prop.timezone, at),
-                       "on_call_name": getattr(people.get(oncall.on_call(r, prop.timezone, at)), "name", None),
+        "rotations": [{"id": rid, "name": r.name, "on_call": who,
+                       "on_call_name": getattr(people.get(who), "name", None),
                        "members": r.members, "every": r.every, "handoff_at": r.handoff_at, "anchor": r.anchor,
-                       "overrides": r.overrides} for rid, r in rotations.items()],
+                       "overrides": r.overrides}
+                      for rid, r in rotations.items() for who in [oncall.on_call(r, prop.timezone, at)]],
         "policy": None if policy is None else {
             "tiers": policy.tiers, "repeat": policy.repeat, "managers": policy.managers,
             "guaranteed_within_minutes": oncall.first_guaranteed_minutes(policy.tiers),
