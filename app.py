@@ -1,6 +1,6 @@
 from chalice import Chalice
 
-from chalicelib.handlers import chat, email, escalation, tickets, timers
+from chalicelib.handlers import chat, connect, email, escalation, tickets, timers
 from chalicelib.middleware import register
 
 app = Chalice(app_name="tenantline")
@@ -9,4 +9,5 @@ app.register_blueprint(tickets.bp)
 app.register_blueprint(email.bp)
 app.register_blueprint(escalation.bp)
 app.register_blueprint(timers.bp)
+app.register_blueprint(connect.bp)
 register(app)

@@ -6,12 +6,15 @@
   python manage.py token --role csr         a dev staff token for the twin
   python manage.py simulate chat "text"     post through the chat API like the website widget
   python manage.py simulate email FILE      deliver a raw .eml through the twin exactly as SES would
+  python manage.py simulate call [--press 2 1] [--say "text"] [--at T]
+                                            ring a property: the real flows, the real Lambda, contact events
   python manage.py tickets                  the open-ticket queue
   python manage.py outbox                   mail the twin's SES has sent
   python manage.py escalation TL-XXXX       an escalation's pages, acknowledgement and proof
   python manage.py ack LINK                 open an acknowledgement link (as the paged person would)
   python manage.py oncall [--at T]          who is on call; `oncall set-policy FILE`, `oncall set-rotation ID FILE`
-  python manage.py report escalations       time-to-human over a period
+  python manage.py report escalations       time-to-human over a period (`report calls`: ASA, AHT, abandons)
+  python manage.py connect template         the Amazon Connect template for the portfolio (infra/connect.yaml)
 
 Commands that talk to the twin use MOTO_PORT (default 5000) and API_PORT (default 8000).
 """
@@ -210,6 +213,73 @@ def cmd_simulate_email(args) -> int:
     return 0
 
 
+def cmd_simulate_call(args) -> int:
+    use_twin()
+    import boto3
+    from botocore.exceptions import EndpointConnectionError
+
+    from twin.connect import Connect, FlowError
+    from twin.seed import DEMO_CALLER, PROPERTIES
+
+    to = args.to or PROPERTIES[0]["phone_numbers"][0]
+    property_id = next((p["sk"] for p in PROPERTIES if to in p["phone_numbers"]), None)
+    at = contact_time(args.at, property_id or PROPERTIES[0]["sk"])
+    connect = Connect(boto3.Session(), "local", presses=args.press, words=args.say)
+    try:
+        contact, outcomes = connect.call(args.sender or DEMO_CALLER, to,
+                                         datetime.fromisoformat(at) if at else datetime.now(timezone.utc))
+        ended = connect.report(contact, outcomes, args.wait, args.talk, args.abandon)
+    except EndpointConnectionError:
+        raise SystemExit(f"cannot reach the twin's AWS endpoint on port {os.environ.get('MOTO_PORT', '5000')}; "
+                         "start it with `make run`") from None
+    except FlowError as exc:
+        print(f"flow error: {exc}", file=sys.stderr)
+        return 3
+    for line in connect.heard:
+        print(f"caller hears: {line}", file=sys.stderr)
+    for line in connect.agent_heard:
+        print(f"agent hears:  {line}", file=sys.stderr)
+    ticket_id = contact.attributes.get("ticket_id")
+    ticket = call("GET", f"/tickets/{ticket_id}", headers=staff_headers()) if ticket_id else {}
+    out = {key: ticket.get(key) for key in TICKET_KEYS}
+    out.update(route=contact.attributes.get("route") or ("queue" if outcomes[0].how == "queued" else None),
+               queue=contact.attributes.get("queue") or None, heard=connect.heard, agent_heard=connect.agent_heard,
+               ended=ended, contact_id=contact.contact_id, property_id=ticket.get("property_id"),
+               escalation=ticket.get("escalation"), for_person=ticket.get("for_person"),
+               reasons=ticket.get("reasons"), calls=ticket.get("calls"), lambda_ms=connect.lambda_ms)
+    print(json.dumps(out, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_connect(args) -> int:
+    if args.action == "template":
+        from infra.connect_template import render
+        from twin.seed import PROPERTIES
+
+        portfolio = PROPERTIES
+        if args.live:
+            from chalicelib import properties
+
+            portfolio = [p.attribute_values | {"sk": p.property_id} for p in properties.list_properties()]
+        sys.stdout.write(render(portfolio, args.year or datetime.now(timezone.utc).year))
+        return 0
+    # link: remember each property's Connect hours of operation (from the Connect stack's outputs)
+    import boto3
+
+    from chalicelib.models import Property
+    from chalicelib.models.property import PORTFOLIO
+    from infra.connect_template import logical
+
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in boto3.client("cloudformation").describe_stacks(
+        StackName=args.stack)["Stacks"][0].get("Outputs", [])}
+    for prop in Property.query(PORTFOLIO):
+        arn = outputs.get(logical(prop.property_id))
+        if arn:
+            prop.update(actions=[Property.connect_hours_arn.set(arn)])
+            print(f"{prop.property_id}: {arn}")
+    return 0
+
+
 def cmd_outbox(args) -> int:
     """Mail the twin's SES has sent (from moto's model data), newest last."""
     from email import message_from_string
@@ -285,7 +355,7 @@ def cmd_oncall(args) -> int:
 def cmd_report(args) -> int:
     query = "&".join(f"{k}={v}" for k, v in (("from", args.start), ("to", args.end), ("property", args.property))
                      if v)
-    print(json.dumps(call("GET", "/reports/escalations" + (f"?{query}" if query else ""), headers=staff_headers()),
+    print(json.dumps(call("GET", f"/reports/{args.kind}" + (f"?{query}" if query else ""), headers=staff_headers()),
                      indent=2))
     return 0
 
@@ -338,7 +408,25 @@ def parser() -> argparse.ArgumentParser:
     email.add_argument("--virus", default="PASS", choices=("PASS", "FAIL", "GRAY", "PROCESSING_FAILED"))
     email.set_defaults(func=cmd_simulate_email)
 
+    phone = channels.add_parser("call", help="a phone call through the real Connect flows")
+    phone.add_argument("--to", help="the number dialled (default: the first demo property's number)")
+    phone.add_argument("--from", dest="sender", help="the caller's number (default: a demo resident)")
+    phone.add_argument("--press", nargs="*", default=[], help="keys pressed at each menu, in order")
+    phone.add_argument("--say", help="what the caller says when asked to describe the problem")
+    phone.add_argument("--at", help="call time, ISO 8601; without an offset, the property's local time")
+    phone.add_argument("--wait", type=int, default=30, help="seconds in the queue before an agent answers")
+    phone.add_argument("--talk", type=int, default=240, help="seconds the agent talks with the caller")
+    phone.add_argument("--abandon", action="store_true", help="the caller hangs up while waiting in the queue")
+    phone.set_defaults(func=cmd_simulate_call)
+
     sub.add_parser("outbox", help="mail the twin's SES has sent").set_defaults(func=cmd_outbox)
+
+    connect = sub.add_parser("connect", help="Amazon Connect: render the template, link hours after deploying")
+    connect.add_argument("action", choices=("template", "link"))
+    connect.add_argument("--year", type=int, help="first year of holiday closures (default: this year)")
+    connect.add_argument("--live", action="store_true", help="template: read the portfolio from the properties table")
+    connect.add_argument("--stack", default="tenantline-prod-connect", help="link: the Connect stack's name")
+    connect.set_defaults(func=cmd_connect)
 
     ack = sub.add_parser("ack", help="open an acknowledgement link")
     ack.add_argument("link")
@@ -358,7 +446,7 @@ def parser() -> argparse.ArgumentParser:
     oncall.set_defaults(func=cmd_oncall)
 
     report = sub.add_parser("report", help="reports")
-    report.add_argument("kind", choices=("escalations",))
+    report.add_argument("kind", choices=("escalations", "calls"))
     report.add_argument("--from", dest="start")
     report.add_argument("--to", dest="end")
     report.add_argument("--property")

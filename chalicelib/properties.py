@@ -3,7 +3,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.errors import Invalid
 from chalicelib.hours import Calendar
-from chalicelib.models import KnowledgeArticle, Lookup, Person, Property
+from chalicelib.models import KnowledgeArticle, Lookup, Person, Property, Resident
 from chalicelib.models.property import PORTFOLIO, property_pk
 
 
@@ -30,6 +30,15 @@ def knowledge(property_id: str) -> list[KnowledgeArticle]:
 
 def staff(property_id: str) -> list[Person]:
     return list(Person.query(property_pk(property_id), Person.sk.startswith("PERSON#")))
+
+
+def resident(property_id: str, phone: str | None) -> Resident | None:
+    if not phone:
+        return None
+    try:
+        return Resident.get(property_pk(property_id), f"RESIDENT#{phone}")
+    except DoesNotExist:
+        return None
 
 
 def property_for_address(address: str) -> str | None:

@@ -138,7 +138,7 @@ def audit_trail(ticket_id: str) -> list[AuditEntry]:
     return sorted(entries, key=lambda a: a.at)
 
 
-def _apply(ticket: Ticket, changes: dict, actor: str, action: str, now: datetime, detail: dict,
+def _apply(ticket: Ticket, changes: dict, actor: str, action: str | None, now: datetime, detail: dict,
            extra: list | None = None, expected_version: int | None = None, recompute=None) -> Ticket:
     """One versioned update of the ticket plus its audit entry (and any extra items), atomically.
 
@@ -153,7 +153,8 @@ def _apply(ticket: Ticket, changes: dict, actor: str, action: str, now: datetime
         try:
             with transaction() as tx:
                 tx.update(ticket, actions=actions)
-                tx.save(_audit(ticket.ticket_id, actor, action, now, detail))
+                if action is not None:  # None: the extra items are the record of this change
+                    tx.save(_audit(ticket.ticket_id, actor, action, now, detail))
                 for item in extra or []:
                     tx.save(item)
             return get_ticket(ticket.ticket_id)

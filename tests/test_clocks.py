@@ -70,7 +70,7 @@ def fired(detail):
 
 @pytest.mark.integration
 def test_unanswered_complaint_pages_managers_after_one_business_hour(aws, client, csr_headers, monkeypatch):
-    monkeypatch.setattr("chalicelib.settings.time_scale", lambda: 0.0005)  # one hour lasts 1.8 s
+    monkeypatch.setattr("chalicelib.settings.time_scale", lambda: 0.0015)  # one hour lasts 5.4 s
     answered, _ = chat(client, "I want to file a complaint about the rude leasing agent")
     ignored, _ = chat(client, "Complaint: my upstairs neighbour's music is unacceptable every night")
     assert get(client, csr_headers, ignored["ticket_id"])["clocks"]["complaint_ack"].startswith("2026-11-18T16:30")
@@ -133,7 +133,7 @@ def ses_sent(aws):
 
 @pytest.mark.integration
 def test_after_hours_messages_wait_for_the_digest_and_go_to_the_right_people(aws, client, csr_headers, monkeypatch):
-    monkeypatch.setattr("chalicelib.settings.time_scale", lambda: 0.00001)  # Friday night to Tuesday morning lasts 2.9 s
+    monkeypatch.setattr("chalicelib.settings.time_scale", lambda: 0.00003)  # Friday night to Tuesday morning lasts 8.6 s
     friday = "2027-01-16T07:40:00+00:00"  # 23:40 Friday in Los Angeles, before MLK Day
     named, _ = chat(client, "Please tell Eli to call me back about the pool gate", "sunset-villas", friday)
     general, _ = chat(client, "The hallway light outside 12B is out", "sunset-villas", friday)

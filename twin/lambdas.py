@@ -2,7 +2,9 @@
 
 moto without Docker only echoes Lambda invocations. The twin registers each Chalice function with
 moto's Lambda service under its deployed name (tenantline-<stage>-<name>) and routes invocations —
-from Step Functions tasks, SNS subscriptions and direct Invoke calls — to the handler in this process."""
+from Step Functions tasks, SNS subscriptions, EventBridge rules and direct Invoke calls — to the
+handler in this process. (moto's EventBridge has no Lambda targets; the rule's own pattern matching
+decides, as in AWS.)"""
 from __future__ import annotations
 
 import io
@@ -13,10 +15,12 @@ import zipfile
 from datetime import datetime, timezone
 
 from moto.awslambda_simple.models import LambdaSimpleBackend
+from moto.events.models import Rule
 
 ACCOUNT = "123456789012"
 _handlers: dict = {}
 _original_invoke = LambdaSimpleBackend.invoke
+_original_send_to_targets = Rule.send_to_targets
 
 
 class LambdaContext:
@@ -71,6 +75,32 @@ def _send_sns_message(self, function_name, message, subject=None, qualifier=None
                 LambdaContext(_name(function_name)))
 
 
+def _as_delivered(event: dict) -> dict:
+    """The event as EventBridge hands it to a Lambda (moto keeps its time as epoch seconds)."""
+    delivered = {k: v for k, v in event.items() if k != "ingestion-time"}
+    if isinstance(delivered.get("time"), (int, float)):
+        delivered["time"] = datetime.fromtimestamp(delivered["time"], timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return delivered
+
+
+def _send_to_targets(self, original_event, transform_input=True):
+    mine = [t for t in self.targets if _handlers.get(_name(t["Arn"])) and ":lambda:" in t["Arn"]]
+    if mine and self.event_pattern.matches_event(original_event):
+        for target in mine:
+            name = _name(target["Arn"])
+            try:
+                _handlers[name](_as_delivered(original_event), LambdaContext(name))
+            except Exception:  # an asynchronous invocation: AWS would retry and log; the twin logs
+                traceback.print_exc()
+    others = [t for t in self.targets if t not in mine]
+    if others:
+        saved, self.targets = self.targets, others
+        try:
+            _original_send_to_targets(self, original_event, transform_input)
+        finally:
+            self.targets = saved
+
+
 def _no_docker(self):
     raise AttributeError("the twin runs Lambda handlers in-process, without Docker")
 
@@ -89,12 +119,15 @@ def install(app, stage: str) -> dict:
         _handlers[f"{app.app_name}-{stage}-{name}"] = app.handler_map[name]
     LambdaSimpleBackend.invoke = _invoke
     LambdaSimpleBackend.send_sns_message = _send_sns_message
+    Rule.send_to_targets = _send_to_targets
     return dict(_handlers)
 
 
 def register(session, app, stage: str) -> dict:
-    """Create the functions in moto's Lambda service and subscribe SNS handlers to their topics."""
+    """Create the functions in moto's Lambda service, subscribe SNS handlers to their topics and point
+    EventBridge rules (Chalice's on_cw_event) at theirs."""
     iam, lam, sns = session.client("iam"), session.client("lambda"), session.client("sns")
+    events = session.client("events")
     try:
         role = iam.get_role(RoleName="tenantline-lambda")["Role"]["Arn"]
     except iam.exceptions.NoSuchEntityException:
@@ -109,9 +142,12 @@ def register(session, app, stage: str) -> dict:
             FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler",
             Code={"ZipFile": code.getvalue()})["FunctionArn"]
     for source in getattr(app, "event_sources", []):
-        topic = getattr(source, "topic", None)
-        if topic is None:
-            continue
-        topic_arn = topic if topic.startswith("arn:") else sns.create_topic(Name=topic)["TopicArn"]
-        sns.subscribe(TopicArn=topic_arn, Protocol="lambda", Endpoint=arns[f"{app.app_name}-{stage}-{source.name}"])
+        function = f"{app.app_name}-{stage}-{source.name}"
+        topic, pattern = getattr(source, "topic", None), getattr(source, "event_pattern", None)
+        if topic is not None:
+            topic_arn = topic if topic.startswith("arn:") else sns.create_topic(Name=topic)["TopicArn"]
+            sns.subscribe(TopicArn=topic_arn, Protocol="lambda", Endpoint=arns[function])
+        elif pattern is not None:
+            events.put_rule(Name=function, EventPattern=json.dumps(pattern), State="ENABLED")
+            events.put_targets(Rule=function, Targets=[{"Id": source.name, "Arn": arns[function]}])
     return arns

@@ -1,8 +1,9 @@
 """The demo portfolio every twin starts with: two properties in different time zones, on-call staff
 subscribed to emergency pages, and a small EN/ES knowledge base. Safe to run again (puts overwrite)."""
 from chalicelib import settings
-from chalicelib.models import EscalationPolicy, KnowledgeArticle, Lookup, Person, Property, Rotation
+from chalicelib.models import EscalationPolicy, KnowledgeArticle, Lookup, Person, Property, Resident, Rotation
 from chalicelib.models.property import property_pk
+from twin.connect import hours_arn
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 
@@ -31,6 +32,13 @@ STAFF = {
         ("mgr-fay", "Fay Morgan", "manager", "+13105550114", "fay.morgan@sunsetvillas.example"),
     ],
 }
+
+# Residents the offices know by phone: `simulate call` rings from Maria's number unless told otherwise.
+RESIDENTS = {
+    "maple-court": [("+12125550142", "María López", "4B", "es"), ("+12125550143", "James Carter", "2A", "en")],
+    "sunset-villas": [("+13105550142", "Priya Shah", "12", "en")],
+}
+DEMO_CALLER = RESIDENTS["maple-court"][0][0]
 
 KNOWLEDGE = [
     ("en", "office-hours", "When is the office open?", ["office hours", "hours", "open", "office"],
@@ -89,7 +97,7 @@ POLICIES = {
 def seed(session) -> dict:
     ses = session.client("ses")
     for data in PROPERTIES:
-        Property(**data).save()
+        Property(**data, connect_hours_arn=hours_arn(data["sk"])).save()
         domain = data["inbox"].split("@")[1]
         Lookup("LOOKUP#INBOX", data["inbox"], property_id=data["sk"]).save()
         Lookup("LOOKUP#INBOX", domain, property_id=data["sk"]).save()
@@ -99,6 +107,8 @@ def seed(session) -> dict:
         for person_id, name, role, phone, email in STAFF[data["sk"]]:
             Person(property_pk(data["sk"]), f"PERSON#{person_id}", name=name, role=role, phone=phone,
                    email=email).save()
+        for phone, name, unit, language in RESIDENTS[data["sk"]]:
+            Resident(property_pk(data["sk"]), f"RESIDENT#{phone}", name=name, unit=unit, language=language).save()
     for pid, rotations in ROTATIONS.items():
         for rid, name, members, anchor in rotations:
             Rotation(property_pk(pid), f"ROTATION#{rid}", name=name, members=members, every="weekly",

@@ -1,6 +1,6 @@
 """Acknowledgement links, the escalation report, and the on-call admin API."""
 import html
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr
@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr
 from chalicelib import oncall, properties, tickets
 from chalicelib.errors import Invalid, TenantlineError
 from chalicelib.escalation import ack, report, runner
-from chalicelib.handlers.http import api, error_response, now, parse, query_params, staff
+from chalicelib.handlers.http import api, error_response, now, parse, query_params, report_period, staff
 from chalicelib.handlers.tickets import authorizer
 from chalicelib.models import EscalationPolicy, Rotation
 from chalicelib.models.property import property_pk
@@ -55,26 +55,13 @@ def acknowledge_from_console(ticket_id):
     return ack.acknowledge(tickets.resolve_ticket_id(ticket_id), who.username, "console", now(request))
 
 
-def _day(value: str | None, default: date) -> date:
-    if not value:
-        return default
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
 @bp.route("/reports/escalations", methods=["GET"], authorizer=authorizer, cors=True)
 @api
 def escalation_report():
     request = bp.current_request
     staff(request)
-    params = query_params(request)
-    today = now(request).date()
-    start, end = _day(params.get("from"), today.replace(day=1)), _day(params.get("to"), today)
-    if end < start or (end - start).days > 366:
-        raise Invalid("the period must run forwards and span at most a year")
-    return report.escalations(start, end, params.get("property"))
+    start, end = report_period(request)
+    return report.escalations(start, end, query_params(request).get("property"))
 
 
 # --- on-call admin ---

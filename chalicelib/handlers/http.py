@@ -1,7 +1,7 @@
 """What every HTTP handler shares: JSON bodies checked by pydantic, domain errors as 4xx JSON, the
 caller's identity and the request time."""
 import functools
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from chalice import Response
 from pydantic import BaseModel, ValidationError
@@ -57,3 +57,22 @@ def now(request) -> datetime:
 
 def query_params(request) -> dict:
     return request.query_params or {}
+
+
+def _day(value: str | None, default: date) -> date:
+    if not value:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def report_period(request) -> tuple[date, date]:
+    """A report's ?from=&to= days, by default this month so far."""
+    params = query_params(request)
+    today = now(request).date()
+    start, end = _day(params.get("from"), today.replace(day=1)), _day(params.get("to"), today)
+    if end < start or (end - start).days > 366:
+        raise Invalid("the period must run forwards and span at most a year")
+    return start, end

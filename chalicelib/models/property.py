@@ -30,6 +30,7 @@ class Property(Model):
     emergency_line = UnicodeAttribute(null=True)
     utility_name = UnicodeAttribute(null=True)
     utility_phone = UnicodeAttribute(null=True)
+    connect_hours_arn = UnicodeAttribute(null=True)  # its Connect hours of operation (see infra/connect.yaml)
     digest_delay_minutes = NumberAttribute(default=15)  # after-hours messages reach staff this long after opening
 
     @property
@@ -57,6 +58,17 @@ class Person(Model):
     role = UnicodeAttribute()  # technician | supervisor | manager | office
     phone = UnicodeAttribute(null=True)
     email = UnicodeAttribute(null=True)
+
+
+class Resident(Model):
+    """A resident the office knows by phone (pk=PROPERTY#<id>, sk=RESIDENT#<E.164>): callers are greeted by name."""
+    Meta = meta("properties")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    name = UnicodeAttribute()
+    unit = UnicodeAttribute(null=True)
+    language = UnicodeAttribute(default="en")
 
 
 class Lookup(Model):

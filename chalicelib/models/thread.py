@@ -7,6 +7,7 @@ from pynamodb.attributes import (
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    VersionAttribute,
 )
 from pynamodb.models import Model
 
@@ -39,6 +40,8 @@ class Message(Model):
     subject = UnicodeAttribute(null=True)
     raw_key = UnicodeAttribute(null=True)
     auth = JSONAttribute(null=True)
+    # voice: the Connect contact the words came from (its IVR recording is filed under this id)
+    contact_id = UnicodeAttribute(null=True)
 
 
 class AuditEntry(Model):
@@ -93,3 +96,28 @@ class Quarantined(Model):
     released_at = UnicodeAttribute(null=True)
     released_by = UnicodeAttribute(null=True)
     ticket_id = UnicodeAttribute(null=True)
+
+
+class ContactRecord(Model):
+    """What Connect's contact events told us about one call (pk=CONTACT#<contact id>). Milestones are
+    the events' own timestamps, merged whatever order or how often the events arrive."""
+    Meta = meta("ticket-events")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default="CONTACT")
+    ticket_id = UnicodeAttribute(null=True)
+    milestones = JSONAttribute(default=dict)
+    details = JSONAttribute(default=dict)  # queue, channel, initiation method, disconnect reason, related contacts
+    version = VersionAttribute()
+
+
+class Rejected(Model):
+    """An event we could not accept, kept with the reason so it can be looked at and replayed."""
+    Meta = meta("ticket-events")
+
+    pk = UnicodeAttribute(hash_key=True, default="REJECTED")
+    sk = UnicodeAttribute(range_key=True)  # a ULID: oldest first
+    source = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    event = JSONAttribute(default=dict)
+    received_at = UnicodeAttribute()

@@ -1,0 +1,76 @@
+"""Amazon Connect's entry points: the flow Lambda (connect_contact), contact events from EventBridge
+(contact_events), and the call report."""
+from datetime import datetime, timezone
+
+from aws_lambda_powertools import Logger
+from chalice import Blueprint
+
+from chalicelib import call_report, contact_events, settings, voice
+from chalicelib.errors import Invalid, TenantlineError
+from chalicelib.handlers.http import api, query_params, report_period, staff
+from chalicelib.handlers.tickets import authorizer
+
+bp = Blueprint(__name__)
+logger = Logger(service="tenantline")
+
+# The flow names the action in the Lambda block's parameters (LambdaInvocationAttributes).
+ACTIONS = {
+    "lookup": voice.lookup,
+    "route": voice.route,
+    "queue_full": lambda call, when: voice.take_message(call, when, "queue_full"),
+    "leave_message": lambda call, when: voice.take_message(call, when, "leave_message"),
+    "callback_requested": voice.callback_requested,
+    "queue_position": lambda call, when: voice.queue_position(call),
+}
+CONTACT_EVENTS = {"source": ["aws.connect"], "detail-type": ["Amazon Connect Contact Event"]}
+
+
+def _clock(call: voice.Call) -> datetime:
+    """The contact's time. On the local twin a simulated call may set it (never in AWS)."""
+    override = call.attributes.get("tenantline_time")
+    if override and settings.dev_auth_secret():
+        try:
+            return datetime.fromisoformat(override.replace("Z", "+00:00")).astimezone(timezone.utc)
+        except ValueError:
+            raise Invalid("tenantline_time must be an ISO 8601 time with an offset") from None
+    return datetime.now(timezone.utc)
+
+
+@bp.lambda_function(name="connect_contact")
+def connect_contact(event, context):
+    """Answers well inside Connect's 8-second limit with a flat map of strings. An error makes the flow
+    take the block's error branch, which hands the caller to the office queue: nobody is dropped."""
+    received = datetime.now(timezone.utc)
+    try:
+        call = voice.parse(event)
+        action = call.parameters.get("action")
+        if action not in ACTIONS:
+            raise Invalid(f"unknown action {action!r}: the flow must pass one of {', '.join(ACTIONS)}")
+        result = ACTIONS[action](call, _clock(call))
+    except Invalid as exc:
+        contact_events.reject("connect_contact", str(exc), event, received)
+        logger.warning("connect_contact rejected an event", extra={"reason": str(exc)})
+        raise
+    except TenantlineError as exc:
+        logger.warning("connect_contact failed", extra={"action": event.get("Details", {}).get("Parameters"),
+                                                        "reason": str(exc)})
+        raise
+    logger.info("connect_contact", extra={"action": action, "contact_id": call.contact_id,
+                                          "route": result.get("route")})
+    return result
+
+
+@bp.on_cw_event(CONTACT_EVENTS, name="contact_events")
+def on_contact_event(event):
+    result = contact_events.handle(event.to_dict(), datetime.now(timezone.utc))
+    (logger.warning if result.get("rejected") else logger.info)("contact event", extra={"result": result})
+    return result
+
+
+@bp.route("/reports/calls", methods=["GET"], authorizer=authorizer, cors=True)
+@api
+def calls_report():
+    request = bp.current_request
+    staff(request)
+    start, end = report_period(request)
+    return call_report.calls(start, end, query_params(request).get("property"))
