@@ -124,6 +124,7 @@ Dev CSR token (12 h):
 Try:
   python manage.py simulate chat "Water is pouring through my ceiling"
   python manage.py simulate chat "Hay agua cayendo del techo" --lang es
+  python manage.py simulate call --press 2 1 --say "water is pouring from the ceiling" --at 2026-11-18T02:00
   curl -s -H "Authorization: Bearer $(python manage.py token --role csr)" {twin.api_url}/tickets
   python manage.py tickets
 

@@ -2,7 +2,8 @@
 
 - cold start: importing the app in a fresh interpreter vs a bare `import boto3`;
 - triage: messages per second on the labelled set;
-- a chat message end to end (triage, ticket transaction, reply) on the in-process twin vs one PutItem.
+- a chat message end to end (triage, ticket transaction, reply) on the in-process twin vs one PutItem;
+- the connect_contact Lambda's answers to a flow (lookup, route) vs one PutItem, against Connect's 8 s limit.
 """
 import os
 import statistics
@@ -78,9 +79,40 @@ def chat_latency() -> None:
                                  body=json.dumps({"text": f"The cabinet hinge {i} is loose"}),
                                  headers={"Content-Type": "application/json", "X-Session-Token": made["token"]})
                 posts.append(time.perf_counter() - started)
+        calls = call_latency(session)
     put, post = statistics.median(puts), statistics.median(posts)
     print(f"chat message: {post * 1000:.1f} ms end to end vs {put * 1000:.2f} ms for one PutItem "
           f"(ratio {post / put:.1f}x) on in-process moto")
+    for action, took in calls.items():
+        print(f"connect_contact {action}: {took * 1000:.1f} ms median ({took / put:.1f}x one PutItem; "
+              f"Connect allows 8000 ms)")
+
+
+def call_latency(session, runs: int = 20) -> dict:
+    """The flow Lambda answering lookup and route (a routine request: ticket, clocks) for fresh contacts."""
+    import uuid
+    from datetime import datetime, timezone
+
+    from app import app
+    from twin import lambdas
+    from twin.connect import Connect, Contact
+
+    lambdas.install(app, "test")
+    lambdas.register(session, app, "test")
+    connect = Connect(session, "test")
+    timings: dict = {"lookup": [], "route": []}
+    for i in range(runs):
+        contact = Contact(
+            "+12125550143", "+12125550100", datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc),
+            contact_id=str(uuid.uuid4()), attributes={"language": "en"})
+        for action, params in (("lookup", {"action": "lookup"}),
+                               ("route", {"action": "route", "intent": "maintenance", "office_open": "true",
+                                          "transcript": f"the closet door {i} is off its track"})):
+            event = connect.flow_event(contact, params)
+            started = time.perf_counter()
+            app.handler_map["connect_contact"](event, lambdas.LambdaContext("tenantline-test-connect_contact"))
+            timings[action].append(time.perf_counter() - started)
+    return {action: statistics.median(values) for action, values in timings.items()}
 
 
 if __name__ == "__main__":

@@ -180,3 +180,19 @@ def test_gas_at_night_pages_the_chain_until_the_link_is_opened(twin):
     timeline = json.loads(cli(twin, "escalation", ticket["ref"]))
     assert timeline["proof"]["acknowledged_by"] == "Chen Li"
     assert [p["name"] for p in timeline["pages"] if p["channel"] == "sms"][:2] == ["Ben Okafor", "Chen Li"]
+
+
+def test_simulated_call_at_2am_pages_for_an_emergency(twin):
+    """The issue's demo: Spanish, emergency maintenance, described in words, at 2 a.m. at the property."""
+    out = json.loads(cli(twin, "simulate", "call", "--to", "+12125550100", "--press", "2", "1",
+                         "--say", "water is pouring from the ceiling", "--at", "2026-11-18T02:00"))
+    assert out["route"] == "page" and out["channel"] == "voice"
+    assert (out["category"], out["urgency"], out["language"]) == ("maintenance", "emergency", "es")
+    assert out["ref"] in out["heard"][-1] and "30 minutos" in out["heard"][-1]
+    assert out["escalation"] in ("flagged", "paging")
+    assert out["calls"][0]["contact_id"] == out["contact_id"] and out["calls"][0]["outcome"] == "ended_in_flow"
+    queued = json.loads(cli(twin, "simulate", "call", "--press", "1", "3", "--say", "I want to renew my lease",
+                            "--at", "2026-11-18T10:00", "--wait", "40", "--talk", "120"))
+    assert (queued["route"], queued["queue"]) == ("queue", "leasing")
+    assert queued["calls"][0]["queue_wait_seconds"] == 40 and queued["calls"][0]["handle_seconds"] == 120
+    assert queued["agent_heard"] and queued["ref"] in queued["agent_heard"][0]
