@@ -5,10 +5,13 @@ from chalicelib import settings
 
 
 @lru_cache(maxsize=None)
-def client(service: str):
+def client(service: str, quick: bool = False):
+    """`quick`: for calls made while someone waits on the line, fail fast rather than retry."""
     import boto3  # noqa: PLC0415 - imported lazily on purpose
+    from botocore.config import Config
 
-    return boto3.client(service, region_name=settings.REGION)
+    config = Config(connect_timeout=1, read_timeout=2, retries={"max_attempts": 1}) if quick else None
+    return boto3.client(service, region_name=settings.REGION, config=config)
 
 
 def reset() -> None:

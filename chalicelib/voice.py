@@ -16,7 +16,7 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from chalicelib import aws, contact_events, contacts, digest, ids, intake, properties, replies, tickets
 from chalicelib.errors import Invalid, NotFound
 from chalicelib.hours import is_open, local_label, next_open
-from chalicelib.models import Guard, Lookup, Person, Property, Resident, Ticket
+from chalicelib.models import Guard, Lookup, Person, Property, Ticket
 from chalicelib.triage import Triage, triage
 
 CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
@@ -129,13 +129,13 @@ def _route(call: Call, new_id: str, now: datetime) -> dict:
     ticket = _follow_up(call, prop, result, where)
     body = text or NO_WORDS[call.language]
     known = properties.resident(prop.property_id, call.caller)
-    author = (known.name if known else _resident_name(call.caller)) or call.caller or "caller"
+    name = known.name if known else _resident_name(call.caller)
     if ticket is not None:
-        tickets.add_message(ticket, direction="inbound", author=author, body=body, now=now, channel="voice",
-                            fields={"message_id": new_id, "contact_id": call.contact_id})
+        tickets.add_message(ticket, direction="inbound", author=name or call.caller or "caller", body=body, now=now,
+                            channel="voice", fields={"message_id": new_id, "contact_id": call.contact_id})
         ticket = tickets.get_ticket(ticket.ticket_id)
     else:
-        ticket = _open(call, prop, result, body, known, new_id, now)
+        ticket = _open(call, prop, result, body, name, known.unit if known else None, new_id, now)
     contact_events.link(call.contact_id, ticket.ticket_id, now)
     return answer(where, ticket, result, prop, call.language, now)
 
@@ -187,16 +187,15 @@ def _resident_name(phone: str | None) -> str | None:
     return next((t.contact_name for t in callers_tickets(phone, limit=5) if t.contact_name), None)
 
 
-def _open(call: Call, prop: Property, result: Triage, body: str, known: Resident | None, ticket_id: str,
-          now: datetime) -> Ticket:
+def _open(call: Call, prop: Property, result: Triage, body: str, name: str | None, unit: str | None,
+          ticket_id: str, now: datetime) -> Ticket:
     try:
         ticket = tickets.get_ticket(ticket_id)  # an earlier attempt for this contact got this far
     except NotFound:
-        name = known.name if known else _resident_name(call.caller)
         ticket, _ = tickets.create_ticket(
             ticket_id=ticket_id, property_id=prop.property_id, channel="voice", text=body, result=result,
             contact=tickets.Contact(name, call.caller), author=name or call.caller or "caller", now=now,
-            unit=known.unit if known else None, message_fields={"contact_id": call.contact_id})
+            unit=unit, message_fields={"contact_id": call.contact_id})
     return intake.opened(ticket, now)
 
 
@@ -266,7 +265,7 @@ def queue_position(call: Call) -> dict:
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        found = aws.client("connect").get_contact_metrics(
+        found = aws.client("connect", quick=True).get_contact_metrics(
             InstanceId=call.instance_arn or "-", ContactId=call.contact_id, Metrics=[{"Name": "POSITION_IN_QUEUE"}])
         value = next(r["Value"]["Number"] for r in found.get("MetricResults", []) if r["Name"] == "POSITION_IN_QUEUE")
         position = str(int(value))

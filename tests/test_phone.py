@@ -222,3 +222,18 @@ def test_the_raw_channel_is_read_for_every_channel(channel, address):
                                            if address else None)
     call = voice.parse(event)
     assert call.channel == channel and call.caller is None and call.parameters["action"] == "lookup"
+
+
+def test_the_caller_hears_their_place_in_line_when_connect_tells_it():
+    from botocore.stub import Stubber
+
+    from chalicelib import aws, voice
+
+    call = voice.parse(lambda_event("c-3", "queue_position", language="es"))
+    connect = aws.client("connect", quick=True)
+    with Stubber(connect) as stub:
+        stub.add_response("get_contact_metrics", {"MetricResults": [
+            {"Name": "POSITION_IN_QUEUE", "Value": {"Number": 3.0}}]})
+        assert voice.queue_position(call) == {"position": "3", "say": "Usted es el número 3 en la fila."}
+        stub.add_client_error("get_contact_metrics", "ResourceNotFoundException")
+        assert voice.queue_position(call)["say"] == "Gracias por esperar. Alguien le atenderá en breve."
