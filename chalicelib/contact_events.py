@@ -111,6 +111,10 @@ def handle(event, now: datetime) -> dict:
         record = _merge_record(contact_id, {}, {}, ticket_id)
     if ticket_id:
         _update_ticket(ticket_id, contact_id, record, now)
+    elif "ended" in record.milestones and (record.details or {}).get("property_id"):
+        from chalicelib import voice  # calls become tickets there; it also imports this module
+
+        ticket_id = voice.missed_call(contact_id, record.details, now)["ticket_id"]
     return {"contact_id": contact_id, "ticket_id": ticket_id, "outcome": outcome(record.milestones, record.details)}
 
 
@@ -152,6 +156,11 @@ def _merge_record(contact_id: str, milestones: dict, details: dict, ticket_id: s
         except PutError:
             continue
     raise RuntimeError(f"contact {contact_id}: too many concurrent updates")
+
+
+def remember(contact_id: str, details: dict) -> None:
+    """What the flow learnt about a contact (its property, the caller) before any ticket exists."""
+    _merge_record(contact_id, {}, details)
 
 
 def ticket_of_contact(contact_id: str | None) -> str | None:

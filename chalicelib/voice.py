@@ -26,6 +26,8 @@ TEAMS = {"en": {"maintenance": "maintenance", "leasing": "leasing", "billing": "
          "es": {"maintenance": "mantenimiento", "leasing": "arrendamiento", "billing": "pagos",
                 "general": "oficina"}}
 GUARD_TTL = timedelta(days=30)
+MISSED = {"en": "(missed call: the caller hung up before the call was routed; call them back)",
+          "es": "(llamada perdida: la persona colgó antes de que se atendiera la llamada; devolver la llamada)"}
 NO_WORDS = {"en": "(phone call: no words recognised; the call recording is the description)",
             "es": "(llamada: no se reconocieron palabras; la grabación de la llamada es la descripción)"}
 
@@ -101,6 +103,9 @@ def lookup(call: Call, now: datetime) -> dict:
     mine = [t for t in history if t.status in tickets.OPEN_STATUSES and t.property_id == prop.property_id]
     known = properties.resident(prop.property_id, call.caller)
     name = known.name if known else next((t.contact_name for t in history if t.contact_name), None)
+    # Kept with the contact: if the caller hangs up before the flow routes the call, it is still a ticket.
+    contact_events.remember(call.contact_id, {"property_id": prop.property_id, "caller": call.caller or "",
+                                              "language": lang})
     greeting = replies.say("call_greeting", lang, property=prop.name)
     if name:
         greeting += replies.say("call_known", lang, name=name.split()[0])
@@ -236,6 +241,22 @@ def whisper(ticket: Ticket, lang: str) -> str:
     who = f"{ticket.contact_name}, " if ticket.contact_name else ""
     spanish = "Spanish-speaking caller. " if lang == "es" else ""
     return f"{spanish}{who}{ticket.category}, {ticket.urgency}. Ticket {ticket.ref}. {ticket.summary[:120]}"
+
+
+def missed_call(contact_id: str, details: dict, now: datetime) -> dict:
+    """The caller hung up in the menus: a ticket to call them back (held for the office after hours).
+    It takes the contact's route claim, so a route still running for this contact cannot make a second."""
+    def run(new_id: str) -> dict:
+        prop = properties.get_property(details["property_id"])
+        lang = details.get("language") or "en"
+        call = Call(contact_id, "VOICE", details.get("caller") or None, None, {}, {}, lang, None)
+        known = properties.resident(prop.property_id, call.caller)
+        result = Triage("general", "routine", "none", lang, ["the caller hung up before the call was routed"])
+        ticket = _open(call, prop, result, MISSED[lang], known.name if known else _resident_name(call.caller),
+                       known.unit if known else None, new_id, now)
+        contact_events.link(contact_id, ticket.ticket_id, now)
+        return {"route": "missed", "ticket_id": ticket.ticket_id, "ticket_ref": ticket.ref}
+    return _once(contact_id, "route", now, run)
 
 
 # --- while the caller waits in the queue ---

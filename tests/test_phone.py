@@ -237,3 +237,21 @@ def test_the_caller_hears_their_place_in_line_when_connect_tells_it():
         assert voice.queue_position(call) == {"position": "3", "say": "Usted es el número 3 en la fila."}
         stub.add_client_error("get_contact_metrics", "ResourceNotFoundException")
         assert voice.queue_position(call)["say"] == "Gracias por esperar. Alguien le atenderá en breve."
+
+
+def test_a_caller_who_hangs_up_in_the_menus_still_becomes_a_ticket(aws):
+    from chalicelib import contact_events
+
+    contact_id = "99999999-2222-4333-8444-555555555555"
+    error, _ = invoke(aws, lambda_event(contact_id, "lookup", language="es"))
+    assert error is None
+    hung_up = {"source": "aws.connect", "detail-type": "Amazon Connect Contact Event", "time": "2026-11-18T15:31:00Z",
+               "detail": {"eventType": "DISCONNECTED", "contactId": contact_id, "channel": "VOICE",
+                          "initiationMethod": "INBOUND", "initiationTimestamp": "2026-11-18T15:30:00Z",
+                          "disconnectTimestamp": "2026-11-18T15:31:00Z", "disconnectReason": "CUSTOMER_DISCONNECT"}}
+    first = contact_events.handle(hung_up, OPEN)
+    again = contact_events.handle(hung_up, OPEN)
+    ticket = tickets.get_ticket(first["ticket_id"])
+    assert again["ticket_id"] == ticket.ticket_id and len(list(tickets.Ticket.by_phone.query(STRANGER))) == 1
+    assert (ticket.channel, ticket.contact_phone, ticket.language) == ("voice", STRANGER, "es")
+    assert "llamada perdida" in ticket.summary and ticket.calls[contact_id]["outcome"] == "ended_in_flow"
