@@ -101,8 +101,7 @@ def lookup(call: Call, now: datetime) -> dict:
     lang = call.language
     history = callers_tickets(call.caller)
     mine = [t for t in history if t.status in tickets.OPEN_STATUSES and t.property_id == prop.property_id]
-    known = properties.resident(prop.property_id, call.caller)
-    name = known.name if known else next((t.contact_name for t in history if t.contact_name), None)
+    name, _unit = who_calls(prop.property_id, call.caller, history)
     # Kept with the contact: if the caller hangs up before the flow routes the call, it is still a ticket.
     contact_events.remember(call.contact_id, {"property_id": prop.property_id, "caller": call.caller or "",
                                               "language": lang})
@@ -112,7 +111,7 @@ def lookup(call: Call, now: datetime) -> dict:
     if mine:
         greeting += replies.say("call_open_ticket", lang, ref=mine[0].ref, summary=mine[0].summary[:80])
     return {"property_id": prop.property_id, "property_name": prop.name, "hours_id": prop.connect_hours_arn or "",
-            "office_open": yes(is_open(properties.calendar(prop), now)), "caller_known": yes(bool(known or history)),
+            "office_open": yes(is_open(properties.calendar(prop), now)), "caller_known": yes(bool(name or history)),
             "caller_name": name or "", "open_ticket_ref": mine[0].ref if mine else "",
             "prompt_greeting": greeting, "prompt_menu": replies.say("call_menu", lang),
             "prompt_describe": replies.say("call_describe", lang), "prompt_person": replies.say("call_person", lang),
@@ -133,14 +132,13 @@ def _route(call: Call, new_id: str, now: datetime) -> dict:
     where = decide(result, call.parameters.get("office_open") == "true")
     ticket = _follow_up(call, prop, result, where)
     body = text or NO_WORDS[call.language]
-    known = properties.resident(prop.property_id, call.caller)
-    name = known.name if known else _resident_name(call.caller)
+    name, unit = who_calls(prop.property_id, call.caller)
     if ticket is not None:
         tickets.add_message(ticket, direction="inbound", author=name or call.caller or "caller", body=body, now=now,
                             channel="voice", fields={"message_id": new_id, "contact_id": call.contact_id})
         ticket = tickets.get_ticket(ticket.ticket_id)
     else:
-        ticket = _open(call, prop, result, body, name, known.unit if known else None, new_id, now)
+        ticket = _open(call, prop, result, body, name, unit, new_id, now)
     contact_events.link(call.contact_id, ticket.ticket_id, now)
     return answer(where, ticket, result, prop, call.language, now)
 
@@ -188,8 +186,13 @@ def _follow_up(call: Call, prop: Property, result: Triage, where: str) -> Ticket
                  and t.status in tickets.OPEN_STATUSES and t.category == result.category), None)
 
 
-def _resident_name(phone: str | None) -> str | None:
-    return next((t.contact_name for t in callers_tickets(phone, limit=5) if t.contact_name), None)
+def who_calls(property_id: str, phone: str | None, history: list[Ticket] | None = None) -> tuple[str | None, str | None]:
+    """The caller's name and unit: from the resident directory, else the name on their latest ticket."""
+    known = properties.resident(property_id, phone)
+    if known:
+        return known.name, known.unit
+    history = callers_tickets(phone, limit=5) if history is None else history
+    return next((t.contact_name for t in history if t.contact_name), None), None
 
 
 def _open(call: Call, prop: Property, result: Triage, body: str, name: str | None, unit: str | None,
@@ -250,10 +253,8 @@ def missed_call(contact_id: str, details: dict, now: datetime) -> dict:
         prop = properties.get_property(details["property_id"])
         lang = details.get("language") or "en"
         call = Call(contact_id, "VOICE", details.get("caller") or None, None, {}, {}, lang, None)
-        known = properties.resident(prop.property_id, call.caller)
         result = Triage("general", "routine", "none", lang, ["the caller hung up before the call was routed"])
-        ticket = _open(call, prop, result, MISSED[lang], known.name if known else _resident_name(call.caller),
-                       known.unit if known else None, new_id, now)
+        ticket = _open(call, prop, result, MISSED[lang], *who_calls(prop.property_id, call.caller), new_id, now)
         contact_events.link(contact_id, ticket.ticket_id, now)
         return {"route": "missed", "ticket_id": ticket.ticket_id, "ticket_ref": ticket.ref}
     return _once(contact_id, "route", now, run)

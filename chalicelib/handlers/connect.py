@@ -5,9 +5,9 @@ from datetime import datetime, timezone
 from aws_lambda_powertools import Logger
 from chalice import Blueprint
 
-from chalicelib import call_report, contact_events, settings, voice
+from chalicelib import call_report, contact_events, voice
 from chalicelib.errors import Invalid, TenantlineError
-from chalicelib.handlers.http import api, query_params, report_period, staff
+from chalicelib.handlers.http import api, demo_clock, query_params, report_period, staff
 from chalicelib.handlers.tickets import authorizer
 
 bp = Blueprint(__name__)
@@ -25,17 +25,6 @@ ACTIONS = {
 CONTACT_EVENTS = {"source": ["aws.connect"], "detail-type": ["Amazon Connect Contact Event"]}
 
 
-def _clock(call: voice.Call) -> datetime:
-    """The contact's time. On the local twin a simulated call may set it (never in AWS)."""
-    override = call.attributes.get("tenantline_time")
-    if override and settings.dev_auth_secret():
-        try:
-            return datetime.fromisoformat(override.replace("Z", "+00:00")).astimezone(timezone.utc)
-        except ValueError:
-            raise Invalid("tenantline_time must be an ISO 8601 time with an offset") from None
-    return datetime.now(timezone.utc)
-
-
 @bp.lambda_function(name="connect_contact")
 def connect_contact(event, context):
     """Answers well inside Connect's 8-second limit with a flat map of strings. An error makes the flow
@@ -46,7 +35,8 @@ def connect_contact(event, context):
         action = call.parameters.get("action")
         if action not in ACTIONS:
             raise Invalid(f"unknown action {action!r}: the flow must pass one of {', '.join(ACTIONS)}")
-        result = ACTIONS[action](call, _clock(call))
+        # On the local twin a simulated call sets its clock with this attribute (never in AWS).
+        result = ACTIONS[action](call, demo_clock(call.attributes.get("tenantline_time"), "tenantline_time"))
     except Invalid as exc:
         contact_events.reject("connect_contact", str(exc), event, received)
         logger.warning("connect_contact rejected an event", extra={"reason": str(exc)})

@@ -43,14 +43,18 @@ def staff(request, role: str = "csr") -> auth.Staff:
 
 def now(request) -> datetime:
     """The request time. On the local twin a demo may set it with X-Tenantline-Time (never in AWS)."""
-    override = (request.headers or {}).get("x-tenantline-time")
+    return demo_clock((request.headers or {}).get("x-tenantline-time"), "X-Tenantline-Time")
+
+
+def demo_clock(override: str | None, name: str) -> datetime:
+    """Now, unless the local twin (which alone has a dev secret) was given a time to act at."""
     if override and settings.dev_auth_secret():
         try:
             when = datetime.fromisoformat(override.replace("Z", "+00:00"))
         except ValueError:
-            raise Invalid("X-Tenantline-Time must be an ISO 8601 time") from None
+            raise Invalid(f"{name} must be an ISO 8601 time") from None
         if when.tzinfo is None:
-            raise Invalid("X-Tenantline-Time needs a UTC offset")
+            raise Invalid(f"{name} needs a UTC offset")
         return when.astimezone(timezone.utc)
     return datetime.now(timezone.utc)
 
