@@ -130,11 +130,11 @@ Try:
 
 Ctrl-C stops everything.""", flush=True)
     stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    # Ctrl-C and SIGTERM both stop it, even when started from a background job that ignores SIGINT.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
     try:
         stopped.wait()
-    except KeyboardInterrupt:
-        pass
     finally:
         print("\nstopping the twin...", flush=True)
         twin.stop()

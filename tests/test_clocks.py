@@ -1,7 +1,6 @@
 """SLA clocks and after-hours holding: the pure rules, then the timer state machine really waiting in
 moto and invoking the real sla_clock / send_digest Lambdas through the twin's Lambda dispatch."""
 import json
-import time
 from datetime import datetime, timezone
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -64,6 +63,16 @@ def get(client, csr_headers, ticket_id):
     return client.http.get(f"/tickets/{ticket_id}", headers=csr_headers).json_body
 
 
+def timer_ended(aws, name: str) -> bool:
+    """Whether the timer execution `name` has woken and finished (its Lambda ran)."""
+    sfn = aws.client("stepfunctions")
+    machine = next(m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]
+                   if m["name"].endswith("-timer"))
+    status = {e["name"]: e["status"] for e in sfn.list_executions(stateMachineArn=machine)["executions"]}
+    assert name in status, f"no timer {name} was started"
+    return status[name] != "RUNNING"
+
+
 def fired(detail):
     return [a["detail"]["clock"] for a in detail["audit"] if a["action"] == "sla_clock_fired"]
 
@@ -77,7 +86,7 @@ def test_unanswered_complaint_pages_managers_after_one_business_hour(aws, client
     client.http.post(f"/tickets/{answered['ticket_id']}/reply", body=json.dumps({"body": "Sorry, we're on it."}),
                      headers=csr_headers)
     wait_for(lambda: "complaint_ack" in fired(get(client, csr_headers, ignored["ticket_id"])))
-    time.sleep(1.0)
+    wait_for(lambda: timer_ended(aws, f"sla-complaint_ack-{answered['ticket_id']}"))  # it woke, and...
     assert "complaint_ack" not in fired(get(client, csr_headers, answered["ticket_id"]))  # moved on: no-op
     to_dana = [text for number, text in sent_sms(aws) if number == DANA]
     assert len(to_dana) == 1 and ignored["ref"] in to_dana[0]
@@ -91,7 +100,7 @@ def test_unresolved_after_24_hours_moves_to_tier_two_and_resolved_tickets_stay(a
     client.http.post(f"/tickets/{done['ticket_id']}/status", body=json.dumps({"status": "resolved"}),
                      headers=csr_headers)
     wait_for(lambda: get(client, csr_headers, stuck["ticket_id"])["tier"] == 2)
-    time.sleep(1.0)
+    wait_for(lambda: timer_ended(aws, f"sla-tier2-{done['ticket_id']}"))  # it woke, and...
     assert get(client, csr_headers, done["ticket_id"])["tier"] == 1
     audit = get(client, csr_headers, stuck["ticket_id"])["audit"]
     assert any(a["action"] == "tier" and a["actor"] == "sla" for a in audit)

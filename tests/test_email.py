@@ -1,12 +1,12 @@
 """The email channel on the in-process twin: SES inbound as SES does it (raw MIME in the bucket, the S3
 action's notification on the topic), the real inbound_email handler, and SES for what we send."""
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import emergency_notifications, sent_mail
+from tests.conftest import NOW, emergency_notifications, sent_mail
 from twin import ses_inbound
 
 pytestmark = pytest.mark.integration
@@ -21,8 +21,9 @@ def eml(name: str, **replace) -> bytes:
     return raw
 
 
-def receive(aws, raw: bytes, **verdicts) -> dict:
-    notification = ses_inbound.receive(aws, raw, INBOX, **verdicts)
+def receive(aws, raw: bytes, at: datetime = NOW, **verdicts) -> dict:
+    """Deliver as SES would, received at `at` (by default Wednesday 10:30 in New York: the office is open)."""
+    notification = ses_inbound.receive(aws, raw, INBOX, at=at, **verdicts)
     from chalicelib.models import Guard
     guard = Guard.get(f"SESMSG#{notification['mail']['messageId']}", "GUARD", consistent_read=True)
     return guard.data["result"]
@@ -132,7 +133,7 @@ def test_bounces_and_out_of_office_get_no_auto_reply(aws, client, csr_headers, n
 
 
 def test_triple_delivery_makes_one_ticket_and_one_ack(aws, client, csr_headers):
-    notification = ses_inbound.receive(aws, eml("outlook"), INBOX, message_id="fixed-ses-id")
+    notification = ses_inbound.receive(aws, eml("outlook"), INBOX, message_id="fixed-ses-id", at=NOW)
     for _ in range(2):  # SNS delivers the very same notification twice more
         aws.client("sns").publish(TopicArn=notification["receipt"]["action"]["topicArn"],
                                   Message=json.dumps(notification))
@@ -140,22 +141,34 @@ def test_triple_delivery_makes_one_ticket_and_one_ack(aws, client, csr_headers):
     assert len(queue) == 1 and len(sent_mail(aws)) == 1
     assert len(ticket(client, csr_headers, queue[0]["id"])["messages"]) == 2  # the mail and its one ack
     from chalicelib.mail import inbound
-    from tests.conftest import NOW
     assert inbound.handle(notification, NOW) == {"ticket_id": queue[0]["id"], "ref": queue[0]["ref"], "new": True,
                                                  "acknowledged": True, "replayed": True}
 
 
 def test_auto_replies_are_rate_limited_per_sender(aws, client, csr_headers):
-    import time_machine
-
-    # The cap counts per clock hour: run mid-hour, so the five messages cannot straddle two hours.
-    with time_machine.travel(datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc), tick=True):
-        outcomes = [receive(aws, eml("html_only")) for _ in range(5)]
+    # The cap counts per clock hour of arrival: five messages within one hour, then one in the next hour.
+    outcomes = [receive(aws, eml("html_only"), at=NOW + timedelta(minutes=5 * n)) for n in range(5)]
     assert [o["acknowledged"] for o in outcomes] == [True, True, True, False, False]
     assert len(sent_mail(aws)) == 3
     skipped = ticket(client, csr_headers, outcomes[-1]["ticket_id"])["audit"]
     assert any(a["action"] == "auto_ack_skipped" for a in skipped)
+    assert receive(aws, eml("html_only"), at=NOW + timedelta(hours=1))["acknowledged"]  # a new hour
 
+
+@pytest.mark.parametrize("local_time, open_now, opens", [
+    ("2026-11-18T02:00:00-05:00", False, "Wed 08:00"),  # 2 a.m. Wednesday: opens at 8 the same morning
+    ("2026-11-18T11:00:00-05:00", True, None),
+    ("2026-11-18T17:30:00-05:00", False, "Thu 08:00"),  # just after closing
+    ("2026-11-26T11:00:00-05:00", False, "Fri 08:00"),  # Thanksgiving: a holiday at 11 a.m.
+])
+def test_the_acknowledgement_says_whether_the_office_is_open_when_the_mail_arrives(aws, local_time, open_now, opens):
+    receive(aws, eml("html_only"), at=datetime.fromisoformat(local_time))
+    (ack,) = sent_mail(aws)
+    body = ack.get_body().get_content()
+    assert ("The office is open now" in body) == open_now
+    assert ("The office is closed right now" in body) == (not open_now)
+    if opens:
+        assert f"after it opens ({opens})" in body
 
 def test_spam_and_virus_are_quarantined_listed_and_releasable(aws, client, csr_headers):
     spam = receive(aws, eml("outlook"), spam="FAIL")
@@ -199,19 +212,24 @@ def test_csr_reply_goes_out_threaded_from_the_property_inbox(aws, client, csr_he
     assert receive(aws, answer)["ticket_id"] == first["ticket_id"]
 
 
-def test_closed_ticket_reopens_within_the_window_else_a_linked_ticket(aws, client, csr_headers, monkeypatch):
+def close_at(client, csr_headers, ticket_id, when: datetime) -> None:
+    for status in ("resolved", "closed"):
+        assert client.http.post(f"/tickets/{ticket_id}/status", body=json.dumps({"status": status}),
+                                headers={**csr_headers, "X-Tenantline-Time": when.isoformat()}).status_code == 200
+
+
+def test_closed_ticket_reopens_within_the_window_else_a_linked_ticket(aws, client, csr_headers):
     first, ack_id = first_ticket(aws)
     ref = ticket(client, csr_headers, first["ticket_id"])["ref"]
-    for status in ("resolved", "closed"):
-        client.http.post(f"/tickets/{first['ticket_id']}/status", body=json.dumps({"status": status}),
-                         headers=csr_headers)
-    assert receive(aws, eml("gmail_reply", ack_id=ack_id, ref=ref))["ticket_id"] == first["ticket_id"]
+    resolved = NOW + timedelta(hours=2)
+    close_at(client, csr_headers, first["ticket_id"], resolved)
+    within = resolved + timedelta(days=14) - timedelta(minutes=1)  # the last minute of the 14-day window
+    assert receive(aws, eml("gmail_reply", ack_id=ack_id, ref=ref), at=within)["ticket_id"] == first["ticket_id"]
     assert ticket(client, csr_headers, first["ticket_id"])["status"] == "in_progress"
-    for status in ("resolved", "closed"):
-        client.http.post(f"/tickets/{first['ticket_id']}/status", body=json.dumps({"status": status}),
-                         headers=csr_headers)
-    monkeypatch.setattr("chalicelib.settings.REOPEN_WINDOW_DAYS", -1)
-    later = receive(aws, eml("gmail_reply", ack_id=ack_id, ref=ref).replace(b"CAJx9Lh", b"later"))
+    resolved = within + timedelta(hours=1)
+    close_at(client, csr_headers, first["ticket_id"], resolved)
+    too_late = resolved + timedelta(days=14, minutes=1)
+    later = receive(aws, eml("gmail_reply", ack_id=ack_id, ref=ref).replace(b"CAJx9Lh", b"later"), at=too_late)
     assert later["new"] and later["ticket_id"] != first["ticket_id"]
     linked = ticket(client, csr_headers, later["ticket_id"])
     assert linked["status"] == "new"

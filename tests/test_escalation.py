@@ -2,7 +2,6 @@
 pages go out through SNS, acknowledgements stop it, and the ticket keeps the proof."""
 import json
 import re
-import time
 
 import pytest
 
@@ -19,6 +18,18 @@ def emergency(client, text="Water is pouring through my ceiling", at=THANKSGIVIN
                                headers=headers).json_body
     return client.http.post(f"/chat/sessions/{session['session_id']}/messages", body=json.dumps({"text": text}),
                             headers={**headers, "X-Session-Token": session["token"]}).json_body
+
+
+def execution_status(sfn, arn):
+    return sfn.describe_execution(executionArn=arn)["status"]
+
+
+def stopped(sfn, arn) -> bool:
+    """Ended by StopExecution. AWS reports ABORTED; moto's engine, stopped during a Wait, aborts the running
+    iteration and then reports FAILED. Either way it did not run on to finish by itself (SUCCEEDED)."""
+    events = [e["type"] for e in sfn.get_execution_history(executionArn=arn)["events"]]
+    return execution_status(sfn, arn) == "ABORTED" or ("ExecutionSucceeded" not in events and
+                                                       any(t.endswith("Aborted") for t in events))
 
 
 def pages_to(aws, phone):
@@ -56,10 +67,11 @@ def test_emergency_pages_tier_one_then_tier_two_and_the_ack_stops_it(aws, client
     detail = client.http.get(f"/tickets/{ticket['ticket_id']}", headers=csr_headers).json_body
     sfn = aws.client("stepfunctions")
     arn = next(a["detail"]["execution"] for a in detail["audit"] if a["action"] == "escalation_started")
-    wait_for(lambda: sfn.describe_execution(executionArn=arn)["status"] != "RUNNING")
-    count = len(sent_sms(aws))
-    time.sleep(2.5)  # longer than two scaled windows: nothing more may be sent
-    assert len(sent_sms(aws)) == count and not pages_to(aws, DANA)
+    # Acknowledging stops the execution itself (ABORTED), rather than leaving it to notice at its next wake-up.
+    # Acknowledging stops the execution itself, rather than leaving it to notice at its next wake-up.
+    wait_for(lambda: execution_status(sfn, arn) != "RUNNING")
+    assert stopped(sfn, arn)
+    assert not pages_to(aws, DANA)  # the execution has ended: nothing more can be sent
     detail = client.http.get(f"/tickets/{ticket['ticket_id']}", headers=csr_headers).json_body
     assert detail["escalation"] == "acknowledged" and detail["escalation_proof"]["acknowledged_by"] == "Chen Li"
     assert detail["escalation_proof"]["target_met"] is True
@@ -142,3 +154,26 @@ def test_console_ack_and_the_report(aws, client, csr_headers):
     report = client.http.get("/reports/escalations?from=2026-11-01&to=2026-11-30", headers=csr_headers).json_body
     assert report["count"] == 1 and report["met"] == 1 and report["escalations"][0]["ref"] == ticket["ref"]
     assert client.http.get("/reports/escalations?from=2026-12-01&to=2026-11-01", headers=csr_headers).status_code == 400
+
+
+def test_an_acknowledgement_after_30_minutes_is_reported_as_a_breach(aws, client, csr_headers, monkeypatch):
+    monkeypatch.setattr("chalicelib.settings.time_scale", lambda: 0.002)  # 40 policy minutes last 4.8 s
+    policy = {"tiers": [
+        {"name": "On call", "targets": [{"rotation": "primary"}], "channels": ["sms"], "window_minutes": 20},
+        {"name": "Backup", "targets": [{"person": "tech-chen"}], "channels": ["sms"], "window_minutes": 10,
+         "guaranteed": True},
+        {"name": "Manager", "targets": [{"person": "mgr-dana"}], "channels": ["sms"], "window_minutes": 10}],
+        "repeat": 1, "managers": ["mgr-dana"]}
+    assert client.http.put("/admin/properties/maple-court/policies/emergency", body=json.dumps(policy),
+                           headers=admin_headers()).status_code == 200
+    ticket = emergency(client)
+    # Nobody answers round one (40 policy minutes); Ben acknowledges the second round's page.
+    second_round = wait_for(lambda: pages_to(aws, BEN)[1:])
+    acked = client.http.get(ack_path(second_round[0]), headers={"Accept": "application/json"}).json_body
+    assert acked["acknowledged"] and acked["by"] == "Ben Okafor"
+    assert acked["target_met"] is False and acked["reached_seconds"] > 40 * 60
+    proof = client.http.get(f"/tickets/{ticket['ticket_id']}", headers=csr_headers).json_body["escalation_proof"]
+    assert proof["target_met"] is False and proof["reached_seconds"] > 40 * 60 and proof["target_seconds"] == 1800
+    report = client.http.get("/reports/escalations?from=2026-11-01&to=2026-11-30", headers=csr_headers).json_body
+    assert (report["count"], report["met"], report["breached"]) == (1, 0, 1)
+    assert report["escalations"][0]["ref"] == ticket["ref"] and report["escalations"][0]["target_met"] is False

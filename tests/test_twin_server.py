@@ -39,21 +39,38 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
     raise AssertionError("the twin did not start in time")
 
 
+def start_twin(env: dict, output) -> subprocess.Popen:
+    """`manage.py run` in its own process group, so that stopping it can never leave anything behind."""
+    return subprocess.Popen([sys.executable, "manage.py", "run"], cwd=ROOT, env=env, text=True, stdout=output,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop_twin(process: subprocess.Popen) -> int | None:
+    """Ctrl-C as a developer would; if the twin has not stopped after 30 s, kill its whole process group.
+    Returns the exit code of the Ctrl-C, or None when it had to be killed."""
+    if process.poll() is not None:
+        return process.returncode
+    process.send_signal(signal.SIGINT)
+    try:
+        return process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        return None
+
+
 @pytest.fixture(scope="module")
 def twin():
     ports = {"MOTO_PORT": str(free_port()), "API_PORT": str(free_port())}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TENANTLINE_"))}
     env.update(ports, TENANTLINE_TIME_SCALE="0.01")  # a 10-minute window lasts 6 s
     log = tempfile.TemporaryFile(mode="w+")  # a pipe nobody reads would fill up and block the twin
-    process = subprocess.Popen([sys.executable, "manage.py", "run"], cwd=ROOT, env=env, text=True,
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = start_twin(env, log)
     try:
         wait_for(f"http://127.0.0.1:{ports['API_PORT']}/tickets", process)
         yield dict(env, process=process, log=log)
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            process.wait(timeout=30)
+        stop_twin(process)
 
 
 def cli(twin, *args) -> str:
@@ -97,13 +114,22 @@ def test_at_sets_the_contact_time_in_the_property_zone(twin):
     assert "closed" in ticket["replies"][0] and "Mon 09:00" in ticket["replies"][0]
 
 
-def test_the_twin_is_provisioned_from_the_template(twin):
+def twin_client(twin, service: str):
     session = boto3.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name="us-east-1")
-    endpoint = f"http://127.0.0.1:{twin['MOTO_PORT']}"
-    tables = session.client("dynamodb", endpoint_url=endpoint).list_tables()["TableNames"]
+    return session.client(service, endpoint_url=f"http://127.0.0.1:{twin['MOTO_PORT']}")
+
+
+def executions(sfn, machine: str) -> list[dict]:
+    arn = next(m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]
+               if m["name"].endswith(f"-{machine}"))
+    return sfn.list_executions(stateMachineArn=arn)["executions"]
+
+
+def test_the_twin_is_provisioned_from_the_template(twin):
+    tables = twin_client(twin, "dynamodb").list_tables()["TableNames"]
     assert sorted(tables) == ["tenantline-local-chat-sessions", "tenantline-local-properties",
                               "tenantline-local-ticket-events", "tenantline-local-tickets"]
-    sns = session.client("sns", endpoint_url=endpoint)
+    sns = twin_client(twin, "sns")
     topic = next(t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith("-emergencies"))
     protocols = {s["Protocol"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]}
     assert protocols == {"email"}
@@ -122,11 +148,11 @@ def test_ctrl_c_stops_everything_and_it_starts_again():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TENANTLINE_"))}
     env.update(ports)
     for _ in range(2):
-        process = subprocess.Popen([sys.executable, "manage.py", "run"], cwd=ROOT, env=env, text=True,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(f"http://127.0.0.1:{ports['API_PORT']}/tickets", process)
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=30) == 0
+        process = start_twin(env, subprocess.DEVNULL)
+        try:
+            wait_for(f"http://127.0.0.1:{ports['API_PORT']}/tickets", process)
+        finally:
+            assert stop_twin(process) == 0  # stopped by Ctrl-C, cleanly
         for port in ports.values():
             with socket.socket() as s:
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -174,7 +200,9 @@ def test_gas_at_night_pages_the_chain_until_the_link_is_opened(twin):
     acked = json.loads(cli(twin, "ack", link))
     assert acked["acknowledged"] and acked["by"] == "Chen Li" and acked["target_met"]
     size = len(twin_log(twin))
-    time.sleep(8)  # longer than the next tier's scaled window
+    sfn = twin_client(twin, "stepfunctions")
+    arn = next(e["executionArn"] for e in executions(sfn, "escalation") if e["name"].endswith(ticket["id"]))
+    assert sfn.describe_execution(executionArn=arn)["status"] != "RUNNING"  # the acknowledgement stopped it
     later = [line for line in twin_log(twin)[size:].splitlines() if "SMS to" in line and ticket["ref"] in line]
     assert later == []  # other tests' escalations may still be paging; this one has stopped
     timeline = json.loads(cli(twin, "escalation", ticket["ref"]))
@@ -189,10 +217,30 @@ def test_simulated_call_at_2am_pages_for_an_emergency(twin):
     assert out["route"] == "page" and out["channel"] == "voice"
     assert (out["category"], out["urgency"], out["language"]) == ("maintenance", "emergency", "es")
     assert out["ref"] in out["heard"][-1] and "30 minutos" in out["heard"][-1]
-    assert out["escalation"] in ("flagged", "paging")
+    assert out["escalation"] == "paging"
     assert out["calls"][0]["contact_id"] == out["contact_id"] and out["calls"][0]["outcome"] == "ended_in_flow"
     queued = json.loads(cli(twin, "simulate", "call", "--press", "1", "3", "--say", "I want to renew my lease",
                             "--at", "2026-11-18T10:00", "--wait", "40", "--talk", "120"))
     assert (queued["route"], queued["queue"]) == ("queue", "leasing")
     assert queued["calls"][0]["queue_wait_seconds"] == 40 and queued["calls"][0]["handle_seconds"] == 120
     assert queued["agent_heard"] and queued["ref"] in queued["agent_heard"][0]
+
+
+def test_an_acknowledgement_after_30_minutes_shows_as_a_breach(twin):
+    """Maple Court's demo policy pages Ben, Chen, then Dana, 10 minutes each; at minute 30 the chain starts
+    again from Ben. Ben answering that second page is late: the proof and the report must say so."""
+    ticket = json.loads(cli(twin, "simulate", "chat", "Water is gushing out of the wall", "--at", "2026-11-26T03:00"))
+    assert ticket["escalation"] == "paging"
+    ben = f"SMS to +12125550112: EMERGENCY {ticket['ref']}"
+    deadline = time.monotonic() + 60
+    while twin_log(twin).count(ben) < 2:  # the second round
+        assert time.monotonic() < deadline, twin_log(twin)[-2000:]
+        time.sleep(0.2)
+    link = re.findall(re.escape(ben) + r".*?(http://\S+/ack/\S+)", twin_log(twin))[1]
+    acked = json.loads(cli(twin, "ack", link))
+    assert acked["acknowledged"] and acked["by"] == "Ben Okafor" and acked["target_met"] is False
+    proof = json.loads(cli(twin, "escalation", ticket["ref"]))["proof"]
+    assert proof["target_met"] is False and proof["reached_seconds"] > 1800
+    report = json.loads(cli(twin, "report", "escalations", "--from", "2026-11-26", "--to", "2026-11-26"))
+    row = next(r for r in report["escalations"] if r["ref"] == ticket["ref"])
+    assert row["target_met"] is False and report["breached"] >= 1

@@ -30,15 +30,18 @@ def _headers(raw: bytes) -> tuple[list[dict], dict]:
 
 
 def receive(session, raw: bytes, recipient: str, *, spam: str = "PASS", virus: str = "PASS",
-            spf: str = "PASS", dkim: str = "PASS", message_id: str | None = None) -> dict:
-    """Store and announce one message as SES would; returns the notification that was published."""
+            spf: str = "PASS", dkim: str = "PASS", message_id: str | None = None,
+            at: datetime | None = None) -> dict:
+    """Store and announce one message as SES would; returns the notification that was published.
+    `at`: when SES received it (the receipt timestamp; default now)."""
     ses, s3, sns = session.client("ses"), session.client("s3"), session.client("sns")
     rule = _rule_for(ses, recipient)
     action = next(a["S3Action"] for a in rule["Actions"] if "S3Action" in a)
     message_id = message_id or uuid.uuid4().hex
     key = f"{action.get('ObjectKeyPrefix', '')}{message_id}"
     s3.put_object(Bucket=action["BucketName"], Key=key, Body=raw)
-    now = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    now = (at or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="milliseconds") \
+        .replace("+00:00", "Z")
     headers, common = _headers(raw)
     notification = {
         "notificationType": "Received",

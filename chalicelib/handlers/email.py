@@ -20,7 +20,7 @@ def inbound_email(event):
         notification = json.loads(event.message)
     except (TypeError, ValueError):
         notification = {"notificationType": "Unreadable", "raw": str(event.message)[:10000]}
-    result = inbound.handle(notification, datetime.now(timezone.utc))
+    result = inbound.handle(notification, inbound.arrival_time(notification, datetime.now(timezone.utc)))
     logger.info("inbound email", extra={"result": result})
     return result
 

@@ -25,6 +25,18 @@ CLAIM_TIMEOUT = 120  # seconds after which a claim that never finished may be ta
 GUARD_TTL = timedelta(days=30)
 
 
+def arrival_time(notification: dict, received: datetime) -> datetime:
+    """When SES received the mail (its receipt timestamp): SLA clocks and the open/closed wording count
+    from arrival, not from when a retried delivery finally ran. `received` when the field is unusable."""
+    receipt = notification.get("receipt") if isinstance(notification, dict) else None
+    stamp = receipt.get("timestamp") if isinstance(receipt, dict) else None
+    try:
+        when = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    except ValueError:
+        return received
+    return when if when.tzinfo is not None else received
+
+
 def handle(notification: dict, now: datetime) -> dict:
     mail_meta = notification.get("mail") or {}
     ses_id = mail_meta.get("messageId")
