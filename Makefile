@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 SITE = $(shell $(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 PYTEST_ARGS ?=
 
-.PHONY: run test lint unit bench vendor package clean
+.PHONY: run test lint unit bench vendor package clean mutate
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] >= (3, 11), sys.version" || { echo "need Python 3.11"; exit 1; }
@@ -45,6 +45,12 @@ vendor: $(STAMP)
 package: vendor
 	rm -rf build/package
 	$(BIN)/chalice package --stage prod --pkg-format cloudformation --template-format yaml build/package
+
+## mutate: mutation testing (mutmut, in a copy under mutants/) of the pure rules and the ticket store's write path
+mutate: $(STAMP)
+	@$(BIN)/python -c "import mutmut" 2>/dev/null || $(BIN)/python -m pip install --quiet mutmut==3.8.1
+	set -f; $(BIN)/mutmut run --max-children 2 $$($(BIN)/python mutation/report.py --selection)
+	$(BIN)/python mutation/report.py
 
 clean:
 	rm -rf $(VENV) vendor build .pytest_cache .hypothesis
