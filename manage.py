@@ -54,7 +54,7 @@ def dev_token(role: str = "csr") -> str:
     from twin.stage import stage_environment
 
     os.environ.setdefault("TENANTLINE_DEV_SECRET", stage_environment("local")["TENANTLINE_DEV_SECRET"])
-    from chalicelib import auth
+    from chalicelib.core import auth
 
     return auth.dev_token(role)
 
@@ -142,7 +142,7 @@ Ctrl-C stops everything.""", flush=True)
 
 
 def cmd_triage(args) -> int:
-    from chalicelib.triage import triage
+    from chalicelib.rules.triage import triage
 
     for line in sys.stdin:
         text = line.rstrip("\n")
@@ -259,7 +259,7 @@ def cmd_connect(args) -> int:
 
         portfolio = PROPERTIES
         if args.live:
-            from chalicelib import properties
+            from chalicelib.tickets import portfolio as properties
 
             portfolio = [p.attribute_values | {"sk": p.property_id} for p in properties.list_properties()]
         sys.stdout.write(render(portfolio, args.year or datetime.now(timezone.utc).year))

@@ -36,7 +36,7 @@ def cold_start() -> None:
 
 
 def triage_speed() -> None:
-    from chalicelib.triage import triage
+    from chalicelib.rules.triage import triage
     from tests.triage_scoring import load_labelled
     texts = [r["text"] for r in load_labelled()]
     started = time.perf_counter()

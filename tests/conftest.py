@@ -66,7 +66,7 @@ def aws(_mocked):
 
 
 def _guard_scans():
-    from chalicelib import aws as aws_clients
+    from chalicelib.core import aws as aws_clients
     from chalicelib.models import ALL_MODELS
 
     aws_clients.client("dynamodb").meta.events.register("before-call.dynamodb.Scan", _forbid_scan)
@@ -87,7 +87,7 @@ def client(aws):
 
 @pytest.fixture
 def csr_headers():
-    from chalicelib import auth
+    from chalicelib.core import auth
     return {"Authorization": f"Bearer {auth.dev_token('csr')}", "Content-Type": "application/json"}
 
 
@@ -106,7 +106,7 @@ def emergency_notifications(session) -> list[str]:
     """Messages published to the emergencies topic (moto does not fan topics out to SMS)."""
     from moto.sns.models import sns_backends
 
-    from chalicelib import settings
+    from chalicelib.core import settings
     topic = sns_backends["123456789012"]["us-east-1"].topics[settings.topic_arn("emergencies")]
     return [n[1] for n in topic.sent_notifications]
 

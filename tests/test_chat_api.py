@@ -139,7 +139,7 @@ def test_bad_messages_get_a_json_4xx_and_nothing_is_stored(client):
 
 def test_a_failed_attempt_does_not_block_the_retry(client, monkeypatch):
     session = start(client)
-    from chalicelib import chat as chat_module
+    from chalicelib.channels import chat as chat_module
     real = chat_module._handle
 
     def broken(*args, **kwargs):

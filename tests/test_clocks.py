@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib import clocks
-from chalicelib.hours import Calendar
+from chalicelib.rules import clocks
+from chalicelib.rules.calendar import Calendar
 from tests.conftest import sent_sms, wait_for
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -79,7 +79,7 @@ def fired(detail):
 
 @pytest.mark.integration
 def test_unanswered_complaint_pages_managers_after_one_business_hour(aws, client, csr_headers, monkeypatch):
-    monkeypatch.setattr("chalicelib.settings.time_scale", lambda: 0.0015)  # one hour lasts 5.4 s
+    monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.0015)  # one hour lasts 5.4 s
     answered, _ = chat(client, "I want to file a complaint about the rude leasing agent")
     ignored, _ = chat(client, "Complaint: my upstairs neighbour's music is unacceptable every night")
     assert get(client, csr_headers, ignored["ticket_id"])["clocks"]["complaint_ack"].startswith("2026-11-18T16:30")
@@ -94,7 +94,7 @@ def test_unanswered_complaint_pages_managers_after_one_business_hour(aws, client
 
 @pytest.mark.integration
 def test_unresolved_after_24_hours_moves_to_tier_two_and_resolved_tickets_stay(aws, client, csr_headers, monkeypatch):
-    monkeypatch.setattr("chalicelib.settings.time_scale", lambda: 0.00003)  # a day lasts 2.6 s
+    monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.00003)  # a day lasts 2.6 s
     stuck, _ = chat(client, "The dishwasher doesn't drain")
     done, _ = chat(client, "The garbage disposal is jammed")
     client.http.post(f"/tickets/{done['ticket_id']}/status", body=json.dumps({"status": "resolved"}),
@@ -108,7 +108,7 @@ def test_unresolved_after_24_hours_moves_to_tier_two_and_resolved_tickets_stay(a
 
 @pytest.mark.integration
 def test_a_resolution_gets_a_follow_up_a_week_later(aws, client, csr_headers, monkeypatch):
-    monkeypatch.setattr("chalicelib.settings.time_scale", lambda: 0.000005)  # a week lasts 3 s
+    monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.000005)  # a week lasts 3 s
     ticket, session = chat(client, "The bathroom fan doesn't work")
     client.http.post(f"/tickets/{ticket['ticket_id']}/status", body=json.dumps({"status": "resolved"}),
                      headers=csr_headers)
@@ -123,7 +123,7 @@ def test_a_resolution_gets_a_follow_up_a_week_later(aws, client, csr_headers, mo
 
 @pytest.mark.integration
 def test_low_satisfaction_asks_for_a_review_and_reminds_when_overdue(aws, client, csr_headers, monkeypatch):
-    monkeypatch.setattr("chalicelib.settings.time_scale", lambda: 0.00001)  # 72 hours last 2.6 s
+    monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.00001)  # 72 hours last 2.6 s
     ticket, session = chat(client, "The blinds in my bedroom are broken")
     rated = client.http.post(f"/chat/sessions/{session[0]}/csat", body=json.dumps({"score": 3}),
                              headers={"Content-Type": "application/json", "X-Session-Token": session[1]})
@@ -142,7 +142,7 @@ def ses_sent(aws):
 
 @pytest.mark.integration
 def test_after_hours_messages_wait_for_the_digest_and_go_to_the_right_people(aws, client, csr_headers, monkeypatch):
-    monkeypatch.setattr("chalicelib.settings.time_scale", lambda: 0.00003)  # Friday night to Tuesday morning lasts 8.6 s
+    monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.00003)  # Friday night to Tuesday morning lasts 8.6 s
     friday = "2027-01-16T07:40:00+00:00"  # 23:40 Friday in Los Angeles, before MLK Day
     named, _ = chat(client, "Please tell Eli to call me back about the pool gate", "sunset-villas", friday)
     general, _ = chat(client, "The hallway light outside 12B is out", "sunset-villas", friday)

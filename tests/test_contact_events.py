@@ -5,9 +5,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib import contact_events, tickets
+from chalicelib.channels.voice import contact_events
 from chalicelib.models import ContactRecord, Rejected
-from chalicelib.triage import Triage
+from chalicelib.rules.triage import Triage
+from chalicelib.tickets import store as tickets
 
 pytestmark = pytest.mark.integration
 

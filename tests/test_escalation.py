@@ -41,13 +41,13 @@ def ack_path(text):
 
 
 def admin_headers():
-    from chalicelib import auth
+    from chalicelib.core import auth
     return {"Authorization": f"Bearer {auth.dev_token('admin')}", "Content-Type": "application/json"}
 
 
 def test_emergency_pages_tier_one_then_tier_two_and_the_ack_stops_it(aws, client, csr_headers, monkeypatch):
     # Tier 2's window is long enough (8 real seconds) for the test to answer it on a busy machine.
-    monkeypatch.setattr("chalicelib.settings.time_scale", lambda: 0.005)
+    monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.005)
     policy = {"tiers": [
         {"name": "On call", "targets": [{"rotation": "primary"}], "channels": ["sms", "email"], "window_minutes": 2},
         {"name": "Backup", "targets": [{"rotation": "backup"}], "channels": ["sms"], "window_minutes": 27},
@@ -133,7 +133,7 @@ def test_policy_that_misses_the_target_is_refused_on_save(client):
     refused = client.http.put("/admin/properties/maple-court/policies/emergency", body=json.dumps(slow),
                               headers=admin)
     assert refused.status_code == 400 and "after 40 minutes" in refused.json_body["Message"]
-    from chalicelib import auth as a
+    from chalicelib.core import auth as a
     csr = {"Authorization": f"Bearer {a.dev_token('csr')}", "Content-Type": "application/json"}
     assert client.http.put("/admin/properties/maple-court/policies/emergency", body=json.dumps(slow),
                            headers=csr).status_code == 403
@@ -157,7 +157,7 @@ def test_console_ack_and_the_report(aws, client, csr_headers):
 
 
 def test_an_acknowledgement_after_30_minutes_is_reported_as_a_breach(aws, client, csr_headers, monkeypatch):
-    monkeypatch.setattr("chalicelib.settings.time_scale", lambda: 0.002)  # 40 policy minutes last 4.8 s
+    monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.002)  # 40 policy minutes last 4.8 s
     policy = {"tiers": [
         {"name": "On call", "targets": [{"rotation": "primary"}], "channels": ["sms"], "window_minutes": 20},
         {"name": "Backup", "targets": [{"person": "tech-chen"}], "channels": ["sms"], "window_minutes": 10,

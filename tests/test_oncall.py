@@ -7,8 +7,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from chalicelib import oncall
-from chalicelib.errors import Invalid
+from chalicelib.core.errors import Invalid
+from chalicelib.rules import oncall
 
 NY = ZoneInfo("America/New_York")
 PEOPLE = {p: oncall.Contact(p, p.title(), f"+1212555{n:04d}", f"{p}@example.com")

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from chalicelib import tickets
 from chalicelib.models import Rejected
+from chalicelib.tickets import store as tickets
 from tests.conftest import emergency_notifications
 from twin.connect import Connect
 
@@ -215,7 +215,7 @@ def test_bad_events_are_refused_and_kept(aws):
 
 @pytest.mark.parametrize("channel,address", [("TASK", None), ("EMAIL", "maria@example.com"), ("CHAT", None)])
 def test_the_raw_channel_is_read_for_every_channel(channel, address):
-    from chalicelib import voice
+    from chalicelib.channels.voice import flow as voice
 
     event = lambda_event("c-2", "lookup")
     event["Details"]["ContactData"].update(Channel=channel, CustomerEndpoint={"Address": address, "Type": "EMAIL"}
@@ -227,7 +227,8 @@ def test_the_raw_channel_is_read_for_every_channel(channel, address):
 def test_the_caller_hears_their_place_in_line_when_connect_tells_it():
     from botocore.stub import Stubber
 
-    from chalicelib import aws, voice
+    from chalicelib.channels.voice import flow as voice
+    from chalicelib.core import aws
 
     call = voice.parse(lambda_event("c-3", "queue_position", language="es"))
     connect = aws.client("connect", quick=True)
@@ -240,7 +241,7 @@ def test_the_caller_hears_their_place_in_line_when_connect_tells_it():
 
 
 def test_a_caller_who_hangs_up_in_the_menus_still_becomes_a_ticket(aws):
-    from chalicelib import contact_events
+    from chalicelib.channels.voice import flow as voice
 
     contact_id = "99999999-2222-4333-8444-555555555555"
     error, _ = invoke(aws, lambda_event(contact_id, "lookup", language="es"))
@@ -249,8 +250,8 @@ def test_a_caller_who_hangs_up_in_the_menus_still_becomes_a_ticket(aws):
                "detail": {"eventType": "DISCONNECTED", "contactId": contact_id, "channel": "VOICE",
                           "initiationMethod": "INBOUND", "initiationTimestamp": "2026-11-18T15:30:00Z",
                           "disconnectTimestamp": "2026-11-18T15:31:00Z", "disconnectReason": "CUSTOMER_DISCONNECT"}}
-    first = contact_events.handle(hung_up, OPEN)
-    again = contact_events.handle(hung_up, OPEN)
+    first = voice.contact_event(hung_up, OPEN)
+    again = voice.contact_event(hung_up, OPEN)
     ticket = tickets.get_ticket(first["ticket_id"])
     assert again["ticket_id"] == ticket.ticket_id and len(list(tickets.Ticket.by_phone.query(STRANGER))) == 1
     assert (ticket.channel, ticket.contact_phone, ticket.language) == ("voice", STRANGER, "es")

@@ -27,7 +27,7 @@ def post(client, path, body, headers):
 def test_every_staff_route_needs_a_valid_token(client, csr_headers):
     ticket, _ = chat(client, "The oven doesn't heat")
     tid = ticket["ticket_id"]
-    from chalicelib import signing
+    from chalicelib.core import signing
     forged = signing.sign({"cognito:username": "eve", "cognito:groups": ["admin"]}, "not-the-secret", 3600)
     expired = signing.sign({"cognito:username": "old", "cognito:groups": ["csr"]}, "tenantline-test-dev-secret", -5)
     for headers in ({}, {"Authorization": "Bearer garbage"}, {"Authorization": f"Bearer {forged}"},
@@ -102,9 +102,9 @@ def test_stale_version_gets_a_conflict_not_a_lost_write(client, csr_headers):
 
 def test_concurrent_updates_never_lose_a_write(aws):
     """Two CSRs act on the same ticket at once: both succeed in turn, or the loser is told."""
-    from chalicelib import tickets
-    from chalicelib.errors import Conflict
-    from chalicelib.triage import triage
+    from chalicelib.core.errors import Conflict
+    from chalicelib.rules.triage import triage
+    from chalicelib.tickets import store as tickets
     ticket, _ = tickets.create_ticket(property_id="maple-court", channel="chat", text="Loose railing",
                                       result=triage("Loose railing"), contact=tickets.Contact(), author="r", now=NOW)
     outcomes, barrier = [], threading.Barrier(8)

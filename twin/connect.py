@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 import connect_flows
-from chalicelib import properties, settings
-from chalicelib.hours import is_open
+from chalicelib.core import settings
+from chalicelib.rules.calendar import is_open
+from chalicelib.tickets import portfolio as properties
 
 ACCOUNT = "123456789012"
 INSTANCE = f"arn:aws:connect:us-east-1:{ACCOUNT}:instance/00000000-0000-4000-8000-00000000714e"

@@ -1,6 +1,6 @@
 """The demo portfolio every twin starts with: two properties in different time zones, on-call staff
 subscribed to emergency pages, and a small EN/ES knowledge base. Safe to run again (puts overwrite)."""
-from chalicelib import settings
+from chalicelib.core import settings
 from chalicelib.models import EscalationPolicy, KnowledgeArticle, Lookup, Person, Property, Resident, Rotation
 from chalicelib.models.property import property_pk
 from twin.connect import hours_arn

@@ -142,7 +142,7 @@ def start(moto_port: int = 5000, api_port: int | None = 8000, stage: str = "loca
 def _provisioned(moto_port: int, api_port: int | None, stage: str) -> Twin:
     import boto3
 
-    from chalicelib import aws
+    from chalicelib.core import aws
     from chalicelib.models import reset_connections
     from twin import lambdas, provision, seed
 

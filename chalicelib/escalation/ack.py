@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import PutError, TransactWriteError
 
-from chalicelib import settings, signing, tickets
-from chalicelib.errors import Conflict, Invalid
+from chalicelib.core import settings, signing
+from chalicelib.core.errors import Conflict, Invalid
 from chalicelib.escalation import runner
 from chalicelib.models import Guard, Ticket
-from chalicelib.oncall import TARGET
+from chalicelib.rules.oncall import TARGET
+from chalicelib.tickets import store as tickets
 
 LINK_PREVIEWERS = ("facebookexternalhit", "slackbot", "twitterbot", "whatsapp", "telegrambot", "discordbot",
                    "skypeuripreview", "linkpreview", "bingpreview", "googlebot")
@@ -62,7 +63,7 @@ def acknowledge(ticket_id: str, who: str, via: str, now: datetime, person_id: st
         changes = {"acknowledged_at": now, "acknowledged_by": who, "escalation": "acknowledged",
                    "reached_seconds": round(reached, 1), "target_met": met}
         try:
-            ticket = tickets._apply(ticket, changes, who, "acknowledged", now,
+            ticket = tickets.update(ticket, changes, who, "acknowledged", now,
                                     {"via": via, "person_id": person_id, "reached_seconds": round(reached, 1),
                                      "target_met": met})
             break

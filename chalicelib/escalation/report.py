@@ -5,7 +5,7 @@ import statistics
 from datetime import date
 
 from chalicelib.models import Ticket
-from chalicelib.oncall import TARGET
+from chalicelib.rules.oncall import TARGET
 
 
 def _months(start: date, end: date) -> list[str]:

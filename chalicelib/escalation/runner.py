@@ -7,9 +7,12 @@ from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib import aws, oncall, properties, settings, signing, tickets
+from chalicelib.core import aws, settings, signing
 from chalicelib.models import EscalationPolicy, Rotation, Ticket
 from chalicelib.models.property import property_pk
+from chalicelib.rules import oncall
+from chalicelib.tickets import portfolio as properties
+from chalicelib.tickets import store as tickets
 
 
 def execution_name(ticket: Ticket) -> str:
@@ -71,7 +74,7 @@ def start(ticket: Ticket, text: str, now: datetime) -> Ticket | None:
               "guaranteed_within_minutes": oncall.first_guaranteed_minutes(chosen.tiers)}
     changes = {"escalation": "paging", "escalation_arn": arn, "escalation_started_at": tickets.iso(now),
                "escalation_period": f"{now:%Y-%m}", "escalation_wall_start": time.time(), "time_scale": scale}
-    return tickets._apply(ticket, changes, "system", "escalation_started", now, detail,
+    return tickets.update(ticket, changes, "system", "escalation_started", now, detail,
                           recompute=lambda t: None if t.acknowledged_at else changes)
 
 

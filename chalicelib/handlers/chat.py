@@ -4,10 +4,13 @@ from typing import Literal, Optional
 from chalice import Blueprint
 from pydantic import BaseModel, ConfigDict, StrictStr
 
-from chalicelib import chat, contacts, intake, tickets
-from chalicelib.errors import Invalid
+from chalicelib.channels import chat
+from chalicelib.core.errors import Invalid
 from chalicelib.handlers.http import api, now, parse, query_params
 from chalicelib.handlers.tickets import ScoreIn
+from chalicelib.lifecycle import intake
+from chalicelib.rules import addresses as contacts
+from chalicelib.tickets import store as tickets
 
 bp = Blueprint(__name__)
 

@@ -5,13 +5,15 @@ from datetime import datetime, timezone
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr
 
-from chalicelib import oncall, properties, tickets
-from chalicelib.errors import Invalid, TenantlineError
+from chalicelib.core.errors import Invalid, TenantlineError
 from chalicelib.escalation import ack, report, runner
 from chalicelib.handlers.http import api, error_response, now, parse, query_params, report_period, staff
 from chalicelib.handlers.tickets import authorizer
 from chalicelib.models import EscalationPolicy, Rotation
 from chalicelib.models.property import property_pk
+from chalicelib.rules import oncall
+from chalicelib.tickets import portfolio as properties
+from chalicelib.tickets import store as tickets
 
 bp = Blueprint(__name__)
 

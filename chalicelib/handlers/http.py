@@ -6,8 +6,8 @@ from datetime import date, datetime, timezone
 from chalice import Response
 from pydantic import BaseModel, ValidationError
 
-from chalicelib import auth, settings
-from chalicelib.errors import Invalid, TenantlineError
+from chalicelib.core import auth, settings
+from chalicelib.core.errors import Invalid, TenantlineError
 
 
 def error_response(status: int, code: str, message: str) -> Response:

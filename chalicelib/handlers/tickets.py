@@ -5,12 +5,14 @@ from typing import Optional
 from chalice import Blueprint, CognitoUserPoolAuthorizer
 from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
 
-from chalicelib import delivery, intake, properties, tickets
-from chalicelib.errors import Invalid
+from chalicelib.channels.mail import attachments
+from chalicelib.core.errors import Invalid
 from chalicelib.handlers.http import api, now, parse, query_params, staff
-from chalicelib.mail import attachments
-from chalicelib.triage import URGENCY_RANK
-from chalicelib.views import audit_view, escalation_view, message_view, ticket_view
+from chalicelib.lifecycle import delivery, intake
+from chalicelib.rules.triage import URGENCY_RANK
+from chalicelib.tickets import portfolio as properties
+from chalicelib.tickets import store as tickets
+from chalicelib.tickets.views import audit_view, escalation_view, message_view, ticket_view
 
 bp = Blueprint(__name__)
 

@@ -1,0 +1,57 @@
+"""Reading portfolio configuration: properties, their calendars, staff and knowledge base."""
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.core.errors import Invalid
+from chalicelib.models import KnowledgeArticle, Lookup, Person, Property, Resident
+from chalicelib.models.property import PORTFOLIO, property_pk
+from chalicelib.rules.calendar import Calendar
+
+
+def get_property(property_id: str) -> Property:
+    try:
+        return Property.get(PORTFOLIO, property_id)
+    except DoesNotExist:
+        raise Invalid(f"unknown property {property_id!r}") from None
+
+
+def list_properties() -> list[Property]:
+    return list(Property.query(PORTFOLIO))
+
+
+def calendar(prop: Property) -> Calendar:
+    return Calendar(timezone=prop.timezone, hours=prop.hours or {}, holiday_country=prop.holiday_country,
+                    holiday_subdiv=prop.holiday_subdiv, closures=tuple(prop.closures or ()))
+
+
+def knowledge(property_id: str) -> list[KnowledgeArticle]:
+    articles = list(KnowledgeArticle.query(property_pk(property_id), KnowledgeArticle.sk.startswith("KB#")))
+    return articles + list(KnowledgeArticle.query(property_pk("*"), KnowledgeArticle.sk.startswith("KB#")))
+
+
+def staff(property_id: str) -> list[Person]:
+    return list(Person.query(property_pk(property_id), Person.sk.startswith("PERSON#")))
+
+
+def resident(property_id: str, phone: str | None) -> Resident | None:
+    if not phone:
+        return None
+    try:
+        return Resident.get(property_pk(property_id), f"RESIDENT#{phone}")
+    except DoesNotExist:
+        return None
+
+
+def property_for_address(address: str) -> str | None:
+    """The property an inbound address belongs to: the exact inbox, else its domain."""
+    address = address.strip().lower()
+    for key in (address, address.split("@")[-1]):
+        try:
+            return Lookup.get("LOOKUP#INBOX", key).property_id
+        except DoesNotExist:
+            continue
+    return None
+
+
+def our_addresses() -> set[str]:
+    """Every inbox and office address of the portfolio (never auto-answered: no loops between them)."""
+    return {a for p in list_properties() for a in (p.inbox, p.office_email) if a}
