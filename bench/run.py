@@ -95,14 +95,14 @@ def call_latency(session, runs: int = 20) -> dict:
 
     from app import app
     from twin import lambdas
-    from twin.connect import Connect, Contact
+    from twin.connect import Connect, SimulatedCall
 
     lambdas.install(app, "test")
     lambdas.register(session, app, "test")
     connect = Connect(session, "test")
     timings: dict = {"lookup": [], "route": []}
     for i in range(runs):
-        contact = Contact(
+        contact = SimulatedCall(
             "+12125550143", "+12125550100", datetime(2026, 11, 18, 15, 30, tzinfo=timezone.utc),
             contact_id=str(uuid.uuid4()), attributes={"language": "en"})
         for action, params in (("lookup", {"action": "lookup"}),

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib.rules import clocks
+from chalicelib.rules import service_levels as clocks
 from chalicelib.rules.calendar import Calendar
 from tests.conftest import sent_sms, wait_for
 

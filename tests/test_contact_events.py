@@ -43,7 +43,7 @@ def answered_call(contact_id, wait=45, talk=300):
 def new_ticket(contact_id=None):
     ticket, _ = tickets.create_ticket(property_id="maple-court", channel="voice", text="the dishwasher will not drain",
                                       result=Triage("maintenance", "routine", "none", "en", ["test"]),
-                                      contact=tickets.Contact(phone="+12125550177"), author="caller", now=T0)
+                                      contact=tickets.Requester(phone="+12125550177"), author="caller", now=T0)
     if contact_id:
         contact_events.link(contact_id, ticket.ticket_id, T0)
     return ticket

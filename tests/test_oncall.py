@@ -11,7 +11,7 @@ from chalicelib.core.errors import Invalid
 from chalicelib.rules import oncall
 
 NY = ZoneInfo("America/New_York")
-PEOPLE = {p: oncall.Contact(p, p.title(), f"+1212555{n:04d}", f"{p}@example.com")
+PEOPLE = {p: oncall.Responder(p, p.title(), f"+1212555{n:04d}", f"{p}@example.com")
           for n, p in enumerate(["ana", "ben", "chen", "dana"])}
 
 

@@ -106,7 +106,7 @@ def test_concurrent_updates_never_lose_a_write(aws):
     from chalicelib.rules.triage import triage
     from chalicelib.tickets import store as tickets
     ticket, _ = tickets.create_ticket(property_id="maple-court", channel="chat", text="Loose railing",
-                                      result=triage("Loose railing"), contact=tickets.Contact(), author="r", now=NOW)
+                                      result=triage("Loose railing"), contact=tickets.Requester(), author="r", now=NOW)
     outcomes, barrier = [], threading.Barrier(8)
 
     def act(i):

@@ -28,7 +28,7 @@ def _hash(token: str) -> str:
 
 
 def create_session(*, property_id: str, now: datetime, language: str | None = None,
-                   contact: tickets.Contact = tickets.Contact(), unit: str | None = None) -> tuple[ChatSession, str, str]:
+                   contact: tickets.Requester = tickets.Requester(), unit: str | None = None) -> tuple[ChatSession, str, str]:
     if language is not None and language not in LANGUAGES:
         raise Invalid(f"language must be one of {', '.join(LANGUAGES)}")
     prop = properties.get_property(property_id)
@@ -102,7 +102,7 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
     author = session.contact_name or "resident"
     out: list[Message] = []
     if ticket is None:
-        contact = tickets.Contact(session.contact_name, session.contact_phone, session.contact_email)
+        contact = tickets.Requester(session.contact_name, session.contact_phone, session.contact_email)
         ticket, inbound = tickets.create_ticket(
             property_id=session.property_id, channel="chat", text=text, result=_in(result, language),
             contact=contact, author=author, now=now, unit=session.unit, chat_session_id=session.session_id)

@@ -12,7 +12,7 @@ from chalicelib.core import settings, signing
 from chalicelib.core.errors import Conflict, Invalid
 from chalicelib.escalation import runner
 from chalicelib.models import Guard, Ticket
-from chalicelib.rules.oncall import TARGET
+from chalicelib.rules import service_levels
 from chalicelib.tickets import store as tickets
 
 LINK_PREVIEWERS = ("facebookexternalhit", "slackbot", "twitterbot", "whatsapp", "telegrambot", "discordbot",
@@ -47,7 +47,7 @@ def by_link(token: str, now: datetime) -> dict:
         ticket = tickets.get_ticket(ticket_id)
         raise Conflict(f"this link was already used; {ticket.ref} was acknowledged by {ticket.acknowledged_by}") \
             from None
-    person = runner.contacts(tickets.get_ticket(ticket_id).property_id).get(person_id)
+    person = runner.responders(tickets.get_ticket(ticket_id).property_id).get(person_id)
     return acknowledge(ticket_id, person.name if person else person_id, "link", now, person_id)
 
 
@@ -59,7 +59,7 @@ def acknowledge(ticket_id: str, who: str, via: str, now: datetime, person_id: st
         if not ticket.escalation_arn and ticket.urgency != "emergency":
             raise Invalid(f"{ticket.ref} has no escalation to acknowledge")
         reached = reach_seconds(ticket, now)
-        met = reached <= TARGET.total_seconds()
+        met = service_levels.target_met(reached)
         changes = {"acknowledged_at": now, "acknowledged_by": who, "escalation": "acknowledged",
                    "reached_seconds": round(reached, 1), "target_met": met}
         try:

@@ -32,8 +32,8 @@ def _link_secret() -> str:
     return secret
 
 
-def contacts(property_id: str) -> dict[str, oncall.Contact]:
-    return {p.sk.split("#", 1)[1]: oncall.Contact(p.sk.split("#", 1)[1], p.name, p.phone, p.email)
+def responders(property_id: str) -> dict[str, oncall.Responder]:
+    return {p.sk.split("#", 1)[1]: oncall.Responder(p.sk.split("#", 1)[1], p.name, p.phone, p.email)
             for p in properties.staff(property_id)}
 
 
@@ -56,7 +56,7 @@ def start(ticket: Ticket, text: str, now: datetime) -> Ticket | None:
         return None
     prop = properties.get_property(ticket.property_id)
     scale = settings.time_scale()
-    planned = oncall.plan(chosen.tiers, int(chosen.repeat), list(chosen.managers or []), contacts(prop.property_id),
+    planned = oncall.plan(chosen.tiers, int(chosen.repeat), list(chosen.managers or []), responders(prop.property_id),
                           rotations(prop.property_id), prop.timezone, now, text,
                           lambda person: ack_link(ticket.ticket_id, person), scale)
     for page in planned["managers"] + [p for tier in planned["tiers"] for p in tier["pages"]]:

@@ -108,7 +108,7 @@ def _at(request) -> datetime:
 
 def oncall_view(property_id: str, at: datetime) -> dict:
     prop = properties.get_property(property_id)
-    people = runner.contacts(property_id)
+    people = runner.responders(property_id)
     rotations = runner.rotations(property_id)
     policy = runner.policy(property_id)
     return {
@@ -144,7 +144,7 @@ def put_rotation(property_id, rotation_id):
     body = parse(request, RotationIn)
     properties.get_property(property_id)
     rotation = Rotation(property_pk(property_id), f"ROTATION#{rotation_id}", **body.model_dump())
-    oncall.validate_rotation(rotation, set(runner.contacts(property_id)))
+    oncall.validate_rotation(rotation, set(runner.responders(property_id)))
     rotation.save()
     return oncall_view(property_id, now(request))
 
@@ -159,7 +159,7 @@ def put_policy(property_id, urgency):
         raise Invalid("policies exist for emergency and urgent tickets")
     properties.get_property(property_id)
     tiers = [t.model_dump() for t in body.tiers]
-    oncall.validate_policy(urgency, tiers, body.repeat, body.managers, set(runner.contacts(property_id)),
+    oncall.validate_policy(urgency, tiers, body.repeat, body.managers, set(runner.responders(property_id)),
                            set(runner.rotations(property_id)))
     EscalationPolicy(property_pk(property_id), f"POLICY#{urgency}", tiers=tiers, repeat=body.repeat,
                      managers=body.managers, updated_by=who.username, updated_at=now(request).isoformat()).save()

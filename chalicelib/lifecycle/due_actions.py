@@ -4,21 +4,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.lifecycle import delivery, notify
-from chalicelib.rules import clocks
+from chalicelib.rules import replies, service_levels
+from chalicelib.rules.service_levels import COMPLAINT_ACK, CSAT_REVIEW_WITHIN, SAFETY_UNRESOLVED, TIER_TWO_AFTER, hours
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
-
-FOLLOW_UP = {
-    "en": "Hi, this is {property}'s team following up on ticket {ref}: is everything working as it should now? "
-          "Reply here if not and we'll pick it up again.",
-    "es": "Hola, le escribe el equipo de {property} para dar seguimiento al reporte {ref}: ¿todo funciona bien "
-          "ahora? Si no, responda aquí y lo retomamos.",
-}
 
 
 def fire(clock: str, ticket_id: str, now: datetime) -> dict:
     ticket = tickets.get_ticket(ticket_id)
-    if not clocks.still_due(clock, ticket):
+    if not service_levels.still_due(clock, ticket):
         return {"clock": clock, "ticket": ticket.ref, "acted": False}
     action = ACTIONS[clock](ticket, now)
     tickets.record(tickets.get_ticket(ticket_id), "sla", "sla_clock_fired", now, {"clock": clock, "action": action})
@@ -27,31 +21,33 @@ def fire(clock: str, ticket_id: str, now: datetime) -> dict:
 
 def _complaint(ticket, now):
     told = notify.managers(ticket.property_id, f"Complaint {ticket.ref} unanswered",
-                           f"Complaint {ticket.ref} has had no reply within one business hour: {ticket.summary}")
+                           f"Complaint {ticket.ref} has had no reply within {hours(COMPLAINT_ACK)} business "
+                           f"hour(s): {ticket.summary}")
     return f"managers told ({len(told)})"
 
 
 def _tier2(ticket, now):
     tickets.set_tier(ticket.ticket_id, 2, "sla", now)
-    return "moved to tier 2 after 24 hours unresolved"
+    return f"moved to tier 2 after {hours(TIER_TWO_AFTER)} hours unresolved"
 
 
 def _safety(ticket, now):
-    told = notify.managers(ticket.property_id, f"Emergency {ticket.ref} unresolved after 24 h",
-                           f"Emergency ticket {ticket.ref} is still {ticket.status} 24 hours on: {ticket.summary}")
+    told = notify.managers(ticket.property_id, f"Emergency {ticket.ref} unresolved after {hours(SAFETY_UNRESOLVED)} h",
+                           f"Emergency ticket {ticket.ref} is still {ticket.status} {hours(SAFETY_UNRESOLVED)} hours on: "
+                           f"{ticket.summary}")
     return f"managers paged ({len(told)})"
 
 
 def _csat(ticket, now):
     told = notify.managers(ticket.property_id, f"Review overdue for {ticket.ref}",
                            f"Resident rated {ticket.ref} {int(ticket.csat)}/10 and no manager review is recorded "
-                           "after 72 hours.")
+                           f"after {hours(CSAT_REVIEW_WITHIN)} hours.")
     return f"managers reminded ({len(told)})"
 
 
-def _follow_up(ticket, now):
+def _send_follow_up(ticket, now):
     prop = properties.get_property(ticket.property_id)
-    text = FOLLOW_UP.get(ticket.language, FOLLOW_UP["en"]).format(property=prop.name, ref=ticket.ref)
+    text = replies.say("follow_up", ticket.language, property=prop.name, ref=ticket.ref)
     if ticket.channel in ("chat", "email"):
         delivery.reply(ticket, "tenantline", text, now, automated=True)
         return f"follow-up sent by {ticket.channel}"
@@ -59,4 +55,4 @@ def _follow_up(ticket, now):
 
 
 ACTIONS = {"complaint_ack": _complaint, "tier2": _tier2, "safety_24h": _safety, "csat_review": _csat,
-           "follow_up": _follow_up}
+           "follow_up": _send_follow_up}

@@ -8,7 +8,7 @@ from chalicelib.core.errors import Invalid
 from chalicelib.escalation import alert as alerts
 from chalicelib.lifecycle import notify, timers
 from chalicelib.models import Ticket
-from chalicelib.rules import clocks
+from chalicelib.rules import service_levels
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
 
@@ -17,14 +17,14 @@ def opened(ticket: Ticket, now: datetime) -> Ticket:
     if ticket.urgency == "emergency":
         ticket = alerts.flag_emergency(ticket, now)
     cal = properties.calendar(properties.get_property(ticket.property_id))
-    ticket = timers.start_clocks(ticket, clocks.for_new_ticket(ticket.category, ticket.urgency, cal, now), now)
+    ticket = timers.start_clocks(ticket, service_levels.for_new_ticket(ticket.category, ticket.urgency, cal, now), now)
     return timers.hold_after_hours(ticket, now)
 
 
 def status_changed(ticket: Ticket, now: datetime) -> Ticket:
     """A proposed resolution gets a follow-up a week later (each resolution its own clock)."""
     if ticket.status == "resolved":
-        return timers.start_clocks(ticket, [clocks.follow_up(now)], now, suffix=f"-v{ticket.version}")
+        return timers.start_clocks(ticket, [service_levels.follow_up_clock(now)], now, suffix=f"-v{ticket.version}")
     return ticket
 
 
@@ -33,10 +33,11 @@ def record_csat(ticket_id: str, score: int, by: str, now: datetime) -> Ticket:
         raise Invalid("score must be a whole number from 0 to 10")
     ticket = tickets.get_ticket(ticket_id)
     ticket = tickets.update(ticket, {"csat": score, "csat_at": now}, by, "csat", now, {"score": score})
-    if score < clocks.CSAT_THRESHOLD:
+    if service_levels.needs_review(score):
         notify.managers(ticket.property_id, f"Low satisfaction on {ticket.ref}",
-                        f"A resident rated {ticket.ref} {score}/10. Please review within 72 hours.", sms=False)
-        ticket = timers.start_clocks(ticket, [clocks.csat_review(now)], now, suffix=f"-v{ticket.version}")
+                        f"A resident rated {ticket.ref} {score}/10. Please review within "
+                        f"{service_levels.hours(service_levels.CSAT_REVIEW_WITHIN)} hours.", sms=False)
+        ticket = timers.start_clocks(ticket, [service_levels.csat_review_clock(now)], now, suffix=f"-v{ticket.version}")
     return ticket
 
 

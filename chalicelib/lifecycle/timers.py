@@ -7,7 +7,7 @@ from datetime import datetime
 
 from chalicelib.core import aws, settings
 from chalicelib.models import Ticket
-from chalicelib.rules import clocks
+from chalicelib.rules import service_levels
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
 
@@ -30,7 +30,7 @@ def start(name: str, function: str, payload: dict, due: datetime, now: datetime)
         return False
 
 
-def start_clocks(ticket: Ticket, due: list[clocks.Clock], now: datetime, suffix: str = "") -> Ticket:
+def start_clocks(ticket: Ticket, due: list[service_levels.Clock], now: datetime, suffix: str = "") -> Ticket:
     if not due:
         return ticket
     for clock in due:
@@ -47,10 +47,10 @@ def hold_after_hours(ticket: Ticket, now: datetime) -> Ticket:
     """A routine contact while the office is closed waits for the property's next digest."""
     prop = properties.get_property(ticket.property_id)
     cal = properties.calendar(prop)
-    release = clocks.hold_until(cal, now, ticket.urgency, int(prop.digest_delay_minutes or 15))
+    release = service_levels.hold_until(cal, now, ticket.urgency, int(prop.digest_delay_minutes or 15))
     if release is None:
         return ticket
-    day = clocks.release_day(cal, release)
+    day = service_levels.release_day(cal, release)
     key = f"{prop.property_id}#{day.isoformat()}"
     ticket = tickets.update(ticket, {"held_key": key}, "system", "held_after_hours", now,
                             {"release_at": tickets.iso(release)}, recompute=lambda _t: {"held_key": key})

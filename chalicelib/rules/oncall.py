@@ -10,19 +10,19 @@ up to `repeat` more rounds."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from chalicelib.core.errors import Invalid
+from chalicelib.rules.service_levels import TIME_TO_HUMAN, minutes
 
-TARGET = timedelta(minutes=30)
-CHANNELS = ("sms", "email")
+PAGE_CHANNELS = ("sms", "email")
 MAX_WINDOW_MINUTES = 60
 MAX_REPEAT = 5
 
 
 @dataclass(frozen=True)
-class Contact:
+class Responder:
     person_id: str
     name: str
     phone: str | None
@@ -101,8 +101,8 @@ def validate_policy(urgency: str, tiers: list[dict], repeat: int, managers: list
         for target in tier.get("targets") or []:
             if target.get("person") not in people and target.get("rotation") not in rotations:
                 problems.append(f"tier {n}: unknown target {target}")
-        if not tier.get("channels") or any(c not in CHANNELS for c in tier["channels"]):
-            problems.append(f"tier {n}: channels must be chosen from {', '.join(CHANNELS)}")
+        if not tier.get("channels") or any(c not in PAGE_CHANNELS for c in tier["channels"]):
+            problems.append(f"tier {n}: channels must be chosen from {', '.join(PAGE_CHANNELS)}")
         if tier.get("guaranteed") and not any("person" in t for t in tier.get("targets") or []):
             problems.append(f"tier {n}: a guaranteed tier must name at least one person (a rotation can be empty)")
     if not isinstance(repeat, int) or not 0 <= repeat <= MAX_REPEAT:
@@ -112,16 +112,16 @@ def validate_policy(urgency: str, tiers: list[dict], repeat: int, managers: list
         reach = first_guaranteed_minutes(tiers)
         if reach is None:
             problems.append("an emergency policy needs a tier marked guaranteed (someone obliged to answer)")
-        elif reach > TARGET.total_seconds() // 60:
+        elif reach > minutes(TIME_TO_HUMAN):
             problems.append(f"the first guaranteed tier would be paged after {reach} minutes; emergencies must "
-                            f"reach it within {int(TARGET.total_seconds() // 60)} minutes")
+                            f"reach it within {minutes(TIME_TO_HUMAN)} minutes")
     if problems:
         raise Invalid("policy refused: " + "; ".join(problems))
 
 
-def resolve(tier: dict, people: dict[str, Contact], rotations: dict, timezone: str, at: datetime) -> list[Contact]:
+def resolve(tier: dict, people: dict[str, Responder], rotations: dict, timezone: str, at: datetime) -> list[Responder]:
     """The people a tier pages at `at` (a rotation resolves to whoever is on call then)."""
-    found: dict[str, Contact] = {}
+    found: dict[str, Responder] = {}
     for target in tier["targets"]:
         person = target.get("person") or on_call(rotations[target["rotation"]], timezone, at)
         if person in people:
@@ -129,9 +129,9 @@ def resolve(tier: dict, people: dict[str, Contact], rotations: dict, timezone: s
     return list(found.values())
 
 
-def pages(contacts: list[Contact], channels: list[str], text: str, link_for) -> list[dict]:
+def pages(responders: list[Responder], channels: list[str], text: str, link_for) -> list[dict]:
     out = []
-    for contact in contacts:
+    for contact in responders:
         link = link_for(contact.person_id)
         for channel in channels:
             address = contact.phone if channel == "sms" else contact.email
@@ -141,7 +141,7 @@ def pages(contacts: list[Contact], channels: list[str], text: str, link_for) -> 
     return out
 
 
-def plan(tiers: list[dict], repeat: int, managers: list[str], people: dict[str, Contact], rotations: dict,
+def plan(tiers: list[dict], repeat: int, managers: list[str], people: dict[str, Responder], rotations: dict,
          timezone: str, arrival: datetime, text: str, link_for, scale: float = 1.0) -> dict:
     """The escalation's input: each tier's pages resolved now, and its wait scaled for the twin.
     A tier that resolves to nobody (everyone on leave) is skipped rather than waited on."""

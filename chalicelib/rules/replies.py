@@ -2,6 +2,7 @@
 from datetime import datetime
 
 from chalicelib.rules.calendar import Calendar, is_open, local_label, next_open
+from chalicelib.rules.service_levels import TIME_TO_HUMAN, minutes
 
 TEXTS = {
     "greeting": {
@@ -18,10 +19,10 @@ TEXTS = {
     },
     "emergency": {
         "en": "We're treating this as an emergency (ticket {ref}). Our on-call technician is being paged now and "
-              "will call you back within 30 minutes. If it's safe, shut off the water valve and keep away from "
+              "will call you back within {callback_minutes} minutes. If it's safe, shut off the water valve and keep away from "
               "electrical outlets. If anyone is in danger, call 911.",
         "es": "Estamos tratando esto como una emergencia (reporte {ref}). Estamos localizando al técnico de guardia "
-              "y le llamará en menos de 30 minutos. Si es seguro, cierre la llave de paso del agua y aléjese de los "
+              "y le llamará en menos de {callback_minutes} minutos. Si es seguro, cierre la llave de paso del agua y aléjese de los "
               "enchufes. Si alguien está en peligro, llame al 911.",
     },
     "utility": {
@@ -71,6 +72,12 @@ TEXTS = {
         "en": "\n(Ticket {ref}: reply here if you still need help.)",
         "es": "\n(Reporte {ref}: responda aquí si todavía necesita ayuda.)",
     },
+    "follow_up": {
+        "en": "Hi, this is {property}'s team following up on ticket {ref}: is everything working as it should now? "
+              "Reply here if not and we'll pick it up again.",
+        "es": "Hola, le escribe el equipo de {property} para dar seguimiento al reporte {ref}: ¿todo funciona bien "
+              "ahora? Si no, responda aquí y lo retomamos.",
+    },
     # --- on the phone (Connect reads these aloud; the flow plays whatever the Lambda returns) ---
     "call_greeting": {
         "en": "Thank you for calling {property}.",
@@ -106,9 +113,9 @@ TEXTS = {
     },
     "call_page": {
         "en": "We are treating this as an emergency, reference {ref}. Our on-call technician is being paged now "
-              "and will call you back within 30 minutes. If anyone is in danger, hang up and call 911.",
+              "and will call you back within {callback_minutes} minutes. If anyone is in danger, hang up and call 911.",
         "es": "Estamos tratando esto como una emergencia, reporte {ref}. Estamos localizando al técnico de guardia "
-              "y le llamará en menos de 30 minutos. Si alguien está en peligro, cuelgue y llame al 911.",
+              "y le llamará en menos de {callback_minutes} minutos. Si alguien está en peligro, cuelgue y llame al 911.",
     },
     "call_911": {
         "en": "This could be dangerous. Hang up now, leave the apartment, and call 911 from outside. Do not use "
@@ -168,7 +175,7 @@ TEXTS = {
 
 def say(key: str, language: str, **values) -> str:
     texts = TEXTS[key]
-    return texts.get(language, texts["en"]).format(**values)
+    return texts.get(language, texts["en"]).format(callback_minutes=minutes(TIME_TO_HUMAN), **values)
 
 
 def acknowledgement(cal: Calendar, now: datetime, language: str, ref: str, emergency_line: str | None) -> str:

@@ -16,12 +16,11 @@ from chalicelib.core import ids
 from chalicelib.core.errors import Conflict, Invalid, NotFound
 from chalicelib.models import AuditEntry, Guard, Message, Ticket
 from chalicelib.models.base import transaction
-from chalicelib.rules import sla
+from chalicelib.rules import service_levels
+from chalicelib.rules.service_levels import OPEN_STATUSES, STATUSES
 from chalicelib.rules.triage import URGENCY_RANK, Triage
 from chalicelib.tickets import portfolio as properties
 
-STATUSES = ("new", "acknowledged", "in_progress", "waiting_on_resident", "resolved", "closed")
-OPEN_STATUSES = STATUSES[:4]
 TRANSITIONS = {
     "new": {"acknowledged", "in_progress", "waiting_on_resident", "resolved", "closed"},
     "acknowledged": {"in_progress", "waiting_on_resident", "resolved", "closed"},
@@ -30,12 +29,12 @@ TRANSITIONS = {
     "resolved": {"closed", "in_progress"},  # back to in_progress is a reopen
     "closed": {"in_progress"},
 }
-CHANNELS = ("chat", "email", "voice")
+TICKET_CHANNELS = ("chat", "email", "voice")
 REF_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
-class Contact:
+class Requester:
     name: str | None = None
     phone: str | None = None
     email: str | None = None
@@ -61,14 +60,14 @@ def _queue_fields(status: str, property_id: str, urgency: str, created_at: str, 
             "queue_sort": f"{URGENCY_RANK[urgency]}#{created_at}#{ticket_id}"}
 
 
-def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, contact: Contact,
+def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, contact: Requester,
                   author: str, now: datetime, unit: str | None = None, chat_session_id: str | None = None,
                   ticket_fields: dict | None = None, message_fields: dict | None = None,
                   ticket_id: str | None = None) -> tuple[Ticket, Message]:
-    if channel not in CHANNELS:
-        raise Invalid(f"channel must be one of {', '.join(CHANNELS)}")
+    if channel not in TICKET_CHANNELS:
+        raise Invalid(f"channel must be one of {', '.join(TICKET_CHANNELS)}")
     prop = properties.get_property(property_id)
-    first_due, resolve_due = sla.due_times(properties.calendar(prop), result.urgency, result.category, now)
+    first_due, resolve_due = service_levels.due_times(properties.calendar(prop), result.urgency, result.category, now)
     created = iso(now)
     ticket_id = ticket_id or ids.new_id()
     for _ in range(REF_ATTEMPTS):

@@ -1,5 +1,6 @@
 """JSON shapes of domain objects, shared by the HTTP API and manage.py."""
 from chalicelib.models import AuditEntry, Message, Ticket
+from chalicelib.rules.service_levels import TIME_TO_HUMAN
 
 
 def _time(value):
@@ -43,4 +44,4 @@ def escalation_view(t: Ticket) -> dict | None:
         return None
     return {"arrived_at": t.created_at, "escalation_started_at": t.escalation_started_at, "status": t.escalation,
             "acknowledged_at": _time(t.acknowledged_at), "acknowledged_by": t.acknowledged_by,
-            "reached_seconds": t.reached_seconds, "target_met": t.target_met, "target_seconds": 1800}
+            "reached_seconds": t.reached_seconds, "target_met": t.target_met, "target_seconds": int(TIME_TO_HUMAN.total_seconds())}

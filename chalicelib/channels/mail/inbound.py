@@ -199,7 +199,7 @@ def _open(property_id: str, mail: ParsedMail, key: str | None, verdicts: dict, n
     result = triage(text)
     ticket_id, message_id = ids.new_id(), ids.new_id()
     refs, dropped = attachments.store(ticket_id, message_id, mail.attachments)
-    contact = tickets.Contact(name=mail.sender_name, email=mail.contact)
+    contact = tickets.Requester(name=mail.sender_name, email=mail.contact)
     ticket, _ = tickets.create_ticket(
         ticket_id=ticket_id, property_id=property_id, channel="email", text=_body(mail, dropped), result=result,
         contact=contact, author=mail.sender_name or mail.contact or "unknown sender", now=now,

@@ -18,14 +18,13 @@ from chalicelib.core import aws, ids
 from chalicelib.core.errors import Invalid, NotFound
 from chalicelib.lifecycle import digest, intake
 from chalicelib.models import Guard, Lookup, Person, Property, Ticket
-from chalicelib.rules import addresses as contacts
-from chalicelib.rules import replies
+from chalicelib.rules import addresses, replies, service_levels
 from chalicelib.rules.calendar import is_open, local_label, next_open
 from chalicelib.rules.triage import Triage, triage
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
 
-CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
+CONNECT_CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
 INTENTS = ("emergency", "maintenance", "leasing", "billing", "person", "other")
 QUEUED_INTENTS = ("maintenance", "leasing", "billing")  # anything else waits in the general queue
 TEAMS = {"en": {"maintenance": "maintenance", "leasing": "leasing", "billing": "billing", "general": "office"},
@@ -62,7 +61,7 @@ def parse(event) -> Call:
     if not data.get("ContactId"):
         raise Invalid("the contact flow event has no ContactId")
     channel = str(data.get("Channel") or "").upper()
-    if channel not in CHANNELS:
+    if channel not in CONNECT_CHANNELS:
         raise Invalid(f"unknown channel {data.get('Channel')!r}")
     attributes = {str(k): str(v) for k, v in (data.get("Attributes") or {}).items()}
     parameters = {str(k): "" if v is None else str(v) for k, v in (flow_event.parameters or {}).items()}
@@ -76,7 +75,7 @@ def parse(event) -> Call:
 
 def _phone(raw: str | None) -> str | None:
     try:
-        return contacts.normalize_phone(raw)
+        return addresses.normalize_phone(raw)
     except Invalid:
         return None  # withheld or unknown numbers are normal on the phone
 
@@ -106,7 +105,7 @@ def lookup(call: Call, now: datetime) -> dict:
     prop = property_for_number(call.dialled)
     lang = call.language
     history = callers_tickets(call.caller)
-    mine = [t for t in history if t.status in tickets.OPEN_STATUSES and t.property_id == prop.property_id]
+    mine = [t for t in history if t.status in service_levels.OPEN_STATUSES and t.property_id == prop.property_id]
     name, _unit = who_calls(prop.property_id, call.caller, history)
     # Kept with the contact: if the caller hangs up before the flow routes the call, it is still a ticket.
     contact_events.remember(call.contact_id, {"property_id": prop.property_id, "caller": call.caller or "",
@@ -136,7 +135,7 @@ def _route(call: Call, new_id: str, now: datetime) -> dict:
     text = call.parameters.get("transcript", "").strip()
     result = assess(text, intent, call.language, properties.staff(prop.property_id))
     where = decide(result, call.parameters.get("office_open") == "true")
-    ticket = _follow_up(call, prop, result, where)
+    ticket = _same_problem_ticket(call, prop, result, where)
     body = text or NO_WORDS[call.language]
     name, unit = who_calls(prop.property_id, call.caller)
     if ticket is not None:
@@ -184,12 +183,12 @@ def decide(result: Triage, office_open: bool) -> str:
     return "queue" if office_open else "message"
 
 
-def _follow_up(call: Call, prop: Property, result: Triage, where: str) -> Ticket | None:
+def _same_problem_ticket(call: Call, prop: Property, result: Triage, where: str) -> Ticket | None:
     """A known caller ringing again about the same kind of problem adds to their open ticket."""
     if where in ("page", "refer") or result.category == "message":
         return None
     return next((t for t in callers_tickets(call.caller) if t.property_id == prop.property_id
-                 and t.status in tickets.OPEN_STATUSES and t.category == result.category), None)
+                 and t.status in service_levels.OPEN_STATUSES and t.category == result.category), None)
 
 
 def who_calls(property_id: str, phone: str | None, history: list[Ticket] | None = None) -> tuple[str | None, str | None]:
@@ -208,7 +207,7 @@ def _open(call: Call, prop: Property, result: Triage, body: str, name: str | Non
     except NotFound:
         ticket, _ = tickets.create_ticket(
             ticket_id=ticket_id, property_id=prop.property_id, channel="voice", text=body, result=result,
-            contact=tickets.Contact(name, call.caller), author=name or call.caller or "caller", now=now,
+            contact=tickets.Requester(name, call.caller), author=name or call.caller or "caller", now=now,
             unit=unit, message_fields={"contact_id": call.contact_id})
     return intake.opened(ticket, now)
 
