@@ -186,7 +186,7 @@ def cmd_simulate_email(args) -> int:
     import boto3
     from botocore.exceptions import EndpointConnectionError
 
-    from chalicelib.models import Guard
+    from chalicelib.models import Guard, keys
     from twin import ses_inbound
     from twin.seed import PROPERTIES
 
@@ -199,7 +199,7 @@ def cmd_simulate_email(args) -> int:
     except LookupError as exc:
         print(json.dumps({"quarantined": True, "reason": f"SES would not accept it: {exc}"}))
         return 0
-    guard = Guard.get(f"SESMSG#{notification['mail']['messageId']}", "GUARD", consistent_read=True)
+    guard = Guard.get(keys.ses_message_claim(notification['mail']['messageId']), "GUARD", consistent_read=True)
     result = guard.data.get("result") or {}
     if result.get("quarantined"):
         print(json.dumps({"quarantined": True, "reason": result["reason"],
@@ -268,7 +268,7 @@ def cmd_connect(args) -> int:
     import boto3
 
     from chalicelib.models import Property
-    from chalicelib.models.property import PORTFOLIO
+    from chalicelib.models.keys import PORTFOLIO
     from infra.connect_template import logical
 
     outputs = {o["OutputKey"]: o["OutputValue"] for o in boto3.client("cloudformation").describe_stacks(

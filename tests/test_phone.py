@@ -203,6 +203,28 @@ def test_route_is_idempotent_per_contact(aws):
     assert len(list(tickets.Ticket.by_phone.query(STRANGER))) == 1
 
 
+def test_a_retry_after_a_crash_half_way_resumes_the_same_ticket(aws, monkeypatch):
+    """The first invocation dies after the ticket was written (setting its clocks failed); Connect's retry
+    finishes that same ticket rather than opening a second one."""
+    from chalicelib.lifecycle import timers
+    event = lambda_event("22222222-2222-4333-8444-555555555555", "route", intent="maintenance",
+                         transcript="the bathroom fan is broken", office_open="true", language="en")
+    real = timers.start_clocks
+
+    def dies(*args, **kwargs):
+        raise RuntimeError("the Lambda ran out of time")
+    monkeypatch.setattr(timers, "start_clocks", dies)
+    error, _ = invoke(aws, event)
+    assert error
+    monkeypatch.setattr(timers, "start_clocks", real)
+    error, answer = invoke(aws, event)
+    assert error is None and answer["route"] == "queue"
+    (ticket,) = tickets.Ticket.by_phone.query(STRANGER)
+    assert ticket.ticket_id == answer["ticket_id"]
+    assert tickets.get_ticket(ticket.ticket_id).clocks  # the same ticket, now complete
+    assert [m.direction for m in tickets.thread(ticket.ticket_id)] == ["inbound"]
+
+
 def test_bad_events_are_refused_and_kept(aws):
     error, payload = invoke(aws, {"Details": "nonsense"})
     assert error and "not an Amazon Connect contact flow event" in payload["errorMessage"]

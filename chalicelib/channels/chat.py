@@ -6,21 +6,23 @@ import hashlib
 import hmac
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.core import ids, settings
-from chalicelib.core.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge, Unauthorized
+from chalicelib.core.errors import Forbidden, Invalid, NotFound, TooLarge, Unauthorized
 from chalicelib.escalation import alert as alerts
 from chalicelib.lifecycle import intake
-from chalicelib.models import ChatSession, Guard, Message, Ticket
+from chalicelib.models import ChatSession, Message, Ticket, keys
 from chalicelib.rules import knowledge, replies
 from chalicelib.rules.triage import URGENCY_RANK, Triage, triage
+from chalicelib.tickets import claims
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
 from chalicelib.tickets.views import message_view
 
 LANGUAGES = ("en", "es")
-GUARD_TTL = timedelta(days=7)
+CLAIM_LEASE = 30  # seconds: longer than API Gateway waits for an answer
+CLAIM_KEPT = timedelta(days=7)
 
 
 def _hash(token: str) -> str:
@@ -62,37 +64,16 @@ def validate_text(text) -> str:
 
 
 def post_message(session: ChatSession, text: str, now: datetime, client_message_id: str | None = None) -> dict:
+    """A retried `client_message_id` gets the first answer back (`replayed`)."""
     text = validate_text(text)
-    guard = _claim(session.session_id, client_message_id, now)
-    if guard is not None and guard.data.get("result"):
-        return dict(guard.data["result"], replayed=True)
-    try:
-        result = _handle(session, text, now)
-    except Exception:
-        if guard is not None:
-            guard.delete()  # let the client's retry do it again rather than wait on a claim forever
-        raise
-    if guard is not None:
-        guard.update(actions=[Guard.data.set({"result": result})])
-    return dict(result, replayed=False)
-
-
-def _claim(session_id: str, client_message_id: str | None, now: datetime) -> Guard | None:
-    """Claim a client message id; a retry of a finished message gets the earlier result back."""
     if client_message_id is None:
-        return None
+        return dict(_handle(session, text, now), replayed=False)
     if not isinstance(client_message_id, str) or not 0 < len(client_message_id) <= 100:
         raise Invalid("client_message_id must be a string of 1 to 100 characters")
-    guard = Guard(f"CHATMSG#{session_id}#{client_message_id}", target=session_id, data={},
-                  expires_at=int((now + GUARD_TTL).timestamp()))
-    try:
-        guard.save(condition=Guard.pk.does_not_exist())
-        return guard
-    except PutError:
-        existing = Guard.get(guard.pk, "GUARD", consistent_read=True)
-        if not existing.data.get("result"):
-            raise Conflict("this message is still being processed; retry in a moment") from None
-        return existing
+    result, replayed = claims.once(keys.chat_message_claim(session.session_id, client_message_id),
+                                   lambda _reserved: _handle(session, text, now), lease_seconds=CLAIM_LEASE,
+                                   keep=CLAIM_KEPT)
+    return dict(result, replayed=replayed)
 
 
 def _handle(session: ChatSession, text: str, now: datetime) -> dict:

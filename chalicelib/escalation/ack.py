@@ -11,7 +11,7 @@ from pynamodb.exceptions import PutError, TransactWriteError
 from chalicelib.core import settings, signing
 from chalicelib.core.errors import Conflict, Invalid
 from chalicelib.escalation import runner
-from chalicelib.models import Guard, Ticket
+from chalicelib.models import Guard, Ticket, keys
 from chalicelib.rules import service_levels
 from chalicelib.tickets import store as tickets
 
@@ -39,7 +39,7 @@ def reach_seconds(ticket: Ticket, now: datetime) -> float:
 
 def by_link(token: str, now: datetime) -> dict:
     ticket_id, person_id = signing.short_verify(token, runner._link_secret())
-    used = Guard(f"ACKLINK#{hashlib.sha256(token.encode()).hexdigest()}", target=ticket_id,
+    used = Guard(keys.ack_link_used(hashlib.sha256(token.encode()).hexdigest()), target=ticket_id,
                  expires_at=int(time.time()) + settings.ACK_LINK_HOURS * 3600 * 2)
     try:
         used.save(condition=Guard.pk.does_not_exist())

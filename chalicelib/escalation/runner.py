@@ -8,8 +8,7 @@ from datetime import datetime
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import aws, settings, signing
-from chalicelib.models import EscalationPolicy, Rotation, Ticket
-from chalicelib.models.property import property_pk
+from chalicelib.models import EscalationPolicy, Rotation, Ticket, keys
 from chalicelib.rules import oncall
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
@@ -33,18 +32,18 @@ def _link_secret() -> str:
 
 
 def responders(property_id: str) -> dict[str, oncall.Responder]:
-    return {p.sk.split("#", 1)[1]: oncall.Responder(p.sk.split("#", 1)[1], p.name, p.phone, p.email)
+    return {keys.id_of(p.sk): oncall.Responder(keys.id_of(p.sk), p.name, p.phone, p.email)
             for p in properties.staff(property_id)}
 
 
 def rotations(property_id: str) -> dict[str, Rotation]:
-    return {r.sk.split("#", 1)[1]: r
-            for r in Rotation.query(property_pk(property_id), Rotation.sk.startswith("ROTATION#"))}
+    return {keys.id_of(r.sk): r
+            for r in Rotation.query(keys.property_pk(property_id), Rotation.sk.startswith(keys.ROTATION))}
 
 
 def policy(property_id: str, urgency: str = "emergency") -> EscalationPolicy | None:
     try:
-        return EscalationPolicy.get(property_pk(property_id), f"POLICY#{urgency}")
+        return EscalationPolicy.get(keys.property_pk(property_id), keys.policy_sk(urgency))
     except DoesNotExist:
         return None
 

@@ -9,8 +9,7 @@ from chalicelib.core.errors import Invalid, TenantlineError
 from chalicelib.escalation import ack, report, runner
 from chalicelib.handlers.http import api, error_response, now, parse, query_params, report_period, staff
 from chalicelib.handlers.tickets import authorizer
-from chalicelib.models import EscalationPolicy, Rotation
-from chalicelib.models.property import property_pk
+from chalicelib.models import EscalationPolicy, Rotation, keys
 from chalicelib.rules import oncall
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
@@ -143,7 +142,7 @@ def put_rotation(property_id, rotation_id):
     staff(request, "admin")
     body = parse(request, RotationIn)
     properties.get_property(property_id)
-    rotation = Rotation(property_pk(property_id), f"ROTATION#{rotation_id}", **body.model_dump())
+    rotation = Rotation(keys.property_pk(property_id), keys.rotation_sk(rotation_id), **body.model_dump())
     oncall.validate_rotation(rotation, set(runner.responders(property_id)))
     rotation.save()
     return oncall_view(property_id, now(request))
@@ -161,6 +160,6 @@ def put_policy(property_id, urgency):
     tiers = [t.model_dump() for t in body.tiers]
     oncall.validate_policy(urgency, tiers, body.repeat, body.managers, set(runner.responders(property_id)),
                            set(runner.rotations(property_id)))
-    EscalationPolicy(property_pk(property_id), f"POLICY#{urgency}", tiers=tiers, repeat=body.repeat,
+    EscalationPolicy(keys.property_pk(property_id), keys.policy_sk(urgency), tiers=tiers, repeat=body.repeat,
                      managers=body.managers, updated_by=who.username, updated_at=now(request).isoformat()).save()
     return oncall_view(property_id, now(request))

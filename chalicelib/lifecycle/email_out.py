@@ -6,7 +6,7 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
 from chalicelib.core import aws
-from chalicelib.models import Guard, Message, Property, Ticket
+from chalicelib.models import Guard, Message, Property, Ticket, keys
 
 
 def subject_for(ticket: Ticket, subject: str | None) -> str:
@@ -43,5 +43,5 @@ def send(prop: Property, ticket: Ticket, to: str, body: str, *, subject: str, in
     message.set_content(body)
     message["Content-Language"] = ticket.language  # after set_content, which drops Content-* headers
     aws.client("ses").send_raw_email(Source=prop.inbox, Destinations=[to], RawMessage={"Data": message.as_bytes()})
-    Guard(f"MAILID#{message['Message-ID']}", target=ticket.ticket_id).save()
+    Guard(keys.mail_message_id(message['Message-ID']), target=ticket.ticket_id).save()
     return message["Message-ID"]

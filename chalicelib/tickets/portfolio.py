@@ -2,8 +2,8 @@
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core.errors import Invalid
-from chalicelib.models import KnowledgeArticle, Lookup, Person, Property, Resident
-from chalicelib.models.property import PORTFOLIO, property_pk
+from chalicelib.models import KnowledgeArticle, Lookup, Person, Property, Resident, keys
+from chalicelib.models.keys import PORTFOLIO, property_pk
 from chalicelib.rules.calendar import Calendar
 
 
@@ -24,19 +24,20 @@ def calendar(prop: Property) -> Calendar:
 
 
 def knowledge(property_id: str) -> list[KnowledgeArticle]:
-    articles = list(KnowledgeArticle.query(property_pk(property_id), KnowledgeArticle.sk.startswith("KB#")))
-    return articles + list(KnowledgeArticle.query(property_pk("*"), KnowledgeArticle.sk.startswith("KB#")))
+    articles = list(KnowledgeArticle.query(property_pk(property_id), KnowledgeArticle.sk.startswith(keys.KNOWLEDGE)))
+    return articles + list(KnowledgeArticle.query(property_pk(keys.EVERY_PROPERTY),
+                                         KnowledgeArticle.sk.startswith(keys.KNOWLEDGE)))
 
 
 def staff(property_id: str) -> list[Person]:
-    return list(Person.query(property_pk(property_id), Person.sk.startswith("PERSON#")))
+    return list(Person.query(property_pk(property_id), Person.sk.startswith(keys.PERSON)))
 
 
 def resident(property_id: str, phone: str | None) -> Resident | None:
     if not phone:
         return None
     try:
-        return Resident.get(property_pk(property_id), f"RESIDENT#{phone}")
+        return Resident.get(property_pk(property_id), keys.resident_sk(phone))
     except DoesNotExist:
         return None
 
@@ -46,7 +47,7 @@ def property_for_address(address: str) -> str | None:
     address = address.strip().lower()
     for key in (address, address.split("@")[-1]):
         try:
-            return Lookup.get("LOOKUP#INBOX", key).property_id
+            return Lookup.get(keys.lookup_pk("INBOX"), key).property_id
         except DoesNotExist:
             continue
     return None

@@ -14,7 +14,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.core import ids
 from chalicelib.core.errors import Conflict, Invalid, NotFound
-from chalicelib.models import AuditEntry, Guard, Message, Ticket
+from chalicelib.models import AuditEntry, Guard, Message, Ticket, keys
 from chalicelib.models.base import transaction
 from chalicelib.rules import service_levels
 from chalicelib.rules.service_levels import OPEN_STATUSES, STATUSES
@@ -89,7 +89,7 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
         try:
             with transaction() as tx:
                 tx.save(ticket, condition=Ticket.ticket_id.does_not_exist())
-                tx.save(Guard(f"REF#{ref}", target=ticket_id), condition=Guard.pk.does_not_exist())
+                tx.save(Guard(keys.ticket_ref(ref), target=ticket_id), condition=Guard.pk.does_not_exist())
                 tx.save(message)
                 tx.save(audit)
         except TransactWriteError as exc:
@@ -108,13 +108,13 @@ def _cancelled_by_condition(exc: TransactWriteError) -> bool:
 def _message(ticket: Ticket, direction: str, channel: str, author: str, body: str, now: datetime,
              automated: bool = False, language: str | None = None, **fields) -> Message:
     message_id = fields.pop("message_id", None) or ids.new_id()
-    return Message(ticket.ticket_id, f"MSG#{message_id}", message_id=message_id, direction=direction,
+    return Message(ticket.ticket_id, keys.message_sk(message_id), message_id=message_id, direction=direction,
                    channel=channel, author=author, body=body, automated=automated,
                    language=language or ticket.language, created_at=iso(now), **fields)
 
 
 def _audit(ticket_id: str, actor: str, action: str, now: datetime, detail: dict | None = None) -> AuditEntry:
-    return AuditEntry(ticket_id, f"AUD#{ids.new_id()}", at=iso(now), actor=actor, action=action,
+    return AuditEntry(ticket_id, keys.audit_sk(ids.new_id()), at=iso(now), actor=actor, action=action,
                       detail=detail or {})
 
 
@@ -129,7 +129,7 @@ def resolve_ticket_id(id_or_ref: str) -> str:
     """Tickets are addressed by id or by their short reference (TL-XXXX)."""
     if id_or_ref.upper().startswith("TL-"):
         try:
-            return Guard.get(f"REF#{id_or_ref.upper()}", "GUARD").target
+            return Guard.get(keys.ticket_ref(id_or_ref), keys.GUARD).target
         except DoesNotExist:
             raise NotFound(f"no ticket {id_or_ref}") from None
     return id_or_ref
@@ -137,13 +137,14 @@ def resolve_ticket_id(id_or_ref: str) -> str:
 
 def thread(ticket_id: str, after: str | None = None) -> list[Message]:
     # Message ids are fixed-length ULIDs, so "<after>0" sorts after `after` and before any later id.
-    condition = Message.sk.between(f"MSG#{after}0", "MSG#~") if after else Message.sk.startswith("MSG#")
+    condition = Message.sk.between(keys.message_sk(f"{after}0"), keys.message_sk("~")) if after \
+        else Message.sk.startswith(keys.MESSAGE)
     return list(Message.query(ticket_id, condition, consistent_read=True))
 
 
 def audit_trail(ticket_id: str) -> list[AuditEntry]:
     """In time order (the state machine writes entries keyed by time, the app by ULID)."""
-    entries = AuditEntry.query(ticket_id, AuditEntry.sk.startswith("AUD#"), consistent_read=True)
+    entries = AuditEntry.query(ticket_id, AuditEntry.sk.startswith(keys.AUDIT), consistent_read=True)
     return sorted(entries, key=lambda a: a.at)
 
 

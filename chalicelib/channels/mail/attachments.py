@@ -6,6 +6,7 @@ import re
 from chalicelib.channels.mail.parse import Attachment
 from chalicelib.core import aws, settings
 from chalicelib.core.errors import NotFound
+from chalicelib.models import keys
 from chalicelib.models.thread import AttachmentRef
 
 
@@ -40,7 +41,7 @@ def download_url(ticket_id: str, message_id: str, index: str) -> str:
     from chalicelib.models import Message
 
     try:
-        message = Message.get(ticket_id, f"MSG#{message_id}")
+        message = Message.get(ticket_id, keys.message_sk(message_id))
         ref = message.attachments[int(index)]
     except (DoesNotExist, ValueError, IndexError):
         raise NotFound("no such attachment") from None

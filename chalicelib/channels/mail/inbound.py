@@ -7,11 +7,10 @@ again returns the first outcome: the SES message id is claimed before anything i
 from __future__ import annotations
 
 import re
-import time
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.channels.mail import attachments, safety
 from chalicelib.channels.mail.parse import ParsedMail, decode_bytes, parse
@@ -19,15 +18,16 @@ from chalicelib.core import aws, ids, settings
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.lifecycle import email_out as outbound
 from chalicelib.lifecycle import intake
-from chalicelib.models import Counter, Guard, Quarantined, Ticket
+from chalicelib.models import Counter, Guard, Quarantined, Ticket, keys
 from chalicelib.rules import replies
 from chalicelib.rules.triage import triage
+from chalicelib.tickets import claims
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
 
 REF_IN_SUBJECT = re.compile(r"\[?\b(TL-[0-9A-HJKMNP-TV-Z]{4,8})\b\]?", re.IGNORECASE)
-CLAIM_TIMEOUT = 120  # seconds after which a claim that never finished may be taken over by a retry
-GUARD_TTL = timedelta(days=30)
+CLAIM_LEASE = 120  # seconds after which a delivery that never finished may be taken over by a retry
+CLAIM_KEPT = timedelta(days=30)
 
 
 def arrival_time(notification: dict, received: datetime) -> datetime:
@@ -47,27 +47,10 @@ def handle(notification: dict, now: datetime) -> dict:
     ses_id = mail_meta.get("messageId")
     if not ses_id or notification.get("notificationType", "Received") != "Received":
         return quarantine("malformed SES notification", now, notification=notification)
-    guard = _claim(ses_id, now)
-    if guard.state == "done":
-        return dict(guard.data.get("result", {}), replayed=True)
-    result = _process(notification, now)
-    guard.update(actions=[Guard.state.set("done"), Guard.data.set({"result": result})])
-    return dict(result, replayed=False)
-
-
-def _claim(ses_id: str, now: datetime) -> Guard:
-    guard = Guard(f"SESMSG#{ses_id}", target=ses_id, state="pending", claimed_at=int(time.time()),
-                  expires_at=int((now + GUARD_TTL).timestamp()))
-    stale = int(time.time()) - CLAIM_TIMEOUT
-    try:
-        guard.save(condition=Guard.pk.does_not_exist() | ((Guard.state == "pending") & (Guard.claimed_at < stale)))
-        return guard
-    except PutError:
-        existing = Guard.get(guard.pk, "GUARD", consistent_read=True)
-        if existing.state != "done":
-            # Another delivery is working on it right now; failing makes SNS/Lambda retry later.
-            raise Conflict(f"SES message {ses_id} is being processed") from None
-        return existing
+    # A delivery that finds another one at work fails (Conflict), so SNS/Lambda retries it later.
+    result, replayed = claims.once(keys.ses_message_claim(ses_id), lambda _reserved: _process(notification, now),
+                                   lease_seconds=CLAIM_LEASE, keep=CLAIM_KEPT)
+    return dict(result, replayed=replayed)
 
 
 def _verdicts(receipt: dict) -> dict:
@@ -138,7 +121,7 @@ def find_thread(mail: ParsedMail) -> tuple[Ticket | None, str | None]:
     """The ticket this message answers: by Message-ID headers first, then a reference in the subject."""
     for message_id in reversed(mail.references + mail.in_reply_to):
         try:
-            return tickets.get_ticket(Guard.get(f"MAILID#{message_id}", "GUARD").target), "headers"
+            return tickets.get_ticket(Guard.get(keys.mail_message_id(message_id), keys.GUARD).target), "headers"
         except (DoesNotExist, NotFound):
             continue
     match = REF_IN_SUBJECT.search(mail.subject or "")
@@ -175,7 +158,7 @@ def _fields(mail: ParsedMail, key: str | None, verdicts: dict, message_id: str, 
 
 def _remember(mail: ParsedMail, ticket_id: str) -> None:
     if mail.message_id:
-        Guard(f"MAILID#{mail.message_id}", target=ticket_id).save()
+        Guard(keys.mail_message_id(mail.message_id), target=ticket_id).save()
 
 
 def _append(ticket: Ticket, mail: ParsedMail, key: str | None, verdicts: dict, now: datetime,
@@ -237,7 +220,7 @@ def _acknowledge(prop, ticket: Ticket, mail: ParsedMail, now: datetime) -> bool:
 
 
 def _within_rate(address: str, now: datetime) -> bool:
-    bucket = Counter(f"AUTOREPLY#{address}#{now:%Y%m%d%H}")
+    bucket = Counter(keys.auto_replies(address, f"{now:%Y%m%d%H}"))
     try:
         bucket.update(actions=[Counter.count.add(1), Counter.expires_at.set(int(now.timestamp()) + 7200)],
                       condition=Counter.count.does_not_exist() |

@@ -13,7 +13,7 @@ from pynamodb.exceptions import DoesNotExist, PutError
 
 from chalicelib.core import ids
 from chalicelib.core.errors import NotFound
-from chalicelib.models import AuditEntry, ContactRecord, Guard, Rejected, Ticket
+from chalicelib.models import AuditEntry, ContactRecord, Guard, Rejected, Ticket, keys
 from chalicelib.tickets import store as tickets
 
 EARLIEST = ("initiated", "enqueued", "answered")
@@ -140,9 +140,9 @@ def _merge_record(contact_id: str, milestones: dict, details: dict, ticket_id: s
     """Read-merge-write under the record's version; a concurrent delivery makes us merge again."""
     for _ in range(8):
         try:
-            record = ContactRecord.get(f"CONTACT#{contact_id}", "CONTACT", consistent_read=True)
+            record = ContactRecord.get(keys.contact_record(contact_id), "CONTACT", consistent_read=True)
         except DoesNotExist:
-            record = ContactRecord(f"CONTACT#{contact_id}")
+            record = ContactRecord(keys.contact_record(contact_id))
         merged = merge(record.milestones or {}, milestones)
         known = {**details, **(record.details or {})}  # the first value seen of each detail stays
         ticket = record.ticket_id or ticket_id
@@ -167,14 +167,14 @@ def ticket_of_contact(contact_id: str | None) -> str | None:
     if not contact_id:
         return None
     try:
-        return Guard.get(f"CALL#{contact_id}", "GUARD", consistent_read=True).target
+        return Guard.get(keys.contact_ticket(contact_id), keys.GUARD, consistent_read=True).target
     except DoesNotExist:
         return None
 
 
 def _related_ticket(record: ContactRecord) -> str | None:
     """A contact we never routed (a callback, a transfer) belongs to the ticket of the contact it came from."""
-    contact_id = record.pk.split("#", 1)[1]
+    contact_id = keys.id_of(record.pk)
     d = record.details or {}
     for candidate in (contact_id, d.get("previous_contact_id"), d.get("initial_contact_id")):
         found = ticket_of_contact(candidate)
@@ -185,7 +185,7 @@ def _related_ticket(record: ContactRecord) -> str | None:
 
 def link(contact_id: str, ticket_id: str, now: datetime) -> None:
     """The flow Lambda decided the contact's ticket; events that arrived before it now reach the ticket."""
-    Guard(f"CALL#{contact_id}", target=ticket_id, expires_at=int((now + LINK_TTL).timestamp())).save()
+    Guard(keys.contact_ticket(contact_id), target=ticket_id, expires_at=int((now + LINK_TTL).timestamp())).save()
     record = _merge_record(contact_id, {}, {}, ticket_id)
     if record.milestones:
         _update_ticket(ticket_id, contact_id, record, now)
@@ -206,10 +206,10 @@ def _timeline(ticket_id: str, contact_id: str, record: ContactRecord) -> list[Au
             detail.update(outcome=view["outcome"], handle_seconds=view["handle_seconds"])
         if name == "answered":
             detail["queue_wait_seconds"] = view["queue_wait_seconds"]
-        entries.append(AuditEntry(ticket_id, f"AUD#CALL#{contact_id}#{name}", at=m[name], actor="connect",
+        entries.append(AuditEntry(ticket_id, keys.call_audit_sk(contact_id, name), at=m[name], actor="connect",
                                   action=action, detail=detail))
     if view.get("callback_of") and "initiated" in m:
-        entries.append(AuditEntry(ticket_id, f"AUD#CALL#{contact_id}#callback", at=m["initiated"], actor="connect",
+        entries.append(AuditEntry(ticket_id, keys.call_audit_sk(contact_id, "callback"), at=m["initiated"], actor="connect",
                                   action="callback_started", detail={"contact_id": contact_id,
                                                                      "callback_of": view["callback_of"]}))
     return entries

@@ -11,16 +11,17 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.channels.voice import contact_events
-from chalicelib.core import aws, ids
+from chalicelib.core import aws
 from chalicelib.core.errors import Invalid, NotFound
 from chalicelib.lifecycle import digest, intake
-from chalicelib.models import Guard, Lookup, Person, Property, Ticket
+from chalicelib.models import Lookup, Person, Property, Ticket, keys
 from chalicelib.rules import addresses, replies, service_levels
 from chalicelib.rules.calendar import is_open, local_label, next_open
 from chalicelib.rules.triage import Triage, triage
+from chalicelib.tickets import claims
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
 
@@ -30,7 +31,8 @@ QUEUED_INTENTS = ("maintenance", "leasing", "billing")  # anything else waits in
 TEAMS = {"en": {"maintenance": "maintenance", "leasing": "leasing", "billing": "billing", "general": "office"},
          "es": {"maintenance": "mantenimiento", "leasing": "arrendamiento", "billing": "pagos",
                 "general": "oficina"}}
-GUARD_TTL = timedelta(days=30)
+CLAIM_LEASE = 8  # seconds: Connect gives up on a Lambda after 8
+CLAIM_KEPT = timedelta(days=30)
 MISSED = {"en": "(missed call: the caller hung up before the call was routed; call them back)",
           "es": "(llamada perdida: la persona colgó antes de que se atendiera la llamada; devolver la llamada)"}
 NO_WORDS = {"en": "(phone call: no words recognised; the call recording is the description)",
@@ -88,7 +90,7 @@ def yes(flag: bool) -> str:
 
 def property_for_number(number: str | None) -> Property:
     try:
-        property_id = Lookup.get("LOOKUP#PHONE", number or "-").property_id
+        property_id = Lookup.get(keys.lookup_pk("PHONE"), number or "-").property_id
     except DoesNotExist:
         raise NotFound(f"no property answers {number}") from None
     return properties.get_property(property_id)
@@ -135,7 +137,9 @@ def _route(call: Call, new_id: str, now: datetime) -> dict:
     text = call.parameters.get("transcript", "").strip()
     result = assess(text, intent, call.language, properties.staff(prop.property_id))
     where = decide(result, call.parameters.get("office_open") == "true")
-    ticket = _same_problem_ticket(call, prop, result, where)
+    # An earlier attempt for this contact that died after creating its ticket (under the reserved id) is
+    # resumed by _open; otherwise a known caller's open ticket about the same problem takes the call.
+    ticket = None if _exists(new_id) else _same_problem_ticket(call, prop, result, where)
     body = text or NO_WORDS[call.language]
     name, unit = who_calls(prop.property_id, call.caller)
     if ticket is not None:
@@ -198,6 +202,14 @@ def who_calls(property_id: str, phone: str | None, history: list[Ticket] | None 
         return known.name, known.unit
     history = callers_tickets(phone, limit=5) if history is None else history
     return next((t.contact_name for t in history if t.contact_name), None), None
+
+
+def _exists(ticket_id: str) -> bool:
+    try:
+        tickets.get_ticket(ticket_id)
+        return True
+    except NotFound:
+        return False
 
 
 def _open(call: Call, prop: Property, result: Triage, body: str, name: str | None, unit: str | None,
@@ -320,17 +332,7 @@ def call_ticket(contact_id: str) -> Ticket:
     return tickets.get_ticket(ticket_id)
 
 
-def _once(contact_id: str, action: str, now: datetime, run) -> dict:
-    """Connect retries a failed or slow invocation: the work for (contact, action) happens once and a
-    retry gets the first answer. A retry after a crash resumes with the same pre-allocated id."""
-    guard = Guard(f"CALL#{contact_id}#{action}", target=ids.new_id(), data={},
-                  expires_at=int((now + GUARD_TTL).timestamp()))
-    try:
-        guard.save(condition=Guard.pk.does_not_exist())
-    except PutError:
-        guard = Guard.get(guard.pk, "GUARD", consistent_read=True)
-        if guard.data.get("result"):
-            return guard.data["result"]
-    result = run(guard.target)
-    guard.update(actions=[Guard.data.set({"result": result})])
-    return result
+def _once(contact_id: str, step: str, now: datetime, run) -> dict:
+    """Connect retries a failed or slow invocation: the work for (contact, step) happens once and a
+    retry gets the first answer. A retry after a crash resumes with the same reserved id."""
+    return claims.once(keys.call_step_claim(contact_id, step), run, lease_seconds=CLAIM_LEASE, keep=CLAIM_KEPT)[0]
