@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
-from chalicelib.core import ids, settings
+from chalicelib.core import ids, settings, times
 from chalicelib.core.errors import Forbidden, Invalid, NotFound, TooLarge, Unauthorized
 from chalicelib.escalation import alert as alerts
 from chalicelib.lifecycle import intake
@@ -37,7 +37,7 @@ def create_session(*, property_id: str, now: datetime, language: str | None = No
     token = ids.new_token()
     session = ChatSession(ids.new_id(), token_hash=_hash(token), property_id=property_id, language=language,
                           contact_name=contact.name, contact_phone=contact.phone, contact_email=contact.email,
-                          unit=unit, created_at=tickets.iso(now),
+                          unit=unit, created_at=times.iso(now),
                           expires_at=now + timedelta(hours=settings.CHAT_SESSION_TTL_HOURS))
     session.save(condition=ChatSession.session_id.does_not_exist())
     return session, token, replies.say("greeting", language or "en", property=prop.name)

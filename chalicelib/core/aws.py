@@ -13,6 +13,3 @@ def client(service: str, quick: bool = False):
     config = Config(connect_timeout=1, read_timeout=2, retries={"max_attempts": 1}) if quick else None
     return boto3.client(service, region_name=settings.REGION, config=config)
 
-
-def reset() -> None:
-    client.cache_clear()

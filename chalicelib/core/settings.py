@@ -27,6 +27,12 @@ def dev_auth_secret() -> str | None:
     return os.environ.get("TENANTLINE_DEV_SECRET") or None
 
 
+def demo_mode() -> bool:
+    """Only the local twin and tests run in demo mode: there a contact may carry the time it happened at
+    (X-Tenantline-Time, or a simulated call's attribute) so a demo can play 2 a.m. on a holiday."""
+    return os.environ.get("TENANTLINE_DEMO_MODE") == "1"
+
+
 def link_secret() -> str:
     return os.environ.get("TENANTLINE_LINK_SECRET", "")
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import PutError, TransactWriteError
 
-from chalicelib.core import settings, signing
+from chalicelib.core import settings, signing, times
 from chalicelib.core.errors import Conflict, Invalid
 from chalicelib.escalation import runner
 from chalicelib.models import Guard, Ticket, keys
@@ -26,15 +26,14 @@ def is_preview(user_agent: str | None) -> bool:
 
 
 def reach_seconds(ticket: Ticket, now: datetime) -> float:
-    """Seconds of policy time from the contact to this acknowledgement. The twin scales waits, so the
-    time the execution really ran is scaled back; in AWS the scale is 1 and this is plain elapsed time."""
-    arrived = datetime.fromisoformat(ticket.created_at.replace("Z", "+00:00"))
-    started = datetime.fromisoformat(ticket.escalation_started_at.replace("Z", "+00:00")) \
-        if ticket.escalation_started_at else arrived
-    if ticket.escalation_wall_start is None:
+    """Seconds from the contact to this acknowledgement: until paging began, then as long as the escalation
+    has run by Step Functions' own clock (its start date). Waits run faster on the twin (settings.time_scale),
+    so the run time is scaled back to policy time there; in AWS the scale is 1."""
+    arrived = times.parse(ticket.created_at)
+    ran = runner.seconds_running(ticket)
+    if ran is None:
         return (now - arrived).total_seconds()
-    ran = max(0.0, time.time() - float(ticket.escalation_wall_start)) / float(ticket.time_scale or 1)
-    return (started - arrived).total_seconds() + ran
+    return (times.parse(ticket.escalation_started_at) - arrived).total_seconds() + ran / settings.time_scale()
 
 
 def by_link(token: str, now: datetime) -> dict:
@@ -60,7 +59,7 @@ def acknowledge(ticket_id: str, who: str, via: str, now: datetime, person_id: st
             raise Invalid(f"{ticket.ref} has no escalation to acknowledge")
         reached = reach_seconds(ticket, now)
         met = service_levels.target_met(reached)
-        changes = {"acknowledged_at": now, "acknowledged_by": who, "escalation": "acknowledged",
+        changes = {"acknowledged_at": times.iso(now), "acknowledged_by": who, "escalation": "acknowledged",
                    "reached_seconds": round(reached, 1), "target_met": met}
         try:
             ticket = tickets.update(ticket, changes, who, "acknowledged", now,
@@ -78,4 +77,4 @@ def acknowledge(ticket_id: str, who: str, via: str, now: datetime, person_id: st
 
 def _already(ticket: Ticket) -> dict:
     return {"acknowledged": False, "ref": ticket.ref, "already_acknowledged_by": ticket.acknowledged_by,
-            "at": ticket.acknowledged_at.isoformat()}
+            "at": ticket.acknowledged_at}

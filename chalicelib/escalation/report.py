@@ -26,7 +26,7 @@ def escalations(start: date, end: date, property_id: str | None = None) -> dict:
                 continue
             rows.append({"ref": t.ref, "ticket_id": t.ticket_id, "property_id": t.property_id,
                          "arrived_at": t.created_at, "escalation_started_at": t.escalation_started_at,
-                         "acknowledged_at": t.acknowledged_at.isoformat() if t.acknowledged_at else None,
+                         "acknowledged_at": t.acknowledged_at,
                          "acknowledged_by": t.acknowledged_by, "reached_seconds": t.reached_seconds,
                          "target_met": bool(t.target_met), "status": t.escalation})
     reached = [r["reached_seconds"] for r in rows if r["reached_seconds"] is not None]

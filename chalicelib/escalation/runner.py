@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import json
-import time
-from datetime import datetime
+from datetime import datetime, timezone
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.core import aws, settings, signing
+from chalicelib.core import aws, settings, signing, times
 from chalicelib.models import EscalationPolicy, Rotation, Ticket, keys
 from chalicelib.rules import oncall
 from chalicelib.tickets import portfolio as properties
@@ -71,10 +70,22 @@ def start(ticket: Ticket, text: str, now: datetime) -> Ticket | None:
               "tiers": [{"tier": t["tier"], "name": t["name"], "window_seconds": t["window_seconds"],
                          "people": sorted({p["name"] for p in t["pages"]})} for t in planned["tiers"]],
               "guaranteed_within_minutes": oncall.first_guaranteed_minutes(chosen.tiers)}
-    changes = {"escalation": "paging", "escalation_arn": arn, "escalation_started_at": tickets.iso(now),
-               "escalation_period": f"{now:%Y-%m}", "escalation_wall_start": time.time(), "time_scale": scale}
+    changes = {"escalation": "paging", "escalation_arn": arn, "escalation_started_at": times.iso(now),
+               "escalation_period": f"{now:%Y-%m}"}
     return tickets.update(ticket, changes, "system", "escalation_started", now, detail,
                           recompute=lambda t: None if t.acknowledged_at else changes)
+
+
+def seconds_running(ticket: Ticket) -> float | None:
+    """Wall-clock seconds since the ticket's execution started (None: no execution, or it cannot be read)."""
+    if not ticket.escalation_arn or not ticket.escalation_started_at:
+        return None
+    sfn = aws.client("stepfunctions")
+    try:
+        started = sfn.describe_execution(executionArn=ticket.escalation_arn)["startDate"]
+    except sfn.exceptions.ClientError:
+        return None
+    return max(0.0, (datetime.now(timezone.utc) - started).total_seconds())
 
 
 def stop(ticket: Ticket, cause: str) -> None:

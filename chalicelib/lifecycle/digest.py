@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.core import aws
+from chalicelib.core import aws, times
 from chalicelib.models import Person, Ticket
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
@@ -27,7 +27,7 @@ def person_named(name: str | None, staff: list[Person]) -> Person | None:
 
 
 def _line(ticket: Ticket, cal) -> str:
-    when = datetime.fromisoformat(ticket.created_at.replace("Z", "+00:00")).astimezone(cal.zone)
+    when = times.parse(ticket.created_at).astimezone(cal.zone)
     who = ticket.contact_name or ticket.contact_phone or ticket.contact_email or "unknown"
     return f"- {ticket.ref} ({when:%a %H:%M}, {ticket.channel}, {who}): {ticket.summary}"
 

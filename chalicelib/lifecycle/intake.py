@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from chalicelib.core import times
 from chalicelib.core.errors import Invalid
 from chalicelib.escalation import alert as alerts
 from chalicelib.lifecycle import notify, timers
@@ -32,7 +33,7 @@ def record_csat(ticket_id: str, score: int, by: str, now: datetime) -> Ticket:
     if not isinstance(score, int) or not 0 <= score <= 10:
         raise Invalid("score must be a whole number from 0 to 10")
     ticket = tickets.get_ticket(ticket_id)
-    ticket = tickets.update(ticket, {"csat": score, "csat_at": now}, by, "csat", now, {"score": score})
+    ticket = tickets.update(ticket, {"csat": score, "csat_at": times.iso(now)}, by, "csat", now, {"score": score})
     if service_levels.needs_review(score):
         notify.managers(ticket.property_id, f"Low satisfaction on {ticket.ref}",
                         f"A resident rated {ticket.ref} {score}/10. Please review within "
@@ -43,4 +44,4 @@ def record_csat(ticket_id: str, score: int, by: str, now: datetime) -> Ticket:
 
 def review_done(ticket_id: str, by: str, now: datetime, note: str | None) -> Ticket:
     ticket = tickets.get_ticket(ticket_id)
-    return tickets.update(ticket, {"review_done_at": now}, by, "manager_review", now, {"note": note} if note else {})
+    return tickets.update(ticket, {"review_done_at": times.iso(now)}, by, "manager_review", now, {"note": note} if note else {})

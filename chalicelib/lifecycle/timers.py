@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from chalicelib.core import aws, settings
+from chalicelib.core import aws, settings, times
 from chalicelib.models import Ticket
 from chalicelib.rules import service_levels
 from chalicelib.tickets import portfolio as properties
@@ -20,7 +20,7 @@ def _wait_seconds(due: datetime, now: datetime) -> int:
 def start(name: str, function: str, payload: dict, due: datetime, now: datetime) -> bool:
     """False when an execution of that name already exists (the timer is already set)."""
     sfn = aws.client("stepfunctions")
-    body = dict(payload, wait_seconds=_wait_seconds(due, now), due=tickets.iso(due),
+    body = dict(payload, wait_seconds=_wait_seconds(due, now), due=times.iso(due),
                 function=settings.resource_name(function))
     try:
         sfn.start_execution(stateMachineArn=settings.state_machine_arn("timer"), name=name[:80],
@@ -36,7 +36,7 @@ def start_clocks(ticket: Ticket, due: list[service_levels.Clock], now: datetime,
     for clock in due:
         start(f"sla-{clock.name}-{ticket.ticket_id}{suffix}", "sla_clock",
               {"clock": clock.name, "ticket_id": ticket.ticket_id}, clock.due, now)
-    set_now = {c.name: tickets.iso(c.due) for c in due}
+    set_now = {c.name: times.iso(c.due) for c in due}
 
     def merged(current: Ticket) -> dict:
         return {"clocks": dict(current.clocks or {}, **set_now)}
@@ -53,7 +53,7 @@ def hold_after_hours(ticket: Ticket, now: datetime) -> Ticket:
     day = service_levels.release_day(cal, release)
     key = f"{prop.property_id}#{day.isoformat()}"
     ticket = tickets.update(ticket, {"held_key": key}, "system", "held_after_hours", now,
-                            {"release_at": tickets.iso(release)}, recompute=lambda _t: {"held_key": key})
+                            {"release_at": times.iso(release)}, recompute=lambda _t: {"held_key": key})
     start(f"digest-{prop.property_id}-{day.isoformat()}", "send_digest",
           {"property_id": prop.property_id, "held_key": key}, release, now)
     return ticket

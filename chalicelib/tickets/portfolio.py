@@ -1,4 +1,10 @@
-"""Reading portfolio configuration: properties, their calendars, staff and knowledge base."""
+"""Reading portfolio configuration: properties, their calendars, staff and knowledge base.
+
+Within one invocation (see handlers/middleware.py) each property is read once, however many steps of
+the work need it; outside one, every call reads."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core.errors import Invalid
@@ -6,12 +12,29 @@ from chalicelib.models import KnowledgeArticle, Lookup, Person, Property, Reside
 from chalicelib.models.keys import PORTFOLIO, property_pk
 from chalicelib.rules.calendar import Calendar
 
+_read_this_invocation: ContextVar[dict | None] = ContextVar("properties_read", default=None)
+
+
+@contextmanager
+def one_read_per_property():
+    token = _read_this_invocation.set({})
+    try:
+        yield
+    finally:
+        _read_this_invocation.reset(token)
+
 
 def get_property(property_id: str) -> Property:
+    seen = _read_this_invocation.get()
+    if seen is not None and property_id in seen:
+        return seen[property_id]
     try:
-        return Property.get(PORTFOLIO, property_id)
+        prop = Property.get(PORTFOLIO, property_id)
     except DoesNotExist:
         raise Invalid(f"unknown property {property_id!r}") from None
+    if seen is not None:
+        seen[property_id] = prop
+    return prop
 
 
 def list_properties() -> list[Property]:

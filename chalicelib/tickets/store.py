@@ -8,12 +8,13 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.core import ids
 from chalicelib.core.errors import Conflict, Invalid, NotFound
+from chalicelib.core.times import iso
 from chalicelib.models import AuditEntry, Guard, Message, Ticket, keys
 from chalicelib.models.base import transaction
 from chalicelib.rules import service_levels
@@ -39,9 +40,6 @@ class Requester:
     phone: str | None = None
     email: str | None = None
 
-
-def iso(when: datetime) -> str:
-    return when.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _queue_fields_after(ticket: Ticket, changes: dict) -> dict:
@@ -78,7 +76,7 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
             category=result.category, urgency=result.urgency, refer=result.refer, language=result.language,
             reasons=list(result.reasons), summary=text.strip()[:140], status="new", tier=1,
             escalation="pending" if result.urgency == "emergency" else None, for_person=result.person,
-            chat_session_id=chat_session_id, first_response_due=first_due, resolve_due=resolve_due,
+            chat_session_id=chat_session_id, first_response_due=iso(first_due), resolve_due=iso(resolve_due),
             created_at=created, updated_at=created, **(ticket_fields or {}),
             **_queue_fields("new", property_id, result.urgency, created, ticket_id))
         message = _message(ticket, "inbound", channel, author, text, now, language=result.language,
@@ -199,7 +197,7 @@ def add_message(ticket: Ticket, *, direction: str, author: str, body: str, now: 
             changes["status"] = "in_progress"  # a resident writing back reopens it
             changes["resolved_at"] = None
         if direction == "outbound" and not automated and current.first_response_at is None:
-            changes["first_response_at"] = now
+            changes["first_response_at"] = iso(now)
             if current.status == "new":
                 changes["status"] = "acknowledged"
         return changes
@@ -224,7 +222,7 @@ def change_status(ticket_id: str, status: str, actor: str, now: datetime, expect
         raise Invalid(f"a {ticket.status} ticket cannot become {status}")
     changes = {"status": status}
     if status == "resolved":
-        changes["resolved_at"] = now
+        changes["resolved_at"] = iso(now)
     reopen = ticket.status in ("resolved", "closed")
     if reopen:
         changes["resolved_at"] = None

@@ -3,10 +3,6 @@ from chalicelib.models import AuditEntry, Message, Ticket
 from chalicelib.rules.service_levels import TIME_TO_HUMAN
 
 
-def _time(value):
-    return value.isoformat().replace("+00:00", "Z") if value else None
-
-
 def ticket_view(t: Ticket) -> dict:
     return {
         "id": t.ticket_id, "ref": t.ref, "property_id": t.property_id, "unit": t.unit,
@@ -14,8 +10,8 @@ def ticket_view(t: Ticket) -> dict:
         "channel": t.channel, "category": t.category, "urgency": t.urgency, "refer": t.refer,
         "language": t.language, "reasons": list(t.reasons or []), "summary": t.summary, "status": t.status,
         "tier": t.tier, "assignee": t.assignee, "escalation": t.escalation,
-        "first_response_due": _time(t.first_response_due), "resolve_due": _time(t.resolve_due),
-        "first_response_at": _time(t.first_response_at), "resolved_at": _time(t.resolved_at),
+        "first_response_due": t.first_response_due, "resolve_due": t.resolve_due,
+        "first_response_at": t.first_response_at, "resolved_at": t.resolved_at,
         "created_at": t.created_at, "updated_at": t.updated_at, "version": t.version,
         "clocks": dict(t.clocks or {}), "held_for": t.held_key, "for_person": t.for_person,
         "csat": int(t.csat) if t.csat is not None else None,
@@ -43,5 +39,5 @@ def escalation_view(t: Ticket) -> dict | None:
     if not t.escalation_started_at:
         return None
     return {"arrived_at": t.created_at, "escalation_started_at": t.escalation_started_at, "status": t.escalation,
-            "acknowledged_at": _time(t.acknowledged_at), "acknowledged_by": t.acknowledged_by,
+            "acknowledged_at": t.acknowledged_at, "acknowledged_by": t.acknowledged_by,
             "reached_seconds": t.reached_seconds, "target_met": t.target_met, "target_seconds": int(TIME_TO_HUMAN.total_seconds())}

@@ -14,7 +14,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.channels.mail import attachments, safety
 from chalicelib.channels.mail.parse import ParsedMail, decode_bytes, parse
-from chalicelib.core import aws, ids, settings
+from chalicelib.core import aws, ids, settings, times
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.lifecycle import email_out as outbound
 from chalicelib.lifecycle import intake
@@ -36,10 +36,10 @@ def arrival_time(notification: dict, received: datetime) -> datetime:
     receipt = notification.get("receipt") if isinstance(notification, dict) else None
     stamp = receipt.get("timestamp") if isinstance(receipt, dict) else None
     try:
-        when = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+        when = times.parse(str(stamp))
     except ValueError:
         return received
-    return when if when.tzinfo is not None else received
+    return when
 
 
 def handle(notification: dict, now: datetime) -> dict:
@@ -141,7 +141,7 @@ def is_participant(ticket: Ticket, mail: ParsedMail) -> bool:
 def _too_old_to_reopen(ticket: Ticket, now: datetime) -> bool:
     if ticket.status not in ("resolved", "closed"):
         return False
-    ended = ticket.resolved_at or datetime.fromisoformat(ticket.updated_at.replace("Z", "+00:00"))
+    ended = times.parse(ticket.resolved_at or ticket.updated_at)
     return now - ended > timedelta(days=settings.REOPEN_WINDOW_DAYS)
 
 
@@ -236,7 +236,7 @@ def quarantine(reason: str, now: datetime, *, property_id: str | None = None, bu
                raw_key: str | None = None, notification: dict | None = None, verdicts: dict | None = None,
                sender: str | None = None, subject: str | None = None) -> dict:
     entry = Quarantined(sk=ids.new_id(), property_id=property_id, reason=reason, sender=sender,
-                        subject=(subject or "")[:300] or None, received_at=tickets.iso(now), bucket=bucket,
+                        subject=(subject or "")[:300] or None, received_at=times.iso(now), bucket=bucket,
                         raw_key=raw_key, notification=_slim(notification), verdicts=verdicts or {})
     entry.save()
     return {"quarantined": True, "reason": reason, "quarantine_id": entry.sk}
@@ -265,7 +265,7 @@ def release(quarantine_id: str, actor: str, now: datetime) -> dict:
     raw = _read(entry.bucket, entry.raw_key)
     if raw is None:
         raise Conflict("the raw message is no longer in the mail bucket")
-    entry.update(actions=[Quarantined.released_at.set(tickets.iso(now)), Quarantined.released_by.set(actor)],
+    entry.update(actions=[Quarantined.released_at.set(times.iso(now)), Quarantined.released_by.set(actor)],
                  condition=Quarantined.released_at.does_not_exist())
     outcome = deliver(entry.property_id, raw, entry.bucket, entry.raw_key, entry.verdicts or {}, now,
                       keep_attachments=entry.reason != "virus", force=True)

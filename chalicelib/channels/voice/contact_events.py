@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
-from chalicelib.core import ids
+from chalicelib.core import ids, times
 from chalicelib.core.errors import NotFound
 from chalicelib.models import AuditEntry, ContactRecord, Guard, Rejected, Ticket, keys
 from chalicelib.tickets import store as tickets
@@ -29,7 +29,7 @@ def _time(value) -> str | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        return tickets.iso(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        return times.iso(times.parse(value))
     except ValueError:
         return None
 
@@ -73,7 +73,7 @@ def merge(old: dict, new: dict) -> dict:
 def _seconds(start: str | None, end: str | None) -> int | None:
     if not start or not end:
         return None
-    delta = datetime.fromisoformat(end.replace("Z", "+00:00")) - datetime.fromisoformat(start.replace("Z", "+00:00"))
+    delta = times.parse(end) - times.parse(start)
     return max(0, round(delta.total_seconds()))
 
 
@@ -132,7 +132,7 @@ def reject(source: str, reason: str, event, now: datetime) -> dict:
     """Kept (and logged by the caller) rather than dropped: it can be looked at and replayed."""
     Rejected(sk=ids.new_id(), source=source, reason=reason,
              event=event if isinstance(event, dict) else {"raw": repr(event)[:2000]},
-             received_at=tickets.iso(now)).save()
+             received_at=times.iso(now)).save()
     return {"rejected": True, "reason": reason}
 
 

@@ -1,7 +1,10 @@
-"""Structured logs for every entry point (powertools Logger through Chalice middleware)."""
+"""What wraps every entry point (Chalice middleware): structured logs (powertools Logger), and one read of
+each property per invocation."""
 import time
 
 from aws_lambda_powertools import Logger
+
+from chalicelib.tickets import portfolio
 
 logger = Logger(service="tenantline")
 
@@ -20,4 +23,5 @@ def register(app) -> None:
     def lambda_context(event, get_response):
         if getattr(event, "context", None) is not None:
             logger.set_correlation_id(getattr(event.context, "aws_request_id", None))
-        return get_response(event)
+        with portfolio.one_read_per_property():
+            return get_response(event)
