@@ -442,7 +442,7 @@ def parser() -> argparse.ArgumentParser:
     oncall.add_argument("file", nargs="?", help="JSON body for set-policy / set-rotation")
     oncall.add_argument("--property")
     oncall.add_argument("--at", help="ISO 8601 time (default: now)")
-    oncall.add_argument("--urgency", default="emergency", choices=("emergency", "urgent"))
+    oncall.add_argument("--urgency", default="emergency", choices=("emergency",))
     oncall.add_argument("--id", default="primary", help="rotation id for set-rotation")
     oncall.set_defaults(func=cmd_oncall)
 

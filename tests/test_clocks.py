@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.rules import service_levels as clocks
 from chalicelib.rules.calendar import Calendar
-from tests.conftest import sent_sms, wait_for
+from tests.conftest import chat, sent_sms, wait_for
 
 LA = ZoneInfo("America/Los_Angeles")
 SUNSET = Calendar("America/Los_Angeles", {d: [["09:00", "18:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
@@ -47,16 +47,6 @@ def test_complaints_get_a_business_hour_clock_on_the_calendar():
 
 
 # --- on the twin ---
-
-def chat(client, text, property_id="maple-court", at="2026-11-18T15:30:00+00:00", session=None):
-    headers = {"Content-Type": "application/json", "X-Tenantline-Time": at}
-    if session is None:
-        made = client.http.post("/chat/sessions", body=json.dumps({"property_id": property_id}),
-                                headers=headers).json_body
-        session = (made["session_id"], made["token"])
-    posted = client.http.post(f"/chat/sessions/{session[0]}/messages", body=json.dumps({"text": text}),
-                              headers={**headers, "X-Session-Token": session[1]}).json_body
-    return posted, session
 
 
 def get(client, csr_headers, ticket_id):
@@ -114,8 +104,8 @@ def test_a_resolution_gets_a_follow_up_a_week_later(aws, client, csr_headers, mo
                      headers=csr_headers)
 
     def follow_up():
-        messages = client.http.get(f"/chat/sessions/{session[0]}/messages",
-                                   headers={"X-Session-Token": session[1]}).json_body["messages"]
+        messages = client.http.get(f"/chat/sessions/{session.session_id}/messages",
+                                   headers={"X-Session-Token": session.token}).json_body["messages"]
         return [m for m in messages if "following up" in m["body"]]
     (sent,) = wait_for(follow_up)
     assert sent["automated"] and ticket["ref"] in sent["body"]
@@ -125,11 +115,11 @@ def test_a_resolution_gets_a_follow_up_a_week_later(aws, client, csr_headers, mo
 def test_low_satisfaction_asks_for_a_review_and_reminds_when_overdue(aws, client, csr_headers, monkeypatch):
     monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.00001)  # 72 hours last 2.6 s
     ticket, session = chat(client, "The blinds in my bedroom are broken")
-    rated = client.http.post(f"/chat/sessions/{session[0]}/csat", body=json.dumps({"score": 3}),
-                             headers={"Content-Type": "application/json", "X-Session-Token": session[1]})
+    rated = client.http.post(f"/chat/sessions/{session.session_id}/csat", body=json.dumps({"score": 3}),
+                             headers={"Content-Type": "application/json", "X-Session-Token": session.token})
     assert rated.json_body == {"ref": ticket["ref"], "score": 3}
-    bad = client.http.post(f"/chat/sessions/{session[0]}/csat", body=json.dumps({"score": 11}),
-                           headers={"Content-Type": "application/json", "X-Session-Token": session[1]})
+    bad = client.http.post(f"/chat/sessions/{session.session_id}/csat", body=json.dumps({"score": 11}),
+                           headers={"Content-Type": "application/json", "X-Session-Token": session.token})
     assert bad.status_code == 400
     wait_for(lambda: "csat_review" in fired(get(client, csr_headers, ticket["ticket_id"])))
     assert any(ticket["ref"] in text and "Review overdue" in text for number, text in sent_sms(aws) if number == DANA)

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.conftest import sent_sms, wait_for
+from tests.conftest import chat, sent_sms, wait_for
 
 pytestmark = pytest.mark.integration
 THANKSGIVING_0213 = "2026-11-26T07:13:00+00:00"  # 02:13 in New York on a public holiday
@@ -13,11 +13,7 @@ BEN, CHEN, DANA = "+12125550112", "+12125550113", "+12125550114"
 
 
 def emergency(client, text="Water is pouring through my ceiling", at=THANKSGIVING_0213):
-    headers = {"Content-Type": "application/json", "X-Tenantline-Time": at}
-    session = client.http.post("/chat/sessions", body=json.dumps({"property_id": "maple-court"}),
-                               headers=headers).json_body
-    return client.http.post(f"/chat/sessions/{session['session_id']}/messages", body=json.dumps({"text": text}),
-                            headers={**headers, "X-Session-Token": session["token"]}).json_body
+    return chat(client, text, at=at)[0]
 
 
 def execution_status(sfn, arn):

@@ -16,7 +16,7 @@ PEOPLE = {p: oncall.Responder(p, p.title(), f"+1212555{n:04d}", f"{p}@example.co
 
 
 def rotation(members=("ana", "ben", "chen"), every="weekly", anchor="2026-01-05", overrides=()):
-    return SimpleNamespace(members=list(members), every=every, handoff_at="08:00", handoff_day="mon",
+    return SimpleNamespace(members=list(members), every=every, handoff_at="08:00",
                            anchor=anchor, overrides=list(overrides), name="r")
 
 

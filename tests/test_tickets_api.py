@@ -5,18 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import NOW
+from tests.conftest import NOW, chat
 
 pytestmark = pytest.mark.integration
 
-
-def chat(client, text, property_id="maple-court", at=NOW):
-    headers = {"Content-Type": "application/json", "X-Tenantline-Time": at.isoformat()}
-    session = client.http.post("/chat/sessions", body=json.dumps({"property_id": property_id}), headers=headers)
-    session = session.json_body
-    posted = client.http.post(f"/chat/sessions/{session['session_id']}/messages", body=json.dumps({"text": text}),
-                              headers={**headers, "X-Session-Token": session["token"]})
-    return posted.json_body, session
 
 
 def post(client, path, body, headers):
@@ -131,8 +123,8 @@ def test_reply_reaches_the_chat_widget_and_acknowledges(client, csr_headers):
     ticket, session = chat(client, "The bathroom fan is noisy")
     code, body = post(client, f"/tickets/{ticket['ticket_id']}/reply", {"body": "We'll fix it Thursday."}, csr_headers)
     assert code == 200 and body["ticket"]["status"] == "acknowledged" and body["ticket"]["first_response_at"]
-    listed = client.http.get(f"/chat/sessions/{session['session_id']}/messages",
-                             headers={"X-Session-Token": session["token"]}).json_body["messages"]
+    listed = client.http.get(f"/chat/sessions/{session.session_id}/messages",
+                             headers={"X-Session-Token": session.token}).json_body["messages"]
     assert listed[-1]["body"] == "We'll fix it Thursday." and listed[-1]["author"] == "dev-csr"
     assert post(client, f"/tickets/{ticket['ticket_id']}/reply", {"body": "  "}, csr_headers)[0] == 400
 

@@ -112,7 +112,7 @@ def seed(session) -> dict:
     for pid, rotations in ROTATIONS.items():
         for rid, name, members, anchor in rotations:
             Rotation(property_pk(pid), keys.rotation_sk(rid), name=name, members=members, every="weekly",
-                     handoff_at="08:00", handoff_day="mon", anchor=anchor, overrides=[]).save()
+                     handoff_at="08:00", anchor=anchor, overrides=[]).save()
     for pid, policy in POLICIES.items():
         EscalationPolicy(property_pk(pid), keys.policy_sk("emergency"), updated_by="seed", **policy).save()
     for language, slug, question, keywords, answer in KNOWLEDGE:

@@ -13,7 +13,3 @@ def parse(text: str) -> datetime:
     if when.tzinfo is None:
         raise ValueError(f"{text!r} has no UTC offset")
     return when
-
-
-def iso_or_none(when: datetime | None) -> str | None:
-    return iso(when) if when is not None else None

@@ -73,7 +73,6 @@ class RotationIn(BaseModel):
     members: list[StrictStr]
     every: StrictStr = "weekly"
     handoff_at: StrictStr = "08:00"
-    handoff_day: StrictStr = "mon"
     anchor: StrictStr
     overrides: list[dict] = []
 
@@ -154,8 +153,8 @@ def put_policy(property_id, urgency):
     request = bp.current_request
     who = staff(request, "admin")
     body = parse(request, PolicyIn)
-    if urgency not in ("emergency", "urgent"):
-        raise Invalid("policies exist for emergency and urgent tickets")
+    if urgency != "emergency":  # only emergencies are escalated: a policy for anything else would never run
+        raise Invalid("escalation policies are for emergency tickets only")
     properties.get_property(property_id)
     tiers = [t.model_dump() for t in body.tiers]
     oncall.validate_policy(urgency, tiers, body.repeat, body.managers, set(runner.responders(property_id)),

@@ -77,7 +77,6 @@ class Ticket(Model):
     queue = _index("queue", "queue_key", "queue_sort")
     by_property = _index("by_property", "property_id", "created_at")
     by_phone = _index("by_phone", "contact_phone", "created_at")
-    by_email = _index("by_email", "contact_email", "created_at")
     by_status = _index("by_status", "status", "created_at")
     by_escalation = _index("by_escalation", "escalation_period", "escalation_started_at")
     held = _index("held", "held_key", "created_at")

@@ -17,7 +17,6 @@ from chalicelib.models import AuditEntry, ContactRecord, Guard, Rejected, Ticket
 from chalicelib.tickets import store as tickets
 
 EARLIEST = ("initiated", "enqueued", "answered")
-LATEST = ("ended", "acw_ended")
 # When an event lacks the field, its own time stands for the milestone it announces.
 EVENT_MILESTONE = {"INITIATED": "initiated", "QUEUED": "enqueued", "CONNECTED_TO_AGENT": "answered",
                    "DISCONNECTED": "ended"}
