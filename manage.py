@@ -306,7 +306,10 @@ def cmd_outbox(args) -> int:
 
 def cmd_ack(args) -> int:
     path = args.link[args.link.index("/ack/"):] if "/ack/" in args.link else f"/ack/{args.link}"
-    request = urllib.request.Request(api_url() + path, headers={"Accept": "application/json"})
+    # Pressing "I'm on it" on the link's page (opening the link alone acknowledges nothing).
+    request = urllib.request.Request(api_url() + path, method="POST", data=b"",
+                                     headers={"Accept": "application/json",
+                                              "Content-Type": "application/x-www-form-urlencoded"})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             print(json.dumps(json.loads(response.read()), indent=2))

@@ -2,27 +2,17 @@
 execution and records who was reached and how fast; later ones are told who already has it."""
 from __future__ import annotations
 
-import hashlib
 import time
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import PutError, TransactWriteError
 
 from chalicelib.core import settings, signing, times
-from chalicelib.core.errors import Conflict, Invalid
+from chalicelib.core.errors import Conflict, Forbidden, Invalid
 from chalicelib.escalation import runner
 from chalicelib.models import Guard, Ticket, keys
 from chalicelib.rules import service_levels
 from chalicelib.tickets import store as tickets
-
-LINK_PREVIEWERS = ("facebookexternalhit", "slackbot", "twitterbot", "whatsapp", "telegrambot", "discordbot",
-                   "skypeuripreview", "linkpreview", "bingpreview", "googlebot")
-
-
-def is_preview(user_agent: str | None) -> bool:
-    """Messaging apps fetch links to draw previews; that must not count as a human acknowledging."""
-    agent = (user_agent or "").lower()
-    return any(bot in agent for bot in LINK_PREVIEWERS)
 
 
 def reach_seconds(ticket: Ticket, now: datetime) -> float:
@@ -36,9 +26,36 @@ def reach_seconds(ticket: Ticket, now: datetime) -> float:
     return (times.parse(ticket.escalation_started_at) - arrived).total_seconds() + ran / settings.time_scale()
 
 
+def paged_people(ticket_id: str) -> dict[str, str]:
+    """person id -> name of everyone the escalation has paged so far (the state machine's audit entries)."""
+    return {a.detail["person_id"]: a.detail.get("name") or a.detail["person_id"]
+            for a in tickets.audit_trail(ticket_id) if a.action == "paged" and (a.detail or {}).get("person_id")}
+
+
+def _holder(token: str) -> tuple[str, str]:
+    """The ticket and person a link was made for; only someone already paged for that ticket may use it."""
+    ticket_id, person_id = signing.short_verify(token, runner.link_secret())
+    if person_id not in paged_people(ticket_id):
+        raise Forbidden("this link's holder has not been paged for this emergency")
+    return ticket_id, person_id
+
+
+def link_view(token: str) -> dict:
+    """What the paged person sees on opening the link. Opening it acknowledges nothing: mail scanners and
+    link previews open links too."""
+    ticket_id, person_id = _holder(token)
+    ticket = tickets.get_ticket(ticket_id)
+    paged = paged_people(ticket_id)
+    return {"ref": ticket.ref, "summary": ticket.summary, "unit": ticket.unit, "property_id": ticket.property_id,
+            "you": paged[person_id], "also_paged": sorted(n for p, n in paged.items() if p != person_id),
+            "acknowledged_by": ticket.acknowledged_by}
+
+
 def by_link(token: str, now: datetime) -> dict:
-    ticket_id, person_id = signing.short_verify(token, runner._link_secret())
-    used = Guard(keys.ack_link_used(hashlib.sha256(token.encode()).hexdigest()), target=ticket_id,
+    """The paged person pressed "I'm on it". Each person's link works once for its ticket, however the token
+    is re-encoded: the claim is on what it names, not on its text."""
+    ticket_id, person_id = _holder(token)
+    used = Guard(keys.ack_link_used(f"{ticket_id}#{person_id}"), target=ticket_id,
                  expires_at=int(time.time()) + settings.ACK_LINK_HOURS * 3600 * 2)
     try:
         used.save(condition=Guard.pk.does_not_exist())

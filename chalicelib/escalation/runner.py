@@ -19,11 +19,11 @@ def execution_name(ticket: Ticket) -> str:
 
 
 def ack_link(ticket_id: str, person_id: str) -> str:
-    token = signing.short_sign([ticket_id, person_id], _link_secret(), settings.ACK_LINK_HOURS * 3600)
+    token = signing.short_sign([ticket_id, person_id], link_secret(), settings.ACK_LINK_HOURS * 3600)
     return f"{settings.public_api_url()}/ack/{token}"
 
 
-def _link_secret() -> str:
+def link_secret() -> str:
     secret = settings.link_secret()
     if not secret:
         raise RuntimeError("TENANTLINE_LINK_SECRET is not set: acknowledgement links cannot be signed")
