@@ -1,7 +1,7 @@
 from chalice import Chalice
 
 from chalicelib.handlers import chat, connect, email, escalation, tickets, timers
-from chalicelib.middleware import register
+from chalicelib.handlers.middleware import register
 
 app = Chalice(app_name="tenantline")
 app.register_blueprint(chat.bp)

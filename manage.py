@@ -54,7 +54,7 @@ def dev_token(role: str = "csr") -> str:
     from twin.stage import stage_environment
 
     os.environ.setdefault("TENANTLINE_DEV_SECRET", stage_environment("local")["TENANTLINE_DEV_SECRET"])
-    from chalicelib import auth
+    from chalicelib.core import auth
 
     return auth.dev_token(role)
 
@@ -142,7 +142,7 @@ Ctrl-C stops everything.""", flush=True)
 
 
 def cmd_triage(args) -> int:
-    from chalicelib.triage import triage
+    from chalicelib.rules.triage import triage
 
     for line in sys.stdin:
         text = line.rstrip("\n")
@@ -186,7 +186,7 @@ def cmd_simulate_email(args) -> int:
     import boto3
     from botocore.exceptions import EndpointConnectionError
 
-    from chalicelib.models import Guard
+    from chalicelib.models import Guard, keys
     from twin import ses_inbound
     from twin.seed import PROPERTIES
 
@@ -199,7 +199,7 @@ def cmd_simulate_email(args) -> int:
     except LookupError as exc:
         print(json.dumps({"quarantined": True, "reason": f"SES would not accept it: {exc}"}))
         return 0
-    guard = Guard.get(f"SESMSG#{notification['mail']['messageId']}", "GUARD", consistent_read=True)
+    guard = Guard.get(keys.ses_message_claim(notification['mail']['messageId']), "GUARD", consistent_read=True)
     result = guard.data.get("result") or {}
     if result.get("quarantined"):
         print(json.dumps({"quarantined": True, "reason": result["reason"],
@@ -259,7 +259,7 @@ def cmd_connect(args) -> int:
 
         portfolio = PROPERTIES
         if args.live:
-            from chalicelib import properties
+            from chalicelib.tickets import portfolio as properties
 
             portfolio = [p.attribute_values | {"sk": p.property_id} for p in properties.list_properties()]
         sys.stdout.write(render(portfolio, args.year or datetime.now(timezone.utc).year))
@@ -268,7 +268,7 @@ def cmd_connect(args) -> int:
     import boto3
 
     from chalicelib.models import Property
-    from chalicelib.models.property import PORTFOLIO
+    from chalicelib.models.keys import PORTFOLIO
     from infra.connect_template import logical
 
     outputs = {o["OutputKey"]: o["OutputValue"] for o in boto3.client("cloudformation").describe_stacks(
@@ -306,7 +306,10 @@ def cmd_outbox(args) -> int:
 
 def cmd_ack(args) -> int:
     path = args.link[args.link.index("/ack/"):] if "/ack/" in args.link else f"/ack/{args.link}"
-    request = urllib.request.Request(api_url() + path, headers={"Accept": "application/json"})
+    # Pressing "I'm on it" on the link's page (opening the link alone acknowledges nothing).
+    request = urllib.request.Request(api_url() + path, method="POST", data=b"",
+                                     headers={"Accept": "application/json",
+                                              "Content-Type": "application/x-www-form-urlencoded"})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             print(json.dumps(json.loads(response.read()), indent=2))
@@ -442,7 +445,7 @@ def parser() -> argparse.ArgumentParser:
     oncall.add_argument("file", nargs="?", help="JSON body for set-policy / set-rotation")
     oncall.add_argument("--property")
     oncall.add_argument("--at", help="ISO 8601 time (default: now)")
-    oncall.add_argument("--urgency", default="emergency", choices=("emergency", "urgent"))
+    oncall.add_argument("--urgency", default="emergency", choices=("emergency",))
     oncall.add_argument("--id", default="primary", help="rotation id for set-rotation")
     oncall.set_defaults(func=cmd_oncall)
 

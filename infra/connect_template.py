@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import yaml
 
 import connect_flows
-from chalicelib.hours import DAYS, Calendar
+from chalicelib.rules.calendar import DAYS, Calendar
 
 CONNECT_DAYS = dict(zip(DAYS, ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"), strict=True))
 QUEUES = {"Maintenance": "Maintenance requests and repairs", "Leasing": "Leasing, move-ins and move-outs",

@@ -15,6 +15,7 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 
 import logging  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
+from typing import NamedTuple  # noqa: E402
 
 import boto3  # noqa: E402
 import pytest  # noqa: E402
@@ -66,7 +67,7 @@ def aws(_mocked):
 
 
 def _guard_scans():
-    from chalicelib import aws as aws_clients
+    from chalicelib.core import aws as aws_clients
     from chalicelib.models import ALL_MODELS
 
     aws_clients.client("dynamodb").meta.events.register("before-call.dynamodb.Scan", _forbid_scan)
@@ -87,7 +88,7 @@ def client(aws):
 
 @pytest.fixture
 def csr_headers():
-    from chalicelib import auth
+    from chalicelib.core import auth
     return {"Authorization": f"Bearer {auth.dev_token('csr')}", "Content-Type": "application/json"}
 
 
@@ -106,7 +107,7 @@ def emergency_notifications(session) -> list[str]:
     """Messages published to the emergencies topic (moto does not fan topics out to SMS)."""
     from moto.sns.models import sns_backends
 
-    from chalicelib import settings
+    from chalicelib.core import settings
     topic = sns_backends["123456789012"]["us-east-1"].topics[settings.topic_arn("emergencies")]
     return [n[1] for n in topic.sent_notifications]
 
@@ -118,6 +119,28 @@ def sent_mail(session) -> list:
     from moto.ses.models import ses_backends
     return [message_from_string(m.raw_data, policy=policy.default)
             for m in ses_backends["123456789012"]["us-east-1"].sent_messages if hasattr(m, "raw_data")]
+
+
+class Widget(NamedTuple):
+    """A chat session as the website widget holds it."""
+    session_id: str
+    token: str
+
+
+def chat(client, text: str, property_id: str = "maple-court", at=NOW, session: Widget | None = None):
+    """What the website widget does: open a session at `property_id` (unless continuing `session`) and post
+    `text`, at the contact time `at` (a datetime or ISO string, sent as the twin's X-Tenantline-Time).
+    Returns (the answer to the message, the session)."""
+    import json
+
+    headers = {"Content-Type": "application/json", "X-Tenantline-Time": at if isinstance(at, str) else at.isoformat()}
+    if session is None:
+        made = client.http.post("/chat/sessions", body=json.dumps({"property_id": property_id}), headers=headers)
+        session = Widget(made.json_body["session_id"], made.json_body["token"])
+    posted = client.http.post(f"/chat/sessions/{session.session_id}/messages", body=json.dumps({"text": text}),
+                              headers={**headers, "X-Session-Token": session.token})
+    assert posted.status_code == 200, posted.json_body
+    return posted.json_body, session
 
 
 def wait_for(check, seconds: float = 30.0):

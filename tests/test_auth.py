@@ -1,8 +1,8 @@
 """Signed tokens and the staff roles they carry."""
 import pytest
 
-from chalicelib import auth, signing
-from chalicelib.errors import Forbidden, Unauthorized
+from chalicelib.core import auth, signing
+from chalicelib.core.errors import Forbidden, Unauthorized
 
 
 def test_round_trip_and_tampering():

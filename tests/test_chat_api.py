@@ -56,6 +56,24 @@ def test_emergency_gets_a_safety_reply_and_pages_on_call(client, aws):
     assert len(pages) == 1 and body["ref"] in pages[0] and "Water is pouring" in pages[0]
 
 
+def test_one_message_reads_its_property_once(client):
+    """Triage, the ticket, its clocks, the escalation and the reply all need the property: one read serves them."""
+    from chalicelib.models import Property
+    session = start(client)
+    reads = []
+
+    def count(params, **_):
+        if params.get("TableName") == Property.Meta.table_name and params["Key"]["pk"] == {"S": "PORTFOLIO"}:
+            reads.append(params["Key"]["sk"]["S"])
+    events = Property._get_connection().connection.client.meta.events
+    events.register("provide-client-params.dynamodb.GetItem", count)
+    try:
+        assert say(client, "Water is pouring through my ceiling", session)["urgency"] == "emergency"
+    finally:
+        events.unregister("provide-client-params.dynamodb.GetItem", count)
+    assert reads == ["maple-court"]
+
+
 def test_gas_is_referred_to_911(client):
     body = say(client, "I smell gas in the kitchen")
     assert body["refer"] == "emergency_services" and "911" in body["messages"][1]["body"]
@@ -139,7 +157,7 @@ def test_bad_messages_get_a_json_4xx_and_nothing_is_stored(client):
 
 def test_a_failed_attempt_does_not_block_the_retry(client, monkeypatch):
     session = start(client)
-    from chalicelib import chat as chat_module
+    from chalicelib.channels import chat as chat_module
     real = chat_module._handle
 
     def broken(*args, **kwargs):

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib import clocks
-from chalicelib.hours import Calendar
-from tests.conftest import sent_sms, wait_for
+from chalicelib.rules import service_levels as clocks
+from chalicelib.rules.calendar import Calendar
+from tests.conftest import chat, sent_sms, wait_for
 
 LA = ZoneInfo("America/Los_Angeles")
 SUNSET = Calendar("America/Los_Angeles", {d: [["09:00", "18:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
@@ -48,16 +48,6 @@ def test_complaints_get_a_business_hour_clock_on_the_calendar():
 
 # --- on the twin ---
 
-def chat(client, text, property_id="maple-court", at="2026-11-18T15:30:00+00:00", session=None):
-    headers = {"Content-Type": "application/json", "X-Tenantline-Time": at}
-    if session is None:
-        made = client.http.post("/chat/sessions", body=json.dumps({"property_id": property_id}),
-                                headers=headers).json_body
-        session = (made["session_id"], made["token"])
-    posted = client.http.post(f"/chat/sessions/{session[0]}/messages", body=json.dumps({"text": text}),
-                              headers={**headers, "X-Session-Token": session[1]}).json_body
-    return posted, session
-
 
 def get(client, csr_headers, ticket_id):
     return client.http.get(f"/tickets/{ticket_id}", headers=csr_headers).json_body
@@ -79,7 +69,7 @@ def fired(detail):
 
 @pytest.mark.integration
 def test_unanswered_complaint_pages_managers_after_one_business_hour(aws, client, csr_headers, monkeypatch):
-    monkeypatch.setattr("chalicelib.settings.time_scale", lambda: 0.0015)  # one hour lasts 5.4 s
+    monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.0015)  # one hour lasts 5.4 s
     answered, _ = chat(client, "I want to file a complaint about the rude leasing agent")
     ignored, _ = chat(client, "Complaint: my upstairs neighbour's music is unacceptable every night")
     assert get(client, csr_headers, ignored["ticket_id"])["clocks"]["complaint_ack"].startswith("2026-11-18T16:30")
@@ -94,7 +84,7 @@ def test_unanswered_complaint_pages_managers_after_one_business_hour(aws, client
 
 @pytest.mark.integration
 def test_unresolved_after_24_hours_moves_to_tier_two_and_resolved_tickets_stay(aws, client, csr_headers, monkeypatch):
-    monkeypatch.setattr("chalicelib.settings.time_scale", lambda: 0.00003)  # a day lasts 2.6 s
+    monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.00003)  # a day lasts 2.6 s
     stuck, _ = chat(client, "The dishwasher doesn't drain")
     done, _ = chat(client, "The garbage disposal is jammed")
     client.http.post(f"/tickets/{done['ticket_id']}/status", body=json.dumps({"status": "resolved"}),
@@ -108,14 +98,14 @@ def test_unresolved_after_24_hours_moves_to_tier_two_and_resolved_tickets_stay(a
 
 @pytest.mark.integration
 def test_a_resolution_gets_a_follow_up_a_week_later(aws, client, csr_headers, monkeypatch):
-    monkeypatch.setattr("chalicelib.settings.time_scale", lambda: 0.000005)  # a week lasts 3 s
+    monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.000005)  # a week lasts 3 s
     ticket, session = chat(client, "The bathroom fan doesn't work")
     client.http.post(f"/tickets/{ticket['ticket_id']}/status", body=json.dumps({"status": "resolved"}),
                      headers=csr_headers)
 
     def follow_up():
-        messages = client.http.get(f"/chat/sessions/{session[0]}/messages",
-                                   headers={"X-Session-Token": session[1]}).json_body["messages"]
+        messages = client.http.get(f"/chat/sessions/{session.session_id}/messages",
+                                   headers={"X-Session-Token": session.token}).json_body["messages"]
         return [m for m in messages if "following up" in m["body"]]
     (sent,) = wait_for(follow_up)
     assert sent["automated"] and ticket["ref"] in sent["body"]
@@ -123,13 +113,13 @@ def test_a_resolution_gets_a_follow_up_a_week_later(aws, client, csr_headers, mo
 
 @pytest.mark.integration
 def test_low_satisfaction_asks_for_a_review_and_reminds_when_overdue(aws, client, csr_headers, monkeypatch):
-    monkeypatch.setattr("chalicelib.settings.time_scale", lambda: 0.00001)  # 72 hours last 2.6 s
+    monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.00001)  # 72 hours last 2.6 s
     ticket, session = chat(client, "The blinds in my bedroom are broken")
-    rated = client.http.post(f"/chat/sessions/{session[0]}/csat", body=json.dumps({"score": 3}),
-                             headers={"Content-Type": "application/json", "X-Session-Token": session[1]})
+    rated = client.http.post(f"/chat/sessions/{session.session_id}/csat", body=json.dumps({"score": 3}),
+                             headers={"Content-Type": "application/json", "X-Session-Token": session.token})
     assert rated.json_body == {"ref": ticket["ref"], "score": 3}
-    bad = client.http.post(f"/chat/sessions/{session[0]}/csat", body=json.dumps({"score": 11}),
-                           headers={"Content-Type": "application/json", "X-Session-Token": session[1]})
+    bad = client.http.post(f"/chat/sessions/{session.session_id}/csat", body=json.dumps({"score": 11}),
+                           headers={"Content-Type": "application/json", "X-Session-Token": session.token})
     assert bad.status_code == 400
     wait_for(lambda: "csat_review" in fired(get(client, csr_headers, ticket["ticket_id"])))
     assert any(ticket["ref"] in text and "Review overdue" in text for number, text in sent_sms(aws) if number == DANA)
@@ -142,7 +132,7 @@ def ses_sent(aws):
 
 @pytest.mark.integration
 def test_after_hours_messages_wait_for_the_digest_and_go_to_the_right_people(aws, client, csr_headers, monkeypatch):
-    monkeypatch.setattr("chalicelib.settings.time_scale", lambda: 0.00003)  # Friday night to Tuesday morning lasts 8.6 s
+    monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.00003)  # Friday night to Tuesday morning lasts 8.6 s
     friday = "2027-01-16T07:40:00+00:00"  # 23:40 Friday in Los Angeles, before MLK Day
     named, _ = chat(client, "Please tell Eli to call me back about the pool gate", "sunset-villas", friday)
     general, _ = chat(client, "The hallway light outside 12B is out", "sunset-villas", friday)

@@ -5,9 +5,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib import contact_events, tickets
+from chalicelib.channels.voice import contact_events
 from chalicelib.models import ContactRecord, Rejected
-from chalicelib.triage import Triage
+from chalicelib.rules.triage import Triage
+from chalicelib.tickets import store as tickets
 
 pytestmark = pytest.mark.integration
 
@@ -42,7 +43,7 @@ def answered_call(contact_id, wait=45, talk=300):
 def new_ticket(contact_id=None):
     ticket, _ = tickets.create_ticket(property_id="maple-court", channel="voice", text="the dishwasher will not drain",
                                       result=Triage("maintenance", "routine", "none", "en", ["test"]),
-                                      contact=tickets.Contact(phone="+12125550177"), author="caller", now=T0)
+                                      contact=tickets.Requester(phone="+12125550177"), author="caller", now=T0)
     if contact_id:
         contact_events.link(contact_id, ticket.ticket_id, T0)
     return ticket

@@ -1,10 +1,11 @@
 """Service levels a CSR sees on each new ticket: the first-response and resolution due times, for each
 urgency and category, on the property's business calendar (Maple Court: Mon–Fri 8–17 and Sat 10–14 in New
 York, NY holidays, closed 24 December; Sunset Villas: Mon–Fri 9–18 in Los Angeles). Through the chat API."""
-import json
 from datetime import datetime
 
 import pytest
+
+from tests.conftest import chat
 
 pytestmark = pytest.mark.integration
 
@@ -16,11 +17,7 @@ LEASING = "Is there a two bedroom apartment available to rent in January?"
 
 
 def new_ticket(client, csr_headers, text, at, property_id="maple-court"):
-    headers = {"Content-Type": "application/json", "X-Tenantline-Time": at}
-    session = client.http.post("/chat/sessions", body=json.dumps({"property_id": property_id}),
-                               headers=headers).json_body
-    posted = client.http.post(f"/chat/sessions/{session['session_id']}/messages", body=json.dumps({"text": text}),
-                              headers={**headers, "X-Session-Token": session["token"]}).json_body
+    posted, _ = chat(client, text, property_id, at)
     return client.http.get(f"/tickets/{posted['ticket_id']}", headers=csr_headers).json_body
 
 

@@ -60,7 +60,7 @@ def test_real_client_mail_becomes_a_triaged_acknowledged_ticket(aws, client, csr
 
 def test_attachments_are_kept_under_the_ticket(aws, client, csr_headers):
     result = receive(aws, eml("android_photo"))
-    from chalicelib import tickets
+    from chalicelib.tickets import store as tickets
     message = tickets.thread(result["ticket_id"])[0]
     (photo,) = message.attachments
     assert photo.name == "IMG_20261118_161955.jpg" and photo.content_type == "image/jpeg" and photo.size > 3000
@@ -70,7 +70,7 @@ def test_attachments_are_kept_under_the_ticket(aws, client, csr_headers):
 
 
 def test_attachment_limits_are_stated_on_the_ticket(aws, client, csr_headers, monkeypatch):
-    monkeypatch.setattr("chalicelib.settings.MAX_ATTACHMENT_BYTES", 2000)
+    monkeypatch.setattr("chalicelib.core.settings.MAX_ATTACHMENT_BYTES", 2000)
     result = receive(aws, eml("android_photo"))
     body = ticket(client, csr_headers, result["ticket_id"])["messages"][0]["body"]
     assert "attachment not kept: IMG_20261118_161955.jpg" in body
@@ -80,7 +80,7 @@ def test_forwarded_message_keeps_its_content_and_attachment(aws, client, csr_hea
     result = receive(aws, eml("forwarded"))
     body = ticket(client, csr_headers, result["ticket_id"])["messages"][0]["body"]
     assert "Is this notice real?" in body and "closed Monday for resurfacing" in body
-    from chalicelib import tickets
+    from chalicelib.tickets import store as tickets
     assert [a.name for a in tickets.thread(result["ticket_id"])[0].attachments] == ["notice.pdf"]
 
 
@@ -140,7 +140,7 @@ def test_triple_delivery_makes_one_ticket_and_one_ack(aws, client, csr_headers):
     queue = client.http.get("/tickets", headers=csr_headers).json_body["tickets"]
     assert len(queue) == 1 and len(sent_mail(aws)) == 1
     assert len(ticket(client, csr_headers, queue[0]["id"])["messages"]) == 2  # the mail and its one ack
-    from chalicelib.mail import inbound
+    from chalicelib.channels.mail import inbound
     assert inbound.handle(notification, NOW) == {"ticket_id": queue[0]["id"], "ref": queue[0]["ref"], "new": True,
                                                  "acknowledged": True, "replayed": True}
 
@@ -180,7 +180,7 @@ def test_spam_and_virus_are_quarantined_listed_and_releasable(aws, client, csr_h
     released = client.http.post(f"/quarantine/{virus['quarantine_id']}/release", headers=csr_headers).json_body
     t = ticket(client, csr_headers, released["ticket_id"])
     assert "not kept" in t["messages"][0]["body"] and t["urgency"] == "emergency"
-    from chalicelib import tickets
+    from chalicelib.tickets import store as tickets
     assert tickets.thread(released["ticket_id"])[0].attachments == []  # never opened, never served
     again = client.http.post(f"/quarantine/{virus['quarantine_id']}/release", headers=csr_headers)
     assert again.status_code == 409 and "already released" in again.json_body["Message"]
@@ -188,7 +188,7 @@ def test_spam_and_virus_are_quarantined_listed_and_releasable(aws, client, csr_h
 
 def test_spf_and_dkim_results_are_recorded(aws):
     result = receive(aws, eml("html_only"), spf="FAIL", dkim="GRAY")
-    from chalicelib import tickets
+    from chalicelib.tickets import store as tickets
     assert tickets.thread(result["ticket_id"])[0].auth == {"spf": "FAIL", "dkim": "GRAY", "dmarc": "PASS"}
 
 
@@ -233,12 +233,12 @@ def test_closed_ticket_reopens_within_the_window_else_a_linked_ticket(aws, clien
     assert later["new"] and later["ticket_id"] != first["ticket_id"]
     linked = ticket(client, csr_headers, later["ticket_id"])
     assert linked["status"] == "new"
-    from chalicelib import tickets
+    from chalicelib.tickets import store as tickets
     assert tickets.get_ticket(later["ticket_id"]).linked_ticket_id == first["ticket_id"]
 
 
 def test_mail_for_an_unknown_domain_is_kept_in_quarantine(aws):
-    from chalicelib.mail import inbound
+    from chalicelib.channels.mail import inbound
     from tests.conftest import NOW
     result = inbound.handle({"notificationType": "Received",
                              "mail": {"messageId": "x1", "commonHeaders": {"from": ["a@b.example"], "subject": "hi"}},

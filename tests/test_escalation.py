@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.conftest import sent_sms, wait_for
+from tests.conftest import chat, sent_sms, wait_for
 
 pytestmark = pytest.mark.integration
 THANKSGIVING_0213 = "2026-11-26T07:13:00+00:00"  # 02:13 in New York on a public holiday
@@ -13,11 +13,7 @@ BEN, CHEN, DANA = "+12125550112", "+12125550113", "+12125550114"
 
 
 def emergency(client, text="Water is pouring through my ceiling", at=THANKSGIVING_0213):
-    headers = {"Content-Type": "application/json", "X-Tenantline-Time": at}
-    session = client.http.post("/chat/sessions", body=json.dumps({"property_id": "maple-court"}),
-                               headers=headers).json_body
-    return client.http.post(f"/chat/sessions/{session['session_id']}/messages", body=json.dumps({"text": text}),
-                            headers={**headers, "X-Session-Token": session["token"]}).json_body
+    return chat(client, text, at=at)[0]
 
 
 def execution_status(sfn, arn):
@@ -40,14 +36,27 @@ def ack_path(text):
     return re.search(r"(/ack/[A-Za-z0-9_\-.]+)", text).group(1)
 
 
+def press(client, path, accept="application/json"):
+    """The "I'm on it" button on the link's page: a plain HTML form post."""
+    return client.http.post(path, body="", headers={"Content-Type": "application/x-www-form-urlencoded",
+                                                    "Accept": accept})
+
+
+def reencoded(path):
+    """The same link written differently (explicit base64 padding): it names the same ticket and person."""
+    token = path.split("/")[-1]
+    body, signature = token.split(".")
+    return f"/ack/{body}{'=' * (-len(body) % 4)}.{signature}"
+
+
 def admin_headers():
-    from chalicelib import auth
+    from chalicelib.core import auth
     return {"Authorization": f"Bearer {auth.dev_token('admin')}", "Content-Type": "application/json"}
 
 
 def test_emergency_pages_tier_one_then_tier_two_and_the_ack_stops_it(aws, client, csr_headers, monkeypatch):
     # Tier 2's window is long enough (8 real seconds) for the test to answer it on a busy machine.
-    monkeypatch.setattr("chalicelib.settings.time_scale", lambda: 0.005)
+    monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.005)
     policy = {"tiers": [
         {"name": "On call", "targets": [{"rotation": "primary"}], "channels": ["sms", "email"], "window_minutes": 2},
         {"name": "Backup", "targets": [{"rotation": "backup"}], "channels": ["sms"], "window_minutes": 27},
@@ -61,7 +70,7 @@ def test_emergency_pages_tier_one_then_tier_two_and_the_ack_stops_it(aws, client
     second = wait_for(lambda: pages_to(aws, CHEN))  # tier 2 after tier 1's (scaled) window
     numbers = [number for number, _text in sent_sms(aws)]
     assert numbers.index(BEN) < numbers.index(CHEN)
-    ack = client.http.get(ack_path(second[0]), headers={"Accept": "application/json"})
+    ack = press(client, ack_path(second[0]))
     assert ack.status_code == 200 and ack.json_body["acknowledged"] and ack.json_body["by"] == "Chen Li"
     assert ack.json_body["target_met"] is True
     detail = client.http.get(f"/tickets/{ticket['ticket_id']}", headers=csr_headers).json_body
@@ -84,26 +93,53 @@ def test_later_acks_are_no_ops_and_bad_links_are_refused(aws, client):
     emergency(client)
     ben_page = wait_for(lambda: pages_to(aws, BEN))[0]
     chen_page = wait_for(lambda: pages_to(aws, CHEN))[0]
-    assert client.http.get(ack_path(chen_page)).json_body["acknowledged"]
-    later = client.http.get(ack_path(ben_page)).json_body
+    assert press(client, ack_path(chen_page)).json_body["acknowledged"]
+    later = press(client, ack_path(ben_page)).json_body
     assert later == {**later, "acknowledged": False, "already_acknowledged_by": "Chen Li"}
-    reused = client.http.get(ack_path(chen_page))
-    assert reused.status_code == 409 and "already used" in reused.json_body["Message"]
+    for replay in (ack_path(chen_page), reencoded(ack_path(chen_page))):
+        reused = press(client, replay)
+        assert reused.status_code == 409 and "already used" in reused.json_body["Message"], replay
     token = ack_path(chen_page).split("/")[-1]
     forged = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
+    assert press(client, f"/ack/{forged}").status_code == 401
     assert client.http.get(f"/ack/{forged}").status_code == 401
-    assert client.http.get("/ack/not-a-token").status_code == 401
-    page = client.http.get(ack_path(ben_page), headers={"Accept": "text/html"})
+    assert press(client, "/ack/not-a-token").status_code == 401
+    page = press(client, ack_path(ben_page), accept="text/html")
     assert page.status_code == 409 and b"already used" in page.body
 
 
-def test_link_previews_do_not_acknowledge(aws, client, csr_headers):
+CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+
+
+def test_opening_a_link_acknowledges_nothing_the_button_does(aws, client, csr_headers):
+    """Mail scanners (Safe Links, Proofpoint, Mimecast) and previews open links like a browser: only the
+    button on the page acknowledges."""
     ticket = emergency(client)
     link = ack_path(wait_for(lambda: pages_to(aws, BEN))[0])
-    preview = client.http.get(link, headers={"User-Agent": "facebookexternalhit/1.1"})
-    assert preview.status_code == 200 and b"Open this link yourself" in preview.body
-    assert client.http.get(f"/tickets/{ticket['ticket_id']}", headers=csr_headers).json_body["escalation"] == "paging"
-    assert client.http.get(link).json_body["acknowledged"]
+    for _ in range(2):
+        page = client.http.get(link, headers={"User-Agent": CHROME, "Accept": "text/html"})
+        assert page.status_code == 200 and b"I'm on it" in page.body and b"<form method=post>" in page.body
+        assert ticket["ref"].encode() in page.body
+    assert client.http.get(link, headers={"Accept": "application/json"}).json_body["you"] == "Ben Okafor"
+    status = client.http.get(f"/tickets/{ticket['ticket_id']}", headers=csr_headers).json_body["escalation"]
+    assert status == "paging"
+    done = press(client, link, accept="text/html")
+    assert done.status_code == 200 and b"Thanks Ben Okafor" in done.body
+    detail = client.http.get(f"/tickets/{ticket['ticket_id']}", headers=csr_headers).json_body
+    assert detail["escalation"] == "acknowledged" and detail["escalation_proof"]["acknowledged_by"] == "Ben Okafor"
+
+
+def test_only_someone_already_paged_can_acknowledge_by_link(aws, client, csr_headers):
+    from chalicelib.escalation import runner
+    ticket = emergency(client)
+    wait_for(lambda: pages_to(aws, BEN))
+    not_yet = runner.ack_link(ticket["ticket_id"], "tech-chen")  # tier 2: not paged yet
+    path = not_yet[not_yet.index("/ack/"):]
+    refused = press(client, path)
+    assert refused.status_code == 403 and "not been paged" in refused.json_body["Message"]
+    assert client.http.get(path, headers={"Accept": "application/json"}).status_code == 403
+    detail = client.http.get(f"/tickets/{ticket['ticket_id']}", headers=csr_headers).json_body
+    assert detail["escalation"] == "paging"
 
 
 def test_repeat_from_the_top_alerts_managers_then_gives_up(aws, client, csr_headers):
@@ -133,7 +169,7 @@ def test_policy_that_misses_the_target_is_refused_on_save(client):
     refused = client.http.put("/admin/properties/maple-court/policies/emergency", body=json.dumps(slow),
                               headers=admin)
     assert refused.status_code == 400 and "after 40 minutes" in refused.json_body["Message"]
-    from chalicelib import auth as a
+    from chalicelib.core import auth as a
     csr = {"Authorization": f"Bearer {a.dev_token('csr')}", "Content-Type": "application/json"}
     assert client.http.put("/admin/properties/maple-court/policies/emergency", body=json.dumps(slow),
                            headers=csr).status_code == 403
@@ -157,7 +193,7 @@ def test_console_ack_and_the_report(aws, client, csr_headers):
 
 
 def test_an_acknowledgement_after_30_minutes_is_reported_as_a_breach(aws, client, csr_headers, monkeypatch):
-    monkeypatch.setattr("chalicelib.settings.time_scale", lambda: 0.002)  # 40 policy minutes last 4.8 s
+    monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.002)  # 40 policy minutes last 4.8 s
     policy = {"tiers": [
         {"name": "On call", "targets": [{"rotation": "primary"}], "channels": ["sms"], "window_minutes": 20},
         {"name": "Backup", "targets": [{"person": "tech-chen"}], "channels": ["sms"], "window_minutes": 10,
@@ -169,7 +205,7 @@ def test_an_acknowledgement_after_30_minutes_is_reported_as_a_breach(aws, client
     ticket = emergency(client)
     # Nobody answers round one (40 policy minutes); Ben acknowledges the second round's page.
     second_round = wait_for(lambda: pages_to(aws, BEN)[1:])
-    acked = client.http.get(ack_path(second_round[0]), headers={"Accept": "application/json"}).json_body
+    acked = press(client, ack_path(second_round[0])).json_body
     assert acked["acknowledged"] and acked["by"] == "Ben Okafor"
     assert acked["target_met"] is False and acked["reached_seconds"] > 40 * 60
     proof = client.http.get(f"/tickets/{ticket['ticket_id']}", headers=csr_headers).json_body["escalation_proof"]

@@ -7,16 +7,16 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from chalicelib import oncall
-from chalicelib.errors import Invalid
+from chalicelib.core.errors import Invalid
+from chalicelib.rules import oncall
 
 NY = ZoneInfo("America/New_York")
-PEOPLE = {p: oncall.Contact(p, p.title(), f"+1212555{n:04d}", f"{p}@example.com")
+PEOPLE = {p: oncall.Responder(p, p.title(), f"+1212555{n:04d}", f"{p}@example.com")
           for n, p in enumerate(["ana", "ben", "chen", "dana"])}
 
 
 def rotation(members=("ana", "ben", "chen"), every="weekly", anchor="2026-01-05", overrides=()):
-    return SimpleNamespace(members=list(members), every=every, handoff_at="08:00", handoff_day="mon",
+    return SimpleNamespace(members=list(members), every=every, handoff_at="08:00",
                            anchor=anchor, overrides=list(overrides), name="r")
 
 

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from chalicelib import tickets
 from chalicelib.models import Rejected
+from chalicelib.tickets import store as tickets
 from tests.conftest import emergency_notifications
 from twin.connect import Connect
 
@@ -203,6 +203,28 @@ def test_route_is_idempotent_per_contact(aws):
     assert len(list(tickets.Ticket.by_phone.query(STRANGER))) == 1
 
 
+def test_a_retry_after_a_crash_half_way_resumes_the_same_ticket(aws, monkeypatch):
+    """The first invocation dies after the ticket was written (setting its clocks failed); Connect's retry
+    finishes that same ticket rather than opening a second one."""
+    from chalicelib.lifecycle import timers
+    event = lambda_event("22222222-2222-4333-8444-555555555555", "route", intent="maintenance",
+                         transcript="the bathroom fan is broken", office_open="true", language="en")
+    real = timers.start_clocks
+
+    def dies(*args, **kwargs):
+        raise RuntimeError("the Lambda ran out of time")
+    monkeypatch.setattr(timers, "start_clocks", dies)
+    error, _ = invoke(aws, event)
+    assert error
+    monkeypatch.setattr(timers, "start_clocks", real)
+    error, answer = invoke(aws, event)
+    assert error is None and answer["route"] == "queue"
+    (ticket,) = tickets.Ticket.by_phone.query(STRANGER)
+    assert ticket.ticket_id == answer["ticket_id"]
+    assert tickets.get_ticket(ticket.ticket_id).clocks  # the same ticket, now complete
+    assert [m.direction for m in tickets.thread(ticket.ticket_id)] == ["inbound"]
+
+
 def test_bad_events_are_refused_and_kept(aws):
     error, payload = invoke(aws, {"Details": "nonsense"})
     assert error and "not an Amazon Connect contact flow event" in payload["errorMessage"]
@@ -215,7 +237,7 @@ def test_bad_events_are_refused_and_kept(aws):
 
 @pytest.mark.parametrize("channel,address", [("TASK", None), ("EMAIL", "maria@example.com"), ("CHAT", None)])
 def test_the_raw_channel_is_read_for_every_channel(channel, address):
-    from chalicelib import voice
+    from chalicelib.channels.voice import flow as voice
 
     event = lambda_event("c-2", "lookup")
     event["Details"]["ContactData"].update(Channel=channel, CustomerEndpoint={"Address": address, "Type": "EMAIL"}
@@ -227,7 +249,8 @@ def test_the_raw_channel_is_read_for_every_channel(channel, address):
 def test_the_caller_hears_their_place_in_line_when_connect_tells_it():
     from botocore.stub import Stubber
 
-    from chalicelib import aws, voice
+    from chalicelib.channels.voice import flow as voice
+    from chalicelib.core import aws
 
     call = voice.parse(lambda_event("c-3", "queue_position", language="es"))
     connect = aws.client("connect", quick=True)
@@ -240,7 +263,7 @@ def test_the_caller_hears_their_place_in_line_when_connect_tells_it():
 
 
 def test_a_caller_who_hangs_up_in_the_menus_still_becomes_a_ticket(aws):
-    from chalicelib import contact_events
+    from chalicelib.channels.voice import flow as voice
 
     contact_id = "99999999-2222-4333-8444-555555555555"
     error, _ = invoke(aws, lambda_event(contact_id, "lookup", language="es"))
@@ -249,8 +272,8 @@ def test_a_caller_who_hangs_up_in_the_menus_still_becomes_a_ticket(aws):
                "detail": {"eventType": "DISCONNECTED", "contactId": contact_id, "channel": "VOICE",
                           "initiationMethod": "INBOUND", "initiationTimestamp": "2026-11-18T15:30:00Z",
                           "disconnectTimestamp": "2026-11-18T15:31:00Z", "disconnectReason": "CUSTOMER_DISCONNECT"}}
-    first = contact_events.handle(hung_up, OPEN)
-    again = contact_events.handle(hung_up, OPEN)
+    first = voice.contact_event(hung_up, OPEN)
+    again = voice.contact_event(hung_up, OPEN)
     ticket = tickets.get_ticket(first["ticket_id"])
     assert again["ticket_id"] == ticket.ticket_id and len(list(tickets.Ticket.by_phone.query(STRANGER))) == 1
     assert (ticket.channel, ticket.contact_phone, ticket.language) == ("voice", STRANGER, "es")

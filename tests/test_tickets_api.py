@@ -5,18 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import NOW
+from tests.conftest import NOW, chat
 
 pytestmark = pytest.mark.integration
 
-
-def chat(client, text, property_id="maple-court", at=NOW):
-    headers = {"Content-Type": "application/json", "X-Tenantline-Time": at.isoformat()}
-    session = client.http.post("/chat/sessions", body=json.dumps({"property_id": property_id}), headers=headers)
-    session = session.json_body
-    posted = client.http.post(f"/chat/sessions/{session['session_id']}/messages", body=json.dumps({"text": text}),
-                              headers={**headers, "X-Session-Token": session["token"]})
-    return posted.json_body, session
 
 
 def post(client, path, body, headers):
@@ -27,7 +19,7 @@ def post(client, path, body, headers):
 def test_every_staff_route_needs_a_valid_token(client, csr_headers):
     ticket, _ = chat(client, "The oven doesn't heat")
     tid = ticket["ticket_id"]
-    from chalicelib import signing
+    from chalicelib.core import signing
     forged = signing.sign({"cognito:username": "eve", "cognito:groups": ["admin"]}, "not-the-secret", 3600)
     expired = signing.sign({"cognito:username": "old", "cognito:groups": ["csr"]}, "tenantline-test-dev-secret", -5)
     for headers in ({}, {"Authorization": "Bearer garbage"}, {"Authorization": f"Bearer {forged}"},
@@ -102,11 +94,11 @@ def test_stale_version_gets_a_conflict_not_a_lost_write(client, csr_headers):
 
 def test_concurrent_updates_never_lose_a_write(aws):
     """Two CSRs act on the same ticket at once: both succeed in turn, or the loser is told."""
-    from chalicelib import tickets
-    from chalicelib.errors import Conflict
-    from chalicelib.triage import triage
+    from chalicelib.core.errors import Conflict
+    from chalicelib.rules.triage import triage
+    from chalicelib.tickets import store as tickets
     ticket, _ = tickets.create_ticket(property_id="maple-court", channel="chat", text="Loose railing",
-                                      result=triage("Loose railing"), contact=tickets.Contact(), author="r", now=NOW)
+                                      result=triage("Loose railing"), contact=tickets.Requester(), author="r", now=NOW)
     outcomes, barrier = [], threading.Barrier(8)
 
     def act(i):
@@ -131,8 +123,8 @@ def test_reply_reaches_the_chat_widget_and_acknowledges(client, csr_headers):
     ticket, session = chat(client, "The bathroom fan is noisy")
     code, body = post(client, f"/tickets/{ticket['ticket_id']}/reply", {"body": "We'll fix it Thursday."}, csr_headers)
     assert code == 200 and body["ticket"]["status"] == "acknowledged" and body["ticket"]["first_response_at"]
-    listed = client.http.get(f"/chat/sessions/{session['session_id']}/messages",
-                             headers={"X-Session-Token": session["token"]}).json_body["messages"]
+    listed = client.http.get(f"/chat/sessions/{session.session_id}/messages",
+                             headers={"X-Session-Token": session.token}).json_body["messages"]
     assert listed[-1]["body"] == "We'll fix it Thursday." and listed[-1]["author"] == "dev-csr"
     assert post(client, f"/tickets/{ticket['ticket_id']}/reply", {"body": "  "}, csr_headers)[0] == 400
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.triage import triage
+from chalicelib.rules.triage import triage
 from tests.triage_scoring import LABELLED, load_labelled, score
 
 ROOT = Path(__file__).resolve().parent.parent

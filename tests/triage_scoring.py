@@ -1,7 +1,7 @@
 """Scores triage on the labelled set in tests/data (used by test_triage.py and `make bench`)."""
 from pathlib import Path
 
-from chalicelib.triage import triage
+from chalicelib.rules.triage import triage
 
 LABELLED = Path(__file__).parent / "data" / "triage_labelled.tsv"
 

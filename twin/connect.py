@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 import connect_flows
-from chalicelib import properties, settings
-from chalicelib.hours import is_open
+from chalicelib.core import settings
+from chalicelib.rules.calendar import is_open
+from chalicelib.tickets import portfolio as properties
 
 ACCOUNT = "123456789012"
 INSTANCE = f"arn:aws:connect:us-east-1:{ACCOUNT}:instance/00000000-0000-4000-8000-00000000714e"
@@ -53,7 +54,7 @@ def placeholder_values(stage: str) -> dict[str, str]:
 
 
 @dataclass
-class Contact:
+class SimulatedCall:
     caller: str
     dialled: str
     started: datetime
@@ -95,14 +96,14 @@ class Connect:
 
     # --- running a call ---
 
-    def call(self, caller: str, dialled: str, at: datetime) -> tuple[Contact, list[Outcome]]:
-        contact = Contact(caller, dialled, at)
+    def call(self, caller: str, dialled: str, at: datetime) -> tuple[SimulatedCall, list[Outcome]]:
+        contact = SimulatedCall(caller, dialled, at)
         outcomes = [self.run("inbound", contact, self.heard)]
         if outcomes[-1].how == "queued" and contact.hooks.get("CustomerQueue"):
             outcomes.append(self.run(self._stem(contact.hooks["CustomerQueue"]), contact, self.heard))
         return contact, outcomes
 
-    def agent_answers(self, contact: Contact) -> Outcome | None:
+    def agent_answers(self, contact: SimulatedCall) -> Outcome | None:
         hook = contact.hooks.get("AgentWhisper")
         return self.run(self._stem(hook), contact, self.agent_heard) if hook else None
 
@@ -112,7 +113,7 @@ class Connect:
             raise FlowError(f"no flow has the ARN {arn}")
         return stem
 
-    def run(self, stem: str, contact: Contact, heard: list[str]) -> Outcome:
+    def run(self, stem: str, contact: SimulatedCall, heard: list[str]) -> Outcome:
         flow = self.flows[stem]
         actions = {a["Identifier"]: a for a in flow["Actions"]}
         current, path = flow["StartAction"], []
@@ -134,7 +135,7 @@ class Connect:
 
     # --- values ---
 
-    def resolve(self, value, contact: Contact):
+    def resolve(self, value, contact: SimulatedCall):
         if isinstance(value, dict):
             return {k: self.resolve(v, contact) for k, v in value.items()}
         if not isinstance(value, str) or not value.startswith("$."):
@@ -175,7 +176,7 @@ class Connect:
             raise FlowError(f"action {action['Identifier']!r} has nowhere to go next")
         return target
 
-    def _play(self, text: str, contact: Contact, heard: list[str]) -> None:
+    def _play(self, text: str, contact: SimulatedCall, heard: list[str]) -> None:
         heard.append(text)
         contact.elapsed += SECONDS_PER_PROMPT
 
@@ -296,7 +297,7 @@ class Connect:
 
     # --- what Connect sends ---
 
-    def flow_event(self, contact: Contact, parameters: dict) -> dict:
+    def flow_event(self, contact: SimulatedCall, parameters: dict) -> dict:
         queue = {"ARN": contact.queue, "Name": contact.queue.rsplit("/", 1)[-1].title(), "OutboundCallerId": None} \
             if contact.queue else None
         return {"Name": "ContactFlowEvent", "Details": {
@@ -311,7 +312,7 @@ class Connect:
                 "SystemEndpoint": {"Address": contact.dialled, "Type": "TELEPHONE_NUMBER"}, "Tags": {}},
             "Parameters": parameters}}
 
-    def publish(self, contact: Contact, event_type: str, when: datetime, **detail) -> None:
+    def publish(self, contact: SimulatedCall, event_type: str, when: datetime, **detail) -> None:
         """One contact event on the default bus, shaped as Connect publishes it."""
         body = {"eventType": event_type, "contactId": contact.contact_id, "initialContactId": contact.contact_id,
                 "channel": "VOICE", "instanceArn": INSTANCE, "initiationMethod": "INBOUND",
@@ -320,7 +321,7 @@ class Connect:
             "Source": "aws.connect", "DetailType": "Amazon Connect Contact Event", "Time": when,
             "Resources": [f"{INSTANCE}/contact/{contact.contact_id}"], "Detail": json.dumps(body)}])
 
-    def report(self, contact: Contact, outcomes: list[Outcome], wait: int, talk: int, abandon: bool) -> str:
+    def report(self, contact: SimulatedCall, outcomes: list[Outcome], wait: int, talk: int, abandon: bool) -> str:
         """Publish the call's contact events; returns how it ended for the caller."""
         self.publish(contact, "INITIATED", contact.started)
         if outcomes[0].how != "queued":

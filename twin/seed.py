@@ -1,8 +1,8 @@
 """The demo portfolio every twin starts with: two properties in different time zones, on-call staff
 subscribed to emergency pages, and a small EN/ES knowledge base. Safe to run again (puts overwrite)."""
-from chalicelib import settings
-from chalicelib.models import EscalationPolicy, KnowledgeArticle, Lookup, Person, Property, Resident, Rotation
-from chalicelib.models.property import property_pk
+from chalicelib.core import settings
+from chalicelib.models import EscalationPolicy, KnowledgeArticle, Lookup, Person, Property, Resident, Rotation, keys
+from chalicelib.models.keys import property_pk
 from twin.connect import hours_arn
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
@@ -99,24 +99,24 @@ def seed(session) -> dict:
     for data in PROPERTIES:
         Property(**data, connect_hours_arn=hours_arn(data["sk"])).save()
         domain = data["inbox"].split("@")[1]
-        Lookup("LOOKUP#INBOX", data["inbox"], property_id=data["sk"]).save()
-        Lookup("LOOKUP#INBOX", domain, property_id=data["sk"]).save()
+        Lookup(keys.lookup_pk("INBOX"), data["inbox"], property_id=data["sk"]).save()
+        Lookup(keys.lookup_pk("INBOX"), domain, property_id=data["sk"]).save()
         for number in data["phone_numbers"]:
-            Lookup("LOOKUP#PHONE", number, property_id=data["sk"]).save()
+            Lookup(keys.lookup_pk("PHONE"), number, property_id=data["sk"]).save()
         ses.verify_domain_identity(Domain=domain)  # SES sends only from verified identities
         for person_id, name, role, phone, email in STAFF[data["sk"]]:
-            Person(property_pk(data["sk"]), f"PERSON#{person_id}", name=name, role=role, phone=phone,
+            Person(property_pk(data["sk"]), keys.person_sk(person_id), name=name, role=role, phone=phone,
                    email=email).save()
         for phone, name, unit, language in RESIDENTS[data["sk"]]:
-            Resident(property_pk(data["sk"]), f"RESIDENT#{phone}", name=name, unit=unit, language=language).save()
+            Resident(property_pk(data["sk"]), keys.resident_sk(phone), name=name, unit=unit, language=language).save()
     for pid, rotations in ROTATIONS.items():
         for rid, name, members, anchor in rotations:
-            Rotation(property_pk(pid), f"ROTATION#{rid}", name=name, members=members, every="weekly",
-                     handoff_at="08:00", handoff_day="mon", anchor=anchor, overrides=[]).save()
+            Rotation(property_pk(pid), keys.rotation_sk(rid), name=name, members=members, every="weekly",
+                     handoff_at="08:00", anchor=anchor, overrides=[]).save()
     for pid, policy in POLICIES.items():
-        EscalationPolicy(property_pk(pid), "POLICY#emergency", updated_by="seed", **policy).save()
+        EscalationPolicy(property_pk(pid), keys.policy_sk("emergency"), updated_by="seed", **policy).save()
     for language, slug, question, keywords, answer in KNOWLEDGE:
-        KnowledgeArticle(property_pk("*"), f"KB#{language}#{slug}", language=language, question=question,
+        KnowledgeArticle(property_pk(keys.EVERY_PROPERTY), keys.article_sk(language, slug), language=language, question=question,
                          keywords=keywords, answer=answer).save()
     return _subscribe_on_call(session)
 

@@ -139,17 +139,27 @@ def start(moto_port: int = 5000, api_port: int | None = 8000, stage: str = "loca
         raise
 
 
+def forget_connections() -> None:
+    """Drop the clients and PynamoDB connections made before the twin set its endpoint, so the next call
+    reaches the twin."""
+    from chalicelib.core import aws
+    from chalicelib.models import ALL_MODELS
+
+    aws.client.cache_clear()
+    for model in ALL_MODELS:
+        model._connection = None
+        for index in getattr(model, "_indexes", {}).values():
+            index._connection = None
+
+
 def _provisioned(moto_port: int, api_port: int | None, stage: str) -> Twin:
     import boto3
 
-    from chalicelib import aws
-    from chalicelib.models import reset_connections
     from twin import lambdas, provision, seed
 
     session = boto3.Session(region_name=os.environ["AWS_DEFAULT_REGION"])
     resources = provision.provision(session, stage)
-    reset_connections()
-    aws.reset()
+    forget_connections()
     app, _config = load_app(stage)
     lambdas.install(app, stage)
     lambdas.register(session, app, stage)

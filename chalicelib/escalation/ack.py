@@ -2,43 +2,60 @@
 execution and records who was reached and how fast; later ones are told who already has it."""
 from __future__ import annotations
 
-import hashlib
 import time
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import PutError, TransactWriteError
 
-from chalicelib import settings, signing, tickets
-from chalicelib.errors import Conflict, Invalid
+from chalicelib.core import settings, signing, times
+from chalicelib.core.errors import Conflict, Forbidden, Invalid
 from chalicelib.escalation import runner
-from chalicelib.models import Guard, Ticket
-from chalicelib.oncall import TARGET
-
-LINK_PREVIEWERS = ("facebookexternalhit", "slackbot", "twitterbot", "whatsapp", "telegrambot", "discordbot",
-                   "skypeuripreview", "linkpreview", "bingpreview", "googlebot")
-
-
-def is_preview(user_agent: str | None) -> bool:
-    """Messaging apps fetch links to draw previews; that must not count as a human acknowledging."""
-    agent = (user_agent or "").lower()
-    return any(bot in agent for bot in LINK_PREVIEWERS)
+from chalicelib.models import Guard, Ticket, keys
+from chalicelib.rules import service_levels
+from chalicelib.tickets import store as tickets
 
 
 def reach_seconds(ticket: Ticket, now: datetime) -> float:
-    """Seconds of policy time from the contact to this acknowledgement. The twin scales waits, so the
-    time the execution really ran is scaled back; in AWS the scale is 1 and this is plain elapsed time."""
-    arrived = datetime.fromisoformat(ticket.created_at.replace("Z", "+00:00"))
-    started = datetime.fromisoformat(ticket.escalation_started_at.replace("Z", "+00:00")) \
-        if ticket.escalation_started_at else arrived
-    if ticket.escalation_wall_start is None:
+    """Seconds from the contact to this acknowledgement: until paging began, then as long as the escalation
+    has run by Step Functions' own clock (its start date). Waits run faster on the twin (settings.time_scale),
+    so the run time is scaled back to policy time there; in AWS the scale is 1."""
+    arrived = times.parse(ticket.created_at)
+    ran = runner.seconds_running(ticket)
+    if ran is None:
         return (now - arrived).total_seconds()
-    ran = max(0.0, time.time() - float(ticket.escalation_wall_start)) / float(ticket.time_scale or 1)
-    return (started - arrived).total_seconds() + ran
+    return (times.parse(ticket.escalation_started_at) - arrived).total_seconds() + ran / settings.time_scale()
+
+
+def paged_people(ticket_id: str) -> dict[str, str]:
+    """person id -> name of everyone the escalation has paged so far (the state machine's audit entries)."""
+    return {a.detail["person_id"]: a.detail.get("name") or a.detail["person_id"]
+            for a in tickets.audit_trail(ticket_id) if a.action == "paged" and (a.detail or {}).get("person_id")}
+
+
+def _holder(token: str) -> tuple[str, str]:
+    """The ticket and person a link was made for; only someone already paged for that ticket may use it."""
+    ticket_id, person_id = signing.short_verify(token, runner.link_secret())
+    if person_id not in paged_people(ticket_id):
+        raise Forbidden("this link's holder has not been paged for this emergency")
+    return ticket_id, person_id
+
+
+def link_view(token: str) -> dict:
+    """What the paged person sees on opening the link. Opening it acknowledges nothing: mail scanners and
+    link previews open links too."""
+    ticket_id, person_id = _holder(token)
+    ticket = tickets.get_ticket(ticket_id)
+    paged = paged_people(ticket_id)
+    return {"ref": ticket.ref, "summary": ticket.summary, "unit": ticket.unit, "property_id": ticket.property_id,
+            "you": paged[person_id], "also_paged": sorted(n for p, n in paged.items() if p != person_id),
+            "acknowledged_by": ticket.acknowledged_by}
 
 
 def by_link(token: str, now: datetime) -> dict:
-    ticket_id, person_id = signing.short_verify(token, runner._link_secret())
-    used = Guard(f"ACKLINK#{hashlib.sha256(token.encode()).hexdigest()}", target=ticket_id,
+    """The paged person pressed "I'm on it". Each person's link works once for its ticket, however the token
+    is re-encoded: the claim is on what it names, not on its text."""
+    ticket_id, person_id = _holder(token)
+    used = Guard(keys.ack_link_used(f"{ticket_id}#{person_id}"), target=ticket_id,
                  expires_at=int(time.time()) + settings.ACK_LINK_HOURS * 3600 * 2)
     try:
         used.save(condition=Guard.pk.does_not_exist())
@@ -46,7 +63,7 @@ def by_link(token: str, now: datetime) -> dict:
         ticket = tickets.get_ticket(ticket_id)
         raise Conflict(f"this link was already used; {ticket.ref} was acknowledged by {ticket.acknowledged_by}") \
             from None
-    person = runner.contacts(tickets.get_ticket(ticket_id).property_id).get(person_id)
+    person = runner.responders(tickets.get_ticket(ticket_id).property_id).get(person_id)
     return acknowledge(ticket_id, person.name if person else person_id, "link", now, person_id)
 
 
@@ -58,11 +75,11 @@ def acknowledge(ticket_id: str, who: str, via: str, now: datetime, person_id: st
         if not ticket.escalation_arn and ticket.urgency != "emergency":
             raise Invalid(f"{ticket.ref} has no escalation to acknowledge")
         reached = reach_seconds(ticket, now)
-        met = reached <= TARGET.total_seconds()
-        changes = {"acknowledged_at": now, "acknowledged_by": who, "escalation": "acknowledged",
+        met = service_levels.target_met(reached)
+        changes = {"acknowledged_at": times.iso(now), "acknowledged_by": who, "escalation": "acknowledged",
                    "reached_seconds": round(reached, 1), "target_met": met}
         try:
-            ticket = tickets._apply(ticket, changes, who, "acknowledged", now,
+            ticket = tickets.update(ticket, changes, who, "acknowledged", now,
                                     {"via": via, "person_id": person_id, "reached_seconds": round(reached, 1),
                                      "target_met": met})
             break
@@ -77,4 +94,4 @@ def acknowledge(ticket_id: str, who: str, via: str, now: datetime, person_id: st
 
 def _already(ticket: Ticket) -> dict:
     return {"acknowledged": False, "ref": ticket.ref, "already_acknowledged_by": ticket.acknowledged_by,
-            "at": ticket.acknowledged_at.isoformat()}
+            "at": ticket.acknowledged_at}

@@ -5,7 +5,7 @@ import statistics
 from datetime import date
 
 from chalicelib.models import Ticket
-from chalicelib.oncall import TARGET
+from chalicelib.rules.service_levels import TIME_TO_HUMAN
 
 
 def _months(start: date, end: date) -> list[str]:
@@ -26,11 +26,11 @@ def escalations(start: date, end: date, property_id: str | None = None) -> dict:
                 continue
             rows.append({"ref": t.ref, "ticket_id": t.ticket_id, "property_id": t.property_id,
                          "arrived_at": t.created_at, "escalation_started_at": t.escalation_started_at,
-                         "acknowledged_at": t.acknowledged_at.isoformat() if t.acknowledged_at else None,
+                         "acknowledged_at": t.acknowledged_at,
                          "acknowledged_by": t.acknowledged_by, "reached_seconds": t.reached_seconds,
                          "target_met": bool(t.target_met), "status": t.escalation})
     reached = [r["reached_seconds"] for r in rows if r["reached_seconds"] is not None]
-    return {"from": start.isoformat(), "to": end.isoformat(), "target_seconds": int(TARGET.total_seconds()),
+    return {"from": start.isoformat(), "to": end.isoformat(), "target_seconds": int(TIME_TO_HUMAN.total_seconds()),
             "escalations": rows, "count": len(rows), "met": sum(r["target_met"] for r in rows),
             "breached": sum(not r["target_met"] for r in rows),
             "unacknowledged": sum(r["acknowledged_at"] is None for r in rows),

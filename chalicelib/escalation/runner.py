@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import json
-import time
-from datetime import datetime
+from datetime import datetime, timezone
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib import aws, oncall, properties, settings, signing, tickets
-from chalicelib.models import EscalationPolicy, Rotation, Ticket
-from chalicelib.models.property import property_pk
+from chalicelib.core import aws, settings, signing, times
+from chalicelib.models import EscalationPolicy, Rotation, Ticket, keys
+from chalicelib.rules import oncall
+from chalicelib.tickets import portfolio as properties
+from chalicelib.tickets import store as tickets
 
 
 def execution_name(ticket: Ticket) -> str:
@@ -18,30 +19,30 @@ def execution_name(ticket: Ticket) -> str:
 
 
 def ack_link(ticket_id: str, person_id: str) -> str:
-    token = signing.short_sign([ticket_id, person_id], _link_secret(), settings.ACK_LINK_HOURS * 3600)
+    token = signing.short_sign([ticket_id, person_id], link_secret(), settings.ACK_LINK_HOURS * 3600)
     return f"{settings.public_api_url()}/ack/{token}"
 
 
-def _link_secret() -> str:
+def link_secret() -> str:
     secret = settings.link_secret()
     if not secret:
         raise RuntimeError("TENANTLINE_LINK_SECRET is not set: acknowledgement links cannot be signed")
     return secret
 
 
-def contacts(property_id: str) -> dict[str, oncall.Contact]:
-    return {p.sk.split("#", 1)[1]: oncall.Contact(p.sk.split("#", 1)[1], p.name, p.phone, p.email)
+def responders(property_id: str) -> dict[str, oncall.Responder]:
+    return {keys.id_of(p.sk): oncall.Responder(keys.id_of(p.sk), p.name, p.phone, p.email)
             for p in properties.staff(property_id)}
 
 
 def rotations(property_id: str) -> dict[str, Rotation]:
-    return {r.sk.split("#", 1)[1]: r
-            for r in Rotation.query(property_pk(property_id), Rotation.sk.startswith("ROTATION#"))}
+    return {keys.id_of(r.sk): r
+            for r in Rotation.query(keys.property_pk(property_id), Rotation.sk.startswith(keys.ROTATION))}
 
 
 def policy(property_id: str, urgency: str = "emergency") -> EscalationPolicy | None:
     try:
-        return EscalationPolicy.get(property_pk(property_id), f"POLICY#{urgency}")
+        return EscalationPolicy.get(keys.property_pk(property_id), keys.policy_sk(urgency))
     except DoesNotExist:
         return None
 
@@ -53,7 +54,7 @@ def start(ticket: Ticket, text: str, now: datetime) -> Ticket | None:
         return None
     prop = properties.get_property(ticket.property_id)
     scale = settings.time_scale()
-    planned = oncall.plan(chosen.tiers, int(chosen.repeat), list(chosen.managers or []), contacts(prop.property_id),
+    planned = oncall.plan(chosen.tiers, int(chosen.repeat), list(chosen.managers or []), responders(prop.property_id),
                           rotations(prop.property_id), prop.timezone, now, text,
                           lambda person: ack_link(ticket.ticket_id, person), scale)
     for page in planned["managers"] + [p for tier in planned["tiers"] for p in tier["pages"]]:
@@ -69,10 +70,22 @@ def start(ticket: Ticket, text: str, now: datetime) -> Ticket | None:
               "tiers": [{"tier": t["tier"], "name": t["name"], "window_seconds": t["window_seconds"],
                          "people": sorted({p["name"] for p in t["pages"]})} for t in planned["tiers"]],
               "guaranteed_within_minutes": oncall.first_guaranteed_minutes(chosen.tiers)}
-    changes = {"escalation": "paging", "escalation_arn": arn, "escalation_started_at": tickets.iso(now),
-               "escalation_period": f"{now:%Y-%m}", "escalation_wall_start": time.time(), "time_scale": scale}
-    return tickets._apply(ticket, changes, "system", "escalation_started", now, detail,
+    changes = {"escalation": "paging", "escalation_arn": arn, "escalation_started_at": times.iso(now),
+               "escalation_period": f"{now:%Y-%m}"}
+    return tickets.update(ticket, changes, "system", "escalation_started", now, detail,
                           recompute=lambda t: None if t.acknowledged_at else changes)
+
+
+def seconds_running(ticket: Ticket) -> float | None:
+    """Wall-clock seconds since the ticket's execution started (None: no execution, or it cannot be read)."""
+    if not ticket.escalation_arn or not ticket.escalation_started_at:
+        return None
+    sfn = aws.client("stepfunctions")
+    try:
+        started = sfn.describe_execution(executionArn=ticket.escalation_arn)["startDate"]
+    except sfn.exceptions.ClientError:
+        return None
+    return max(0.0, (datetime.now(timezone.utc) - started).total_seconds())
 
 
 def stop(ticket: Ticket, cause: str) -> None:

@@ -4,10 +4,13 @@ from typing import Literal, Optional
 from chalice import Blueprint
 from pydantic import BaseModel, ConfigDict, StrictStr
 
-from chalicelib import chat, contacts, intake, tickets
-from chalicelib.errors import Invalid
+from chalicelib.channels import chat
+from chalicelib.core.errors import Invalid
 from chalicelib.handlers.http import api, now, parse, query_params
 from chalicelib.handlers.tickets import ScoreIn
+from chalicelib.lifecycle import intake
+from chalicelib.rules import addresses
+from chalicelib.tickets import store as tickets
 
 bp = Blueprint(__name__)
 
@@ -37,8 +40,8 @@ def _token(request) -> str | None:
 def create_session():
     request = bp.current_request
     body = parse(request, SessionIn)
-    contact = tickets.Contact(name=(body.name or "").strip()[:100] or None,
-                              phone=contacts.normalize_phone(body.phone), email=contacts.normalize_email(body.email))
+    contact = tickets.Requester(name=(body.name or "").strip()[:100] or None,
+                              phone=addresses.normalize_phone(body.phone), email=addresses.normalize_email(body.email))
     session, token, greeting = chat.create_session(property_id=body.property_id, language=body.language,
                                                    contact=contact, unit=body.unit, now=now(request))
     return {"session_id": session.session_id, "token": token, "greeting": greeting,

@@ -5,8 +5,9 @@ from datetime import datetime, timezone
 from aws_lambda_powertools import Logger
 from chalice import Blueprint
 
-from chalicelib import call_report, contact_events, voice
-from chalicelib.errors import Invalid, TenantlineError
+from chalicelib.channels.voice import call_report, contact_events
+from chalicelib.channels.voice import flow as voice
+from chalicelib.core.errors import Invalid, TenantlineError
 from chalicelib.handlers.http import api, demo_clock, query_params, report_period, staff
 from chalicelib.handlers.tickets import authorizer
 
@@ -52,7 +53,7 @@ def connect_contact(event, context):
 
 @bp.on_cw_event(CONTACT_EVENTS, name="contact_events")
 def on_contact_event(event):
-    result = contact_events.handle(event.to_dict(), datetime.now(timezone.utc))
+    result = voice.contact_event(event.to_dict(), datetime.now(timezone.utc))
     (logger.warning if result.get("rejected") else logger.info)("contact event", extra={"result": result})
     return result
 

@@ -5,10 +5,10 @@ from datetime import datetime, timezone
 from aws_lambda_powertools import Logger
 from chalice import Blueprint
 
-from chalicelib import settings
+from chalicelib.channels.mail import inbound
+from chalicelib.core import settings
 from chalicelib.handlers.http import api, now, staff
 from chalicelib.handlers.tickets import authorizer
-from chalicelib.mail import inbound
 
 bp = Blueprint(__name__)
 logger = Logger(service="tenantline")

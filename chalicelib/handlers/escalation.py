@@ -5,46 +5,71 @@ from datetime import datetime, timezone
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr
 
-from chalicelib import oncall, properties, tickets
-from chalicelib.errors import Invalid, TenantlineError
+from chalicelib.core.errors import Invalid, TenantlineError
 from chalicelib.escalation import ack, report, runner
 from chalicelib.handlers.http import api, error_response, now, parse, query_params, report_period, staff
 from chalicelib.handlers.tickets import authorizer
-from chalicelib.models import EscalationPolicy, Rotation
-from chalicelib.models.property import property_pk
+from chalicelib.models import EscalationPolicy, Rotation, keys
+from chalicelib.rules import oncall
+from chalicelib.tickets import portfolio as properties
+from chalicelib.tickets import store as tickets
 
 bp = Blueprint(__name__)
 
 
-def _page(title: str, text: str, status: int = 200) -> Response:
+def _page(title: str, text: str, status: int = 200, button: bool = False) -> Response:
+    form = ("<form method=post><button type=submit style='font-size:1.4em;padding:.6em 1.4em'>I'm on it</button>"
+            "</form>") if button else ""
     body = (f"<!doctype html><html><head><meta name=viewport content='width=device-width'><title>{html.escape(title)}"
             f"</title></head><body style='font-family:sans-serif;margin:2em'><h1>{html.escape(title)}</h1>"
-            f"<p>{html.escape(text)}</p></body></html>")
+            f"<p>{html.escape(text)}</p>{form}</body></html>")
     return Response(body=body, status_code=status, headers={"Content-Type": "text/html; charset=utf-8"})
 
 
-def _wants_html(request) -> bool:
-    return "text/html" in (request.headers or {}).get("accept", "")
+def _wants_json(request) -> bool:
+    return "application/json" in (request.headers or {}).get("accept", "")
 
 
-@bp.route("/ack/{token}", methods=["GET", "POST"], cors=True)
-def acknowledge_link(token):
-    """The link in every page. Link-preview robots get a page but acknowledge nothing."""
+def _link_failed(request, exc: TenantlineError) -> Response:
+    if _wants_json(request):
+        return error_response(exc.status, exc.code, str(exc))
+    return _page("Not acknowledged", str(exc), exc.status)
+
+
+@bp.route("/ack/{token}", methods=["GET"], cors=True)
+def show_ack_link(token):
+    """The link in every page. Opening it shows the emergency and an "I'm on it" button, and acknowledges
+    nothing: mail security scanners and link previews open links exactly like a person does."""
     request = bp.current_request
-    if ack.is_preview((request.headers or {}).get("user-agent")):
-        return _page("Tenantline page", "Open this link yourself to acknowledge the emergency.")
+    try:
+        view = ack.link_view(token)
+    except TenantlineError as exc:
+        return _link_failed(request, exc)
+    if _wants_json(request):
+        return view
+    if view["acknowledged_by"]:
+        return _page(f"{view['ref']} is covered", f"{view['acknowledged_by']} has it.")
+    others = f" Also paged: {', '.join(view['also_paged'])}." if view["also_paged"] else ""
+    unit = f" (unit {view['unit']})" if view["unit"] else ""
+    return _page(f"Emergency {view['ref']}{unit}", f"{view['summary']}{others} Press the button if you are "
+                 "taking it: paging stops.", button=True)
+
+
+@bp.route("/ack/{token}", methods=["POST"], cors=True,
+          content_types=["application/x-www-form-urlencoded", "application/json", "text/plain"])
+def acknowledge_link(token):
+    """The "I'm on it" button (a plain form post) or a client posting to the link: this acknowledges."""
+    request = bp.current_request
     try:
         result = ack.by_link(token, now(request))
     except TenantlineError as exc:
-        if _wants_html(request):
-            return _page("Not acknowledged", str(exc), exc.status)
-        return error_response(exc.status, exc.code, str(exc))
-    if _wants_html(request):
-        if result["acknowledged"]:
-            return _page(f"{result['ref']}: it's yours", f"Thanks {result['by']}. The escalation has stopped; "
-                         "call the resident now.")
-        return _page(f"{result['ref']} is covered", f"{result['already_acknowledged_by']} acknowledged it first.")
-    return result
+        return _link_failed(request, exc)
+    if _wants_json(request):
+        return result
+    if result["acknowledged"]:
+        return _page(f"{result['ref']}: it's yours", f"Thanks {result['by']}. The escalation has stopped; "
+                     "call the resident now.")
+    return _page(f"{result['ref']} is covered", f"{result['already_acknowledged_by']} acknowledged it first.")
 
 
 @bp.route("/tickets/{ticket_id}/ack", methods=["POST"], authorizer=authorizer, cors=True)
@@ -72,7 +97,6 @@ class RotationIn(BaseModel):
     members: list[StrictStr]
     every: StrictStr = "weekly"
     handoff_at: StrictStr = "08:00"
-    handoff_day: StrictStr = "mon"
     anchor: StrictStr
     overrides: list[dict] = []
 
@@ -106,7 +130,7 @@ def _at(request) -> datetime:
 
 def oncall_view(property_id: str, at: datetime) -> dict:
     prop = properties.get_property(property_id)
-    people = runner.contacts(property_id)
+    people = runner.responders(property_id)
     rotations = runner.rotations(property_id)
     policy = runner.policy(property_id)
     return {
@@ -141,8 +165,8 @@ def put_rotation(property_id, rotation_id):
     staff(request, "admin")
     body = parse(request, RotationIn)
     properties.get_property(property_id)
-    rotation = Rotation(property_pk(property_id), f"ROTATION#{rotation_id}", **body.model_dump())
-    oncall.validate_rotation(rotation, set(runner.contacts(property_id)))
+    rotation = Rotation(keys.property_pk(property_id), keys.rotation_sk(rotation_id), **body.model_dump())
+    oncall.validate_rotation(rotation, set(runner.responders(property_id)))
     rotation.save()
     return oncall_view(property_id, now(request))
 
@@ -153,12 +177,12 @@ def put_policy(property_id, urgency):
     request = bp.current_request
     who = staff(request, "admin")
     body = parse(request, PolicyIn)
-    if urgency not in ("emergency", "urgent"):
-        raise Invalid("policies exist for emergency and urgent tickets")
+    if urgency != "emergency":  # only emergencies are escalated: a policy for anything else would never run
+        raise Invalid("escalation policies are for emergency tickets only")
     properties.get_property(property_id)
     tiers = [t.model_dump() for t in body.tiers]
-    oncall.validate_policy(urgency, tiers, body.repeat, body.managers, set(runner.contacts(property_id)),
+    oncall.validate_policy(urgency, tiers, body.repeat, body.managers, set(runner.responders(property_id)),
                            set(runner.rotations(property_id)))
-    EscalationPolicy(property_pk(property_id), f"POLICY#{urgency}", tiers=tiers, repeat=body.repeat,
+    EscalationPolicy(keys.property_pk(property_id), keys.policy_sk(urgency), tiers=tiers, repeat=body.repeat,
                      managers=body.managers, updated_by=who.username, updated_at=now(request).isoformat()).save()
     return oncall_view(property_id, now(request))

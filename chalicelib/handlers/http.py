@@ -6,8 +6,8 @@ from datetime import date, datetime, timezone
 from chalice import Response
 from pydantic import BaseModel, ValidationError
 
-from chalicelib import auth, settings
-from chalicelib.errors import Invalid, TenantlineError
+from chalicelib.core import auth, settings
+from chalicelib.core.errors import Invalid, TenantlineError
 
 
 def error_response(status: int, code: str, message: str) -> Response:
@@ -47,8 +47,8 @@ def now(request) -> datetime:
 
 
 def demo_clock(override: str | None, name: str) -> datetime:
-    """Now, unless the local twin (which alone has a dev secret) was given a time to act at."""
-    if override and settings.dev_auth_secret():
+    """Now, unless the local twin (demo mode) was given a time to act at."""
+    if override and settings.demo_mode():
         try:
             when = datetime.fromisoformat(override.replace("Z", "+00:00"))
         except ValueError:

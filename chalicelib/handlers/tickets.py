@@ -5,12 +5,15 @@ from typing import Optional
 from chalice import Blueprint, CognitoUserPoolAuthorizer
 from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
 
-from chalicelib import delivery, intake, properties, tickets
-from chalicelib.errors import Invalid
+from chalicelib.channels.mail import attachments
+from chalicelib.core.errors import Invalid
 from chalicelib.handlers.http import api, now, parse, query_params, staff
-from chalicelib.mail import attachments
-from chalicelib.triage import URGENCY_RANK
-from chalicelib.views import audit_view, escalation_view, message_view, ticket_view
+from chalicelib.lifecycle import delivery, intake
+from chalicelib.rules import service_levels
+from chalicelib.rules.triage import URGENCY_RANK
+from chalicelib.tickets import portfolio as properties
+from chalicelib.tickets import store as tickets
+from chalicelib.tickets.views import audit_view, escalation_view, message_view, ticket_view
 
 bp = Blueprint(__name__)
 
@@ -61,8 +64,8 @@ def list_tickets():
     staff(request)
     params = query_params(request)
     prop, status, urgency = params.get("property"), params.get("status"), params.get("urgency")
-    if status and status not in tickets.STATUSES:
-        raise Invalid(f"status must be one of {', '.join(tickets.STATUSES)}")
+    if status and status not in service_levels.STATUSES:
+        raise Invalid(f"status must be one of {', '.join(service_levels.STATUSES)}")
     if urgency and urgency not in URGENCY_RANK:
         raise Invalid(f"urgency must be one of {', '.join(URGENCY_RANK)}")
     limit, cursor = _limit(params), params.get("cursor")

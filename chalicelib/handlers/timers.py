@@ -3,7 +3,8 @@ from datetime import datetime, timezone
 
 from chalice import Blueprint
 
-from chalicelib import digest, sla_actions
+from chalicelib.lifecycle import digest
+from chalicelib.lifecycle import due_actions as sla_actions
 
 bp = Blueprint(__name__)
 

@@ -8,10 +8,3 @@ from chalicelib.models.ticket import Ticket
 ALL_MODELS = (Ticket, Message, AuditEntry, Guard, Counter, Quarantined, ContactRecord, Rejected, ChatSession, Property,
               KnowledgeArticle, Person, Resident, Lookup, Rotation, EscalationPolicy)
 
-
-def reset_connections() -> None:
-    """Forget cached connections (tests and the twin switch endpoints between runs)."""
-    for model in ALL_MODELS:
-        model._connection = None
-        for index in getattr(model, "_indexes", {}).values():
-            index._connection = None

@@ -1,4 +1,4 @@
-from chalicelib import settings
+from chalicelib.core import settings
 
 
 def meta(name: str) -> type:

@@ -15,7 +15,6 @@ class Rotation(Model):
     members = ListAttribute(of=UnicodeAttribute)  # person ids, in hand-off order
     every = UnicodeAttribute(default="weekly")  # daily | weekly
     handoff_at = UnicodeAttribute(default="08:00")  # local time
-    handoff_day = UnicodeAttribute(default="mon")  # weekly hand-offs
     anchor = UnicodeAttribute()  # ISO date when members[0] took the first shift
     overrides = JSONAttribute(default=list)  # [{"start": iso, "end": iso, "person": id, "reason": str}]
 

@@ -4,12 +4,7 @@ from pynamodb.attributes import JSONAttribute, ListAttribute, NumberAttribute, U
 from pynamodb.models import Model
 
 from chalicelib.models.base import meta
-
-PORTFOLIO = "PORTFOLIO"
-
-
-def property_pk(property_id: str) -> str:
-    return f"PROPERTY#{property_id}"
+from chalicelib.models.keys import PORTFOLIO
 
 
 class Property(Model):

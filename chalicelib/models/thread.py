@@ -12,6 +12,7 @@ from pynamodb.attributes import (
 from pynamodb.models import Model
 
 from chalicelib.models.base import meta
+from chalicelib.models.keys import GUARD
 
 
 class AttachmentRef(MapAttribute):
@@ -60,7 +61,7 @@ class Guard(Model):
     Meta = meta("ticket-events")
 
     pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True, default="GUARD")
+    sk = UnicodeAttribute(range_key=True, default=GUARD)
     target = UnicodeAttribute()
     data = JSONAttribute(default=dict)
     state = UnicodeAttribute(null=True)  # pending | done, for work claimed by one delivery of an event

@@ -4,7 +4,6 @@ from pynamodb.attributes import (
     ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
-    UTCDateTimeAttribute,
     VersionAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
@@ -25,6 +24,7 @@ def _index(name: str, hash_key: str, range_key: str) -> GlobalSecondaryIndex:
 
 
 class Ticket(Model):
+    """Every time on a ticket is an ISO 8601 UTC string (core/times.py): sortable, and the same in the API."""
     Meta = meta("tickets")
 
     ticket_id = UnicodeAttribute(hash_key=True)
@@ -53,9 +53,7 @@ class Ticket(Model):
     escalation_arn = UnicodeAttribute(null=True)
     escalation_started_at = UnicodeAttribute(null=True)  # GSI range key
     escalation_period = UnicodeAttribute(null=True)  # YYYY-MM, GSI hash key (sparse)
-    escalation_wall_start = NumberAttribute(null=True)  # epoch seconds when the execution really started
-    time_scale = NumberAttribute(null=True)
-    acknowledged_at = UTCDateTimeAttribute(null=True)
+    acknowledged_at = UnicodeAttribute(null=True)
     acknowledged_by = UnicodeAttribute(null=True)
     reached_seconds = NumberAttribute(null=True)
     target_met = BooleanAttribute(null=True)
@@ -64,13 +62,12 @@ class Ticket(Model):
     clocks = JSONAttribute(default=dict)  # SLA clock name -> due time (ISO)
     held_key = UnicodeAttribute(null=True)  # <property>#<release day> while held for the after-hours digest
     csat = NumberAttribute(null=True)
-    csat_at = UTCDateTimeAttribute(null=True)
-    review_done_at = UTCDateTimeAttribute(null=True)
-    first_response_due = UTCDateTimeAttribute(null=True)
-    resolve_due = UTCDateTimeAttribute(null=True)
-    first_response_at = UTCDateTimeAttribute(null=True)
-    resolved_at = UTCDateTimeAttribute(null=True)
-    # created_at is a GSI range key, so it is stored as a sortable ISO string.
+    csat_at = UnicodeAttribute(null=True)
+    review_done_at = UnicodeAttribute(null=True)
+    first_response_due = UnicodeAttribute(null=True)
+    resolve_due = UnicodeAttribute(null=True)
+    first_response_at = UnicodeAttribute(null=True)
+    resolved_at = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     queue_key = UnicodeAttribute(null=True)
@@ -80,7 +77,6 @@ class Ticket(Model):
     queue = _index("queue", "queue_key", "queue_sort")
     by_property = _index("by_property", "property_id", "created_at")
     by_phone = _index("by_phone", "contact_phone", "created_at")
-    by_email = _index("by_email", "contact_email", "created_at")
     by_status = _index("by_status", "status", "created_at")
     by_escalation = _index("by_escalation", "escalation_period", "escalation_started_at")
     held = _index("held", "held_key", "created_at")

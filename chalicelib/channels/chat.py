@@ -1,0 +1,160 @@
+"""Website chat: sessions, resident messages and our automatic answers. Every session has one ticket,
+created by its first message; the session token (kept only as a hash) reads that session alone."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from chalicelib.core import ids, settings, times
+from chalicelib.core.errors import Forbidden, Invalid, NotFound, TooLarge, Unauthorized
+from chalicelib.escalation import alert as alerts
+from chalicelib.lifecycle import intake
+from chalicelib.models import ChatSession, Message, Ticket, keys
+from chalicelib.rules import knowledge, replies
+from chalicelib.rules.triage import URGENCY_RANK, Triage, triage
+from chalicelib.tickets import claims
+from chalicelib.tickets import portfolio as properties
+from chalicelib.tickets import store as tickets
+from chalicelib.tickets.views import message_view
+
+LANGUAGES = ("en", "es")
+CLAIM_LEASE = 30  # seconds: longer than API Gateway waits for an answer
+CLAIM_KEPT = timedelta(days=7)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_session(*, property_id: str, now: datetime, language: str | None = None,
+                   contact: tickets.Requester = tickets.Requester(), unit: str | None = None) -> tuple[ChatSession, str, str]:
+    if language is not None and language not in LANGUAGES:
+        raise Invalid(f"language must be one of {', '.join(LANGUAGES)}")
+    prop = properties.get_property(property_id)
+    token = ids.new_token()
+    session = ChatSession(ids.new_id(), token_hash=_hash(token), property_id=property_id, language=language,
+                          contact_name=contact.name, contact_phone=contact.phone, contact_email=contact.email,
+                          unit=unit, created_at=times.iso(now),
+                          expires_at=now + timedelta(hours=settings.CHAT_SESSION_TTL_HOURS))
+    session.save(condition=ChatSession.session_id.does_not_exist())
+    return session, token, replies.say("greeting", language or "en", property=prop.name)
+
+
+def authorize(session_id: str, token: str | None) -> ChatSession:
+    if not token:
+        raise Unauthorized("this chat session needs its session token")
+    try:
+        session = ChatSession.get(session_id, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound(f"no chat session {session_id}") from None
+    if not hmac.compare_digest(session.token_hash, _hash(token)):
+        raise Forbidden("this token belongs to another chat session")
+    return session
+
+
+def validate_text(text) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise Invalid("text must be a non-empty string")
+    if len(text.encode("utf-8")) > settings.MAX_CHAT_MESSAGE_BYTES:
+        raise TooLarge(f"a message may be at most {settings.MAX_CHAT_MESSAGE_BYTES} bytes")
+    return text.strip()
+
+
+def post_message(session: ChatSession, text: str, now: datetime, client_message_id: str | None = None) -> dict:
+    """A retried `client_message_id` gets the first answer back (`replayed`)."""
+    text = validate_text(text)
+    if client_message_id is None:
+        return dict(_handle(session, text, now), replayed=False)
+    if not isinstance(client_message_id, str) or not 0 < len(client_message_id) <= 100:
+        raise Invalid("client_message_id must be a string of 1 to 100 characters")
+    result, replayed = claims.once(keys.chat_message_claim(session.session_id, client_message_id),
+                                   lambda _reserved: _handle(session, text, now), lease_seconds=CLAIM_LEASE,
+                                   keep=CLAIM_KEPT)
+    return dict(result, replayed=replayed)
+
+
+def _handle(session: ChatSession, text: str, now: datetime) -> dict:
+    result = triage(text)
+    language = session.language or result.language
+    ticket = _session_ticket(session)
+    author = session.contact_name or "resident"
+    out: list[Message] = []
+    if ticket is None:
+        contact = tickets.Requester(session.contact_name, session.contact_phone, session.contact_email)
+        ticket, inbound = tickets.create_ticket(
+            property_id=session.property_id, channel="chat", text=text, result=_in(result, language),
+            contact=contact, author=author, now=now, unit=session.unit, chat_session_id=session.session_id)
+        _link(session, ticket)
+        ticket = intake.opened(ticket, now)
+        first = True
+    else:
+        inbound = tickets.add_message(ticket, direction="inbound", author=author, body=text, now=now)
+        ticket = _raise_urgency(ticket, result, now)
+        first = False
+    reply = _auto_reply(ticket, result, text, language, now, first)
+    if reply:
+        out.append(tickets.add_message(tickets.get_ticket(ticket.ticket_id), direction="outbound",
+                                       author="tenantline", body=reply, now=now, automated=True))
+    ticket = tickets.get_ticket(ticket.ticket_id)
+    return {"ticket_id": ticket.ticket_id, "ref": ticket.ref, "urgency": ticket.urgency,
+            "category": ticket.category, "refer": ticket.refer, "language": language,
+            "messages": [message_view(m) for m in [inbound, *out]]}
+
+
+def _in(result: Triage, language: str) -> Triage:
+    return Triage(result.category, result.urgency, result.refer, language, result.reasons, result.person)
+
+
+def _session_ticket(session: ChatSession) -> Ticket | None:
+    if not session.ticket_id:
+        return None
+    return tickets.get_ticket(session.ticket_id)
+
+
+def _link(session: ChatSession, ticket: Ticket) -> None:
+    try:
+        session.update(actions=[ChatSession.ticket_id.set(ticket.ticket_id)],
+                       condition=ChatSession.ticket_id.does_not_exist())
+    except UpdateError:
+        # Two first messages raced: both tickets stay (nothing is lost); the session keeps the winner.
+        pass
+
+
+def _raise_urgency(ticket: Ticket, result: Triage, now: datetime) -> Ticket:
+    """A later message can make a ticket more urgent (never less: only staff lower urgency)."""
+    if URGENCY_RANK[result.urgency] >= URGENCY_RANK[ticket.urgency]:
+        return ticket
+    changes = {"urgency": result.urgency, "category": result.category if result.urgency == "emergency"
+               else ticket.category, "refer": result.refer if result.refer != "none" else ticket.refer}
+    if result.urgency == "emergency":
+        changes["escalation"] = "pending"
+    return tickets.update(ticket, changes, "triage", "urgency_raised", now,
+                          {"from": ticket.urgency, "to": result.urgency, "reasons": list(result.reasons)})
+
+
+def _auto_reply(ticket: Ticket, result: Triage, text: str, language: str, now: datetime, first: bool) -> str | None:
+    prop = properties.get_property(ticket.property_id)
+    if result.urgency == "emergency" or result.refer != "none":
+        if result.urgency == "emergency":
+            alerts.flag_emergency(ticket, now)
+        return replies.triage_reply(result.refer, result.urgency, language, ticket.ref, prop.utility_name,
+                                    prop.utility_phone)
+    if result.urgency == "routine":
+        answer = knowledge.best_answer(text, language, properties.knowledge(ticket.property_id))
+        if answer:
+            tickets.record(ticket, "tenantline", "kb_answer", now, {"article": answer.article, "score": answer.score})
+            return answer.text + replies.say("kb_footer", language, ref=ticket.ref)
+    if first:
+        return replies.acknowledgement(properties.calendar(prop), now, language, ticket.ref, prop.emergency_line)
+    return None
+
+
+def messages_since(session: ChatSession, after: str | None) -> list[dict]:
+    if after is not None and (not isinstance(after, str) or len(after) > 40):
+        raise Invalid("after must be a message id")
+    if not session.ticket_id:
+        return []
+    return [message_view(m) for m in tickets.thread(session.ticket_id, after)]

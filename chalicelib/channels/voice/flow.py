@@ -1,0 +1,338 @@
+"""The phone channel: what the connect_contact Lambda answers when a Connect flow asks.
+
+The flow (connect_flows/inbound.json) does the talking; this decides. `lookup` finds the property by
+the number dialled and the resident by the caller's number; `route` turns the call into a ticket and
+says where it goes: a queue (office open), a page (emergency), a referral (911, the utility) or a
+message held for the office. Everything returned is a flat map of strings, as Connect requires, and
+every prompt is in the caller's language. A retried invocation for the same contact answers the same."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.channels.voice import contact_events
+from chalicelib.core import aws
+from chalicelib.core.errors import Invalid, NotFound
+from chalicelib.lifecycle import digest, intake
+from chalicelib.models import Lookup, Person, Property, Ticket, keys
+from chalicelib.rules import addresses, replies, service_levels
+from chalicelib.rules.calendar import is_open, local_label, next_open
+from chalicelib.rules.triage import Triage, triage
+from chalicelib.tickets import claims
+from chalicelib.tickets import portfolio as properties
+from chalicelib.tickets import store as tickets
+
+CONNECT_CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
+INTENTS = ("emergency", "maintenance", "leasing", "billing", "person", "other")
+QUEUED_INTENTS = ("maintenance", "leasing", "billing")  # anything else waits in the general queue
+TEAMS = {"en": {"maintenance": "maintenance", "leasing": "leasing", "billing": "billing", "general": "office"},
+         "es": {"maintenance": "mantenimiento", "leasing": "arrendamiento", "billing": "pagos",
+                "general": "oficina"}}
+CLAIM_LEASE = 8  # seconds: Connect gives up on a Lambda after 8
+CLAIM_KEPT = timedelta(days=30)
+MISSED = {"en": "(missed call: the caller hung up before the call was routed; call them back)",
+          "es": "(llamada perdida: la persona colgó antes de que se atendiera la llamada; devolver la llamada)"}
+NO_WORDS = {"en": "(phone call: no words recognised; the call recording is the description)",
+            "es": "(llamada: no se reconocieron palabras; la grabación de la llamada es la descripción)"}
+
+
+@dataclass(frozen=True)
+class Call:
+    contact_id: str
+    channel: str
+    caller: str | None  # E.164, or None when the number is withheld
+    dialled: str | None
+    attributes: dict
+    parameters: dict
+    language: str
+    instance_arn: str | None
+
+
+def parse(event) -> Call:
+    """Connect's contact-flow event. The channel is read raw: it may be VOICE, CHAT, TASK or EMAIL."""
+    from aws_lambda_powertools.utilities.data_classes import ConnectContactFlowEvent
+
+    if not isinstance(event, dict) or event.get("Name") != "ContactFlowEvent" or \
+            not isinstance(event.get("Details"), dict):
+        raise Invalid("not an Amazon Connect contact flow event")
+    flow_event = ConnectContactFlowEvent(event)
+    data = event["Details"].get("ContactData") or {}
+    if not data.get("ContactId"):
+        raise Invalid("the contact flow event has no ContactId")
+    channel = str(data.get("Channel") or "").upper()
+    if channel not in CONNECT_CHANNELS:
+        raise Invalid(f"unknown channel {data.get('Channel')!r}")
+    attributes = {str(k): str(v) for k, v in (data.get("Attributes") or {}).items()}
+    parameters = {str(k): "" if v is None else str(v) for k, v in (flow_event.parameters or {}).items()}
+    language = parameters.get("language") or attributes.get("language") or data.get("LanguageCode") or "en"
+    return Call(contact_id=data["ContactId"], channel=channel,
+                caller=_phone((data.get("CustomerEndpoint") or {}).get("Address")) if channel == "VOICE" else None,
+                dialled=(data.get("SystemEndpoint") or {}).get("Address"), attributes=attributes,
+                parameters=parameters, language="es" if language.lower().startswith("es") else "en",
+                instance_arn=data.get("InstanceARN"))
+
+
+def _phone(raw: str | None) -> str | None:
+    try:
+        return addresses.normalize_phone(raw)
+    except Invalid:
+        return None  # withheld or unknown numbers are normal on the phone
+
+
+def yes(flag: bool) -> str:
+    return "true" if flag else "false"
+
+
+# --- lookup: who is calling which property ---
+
+def property_for_number(number: str | None) -> Property:
+    try:
+        property_id = Lookup.get(keys.lookup_pk("PHONE"), number or "-").property_id
+    except DoesNotExist:
+        raise NotFound(f"no property answers {number}") from None
+    return properties.get_property(property_id)
+
+
+def callers_tickets(phone: str | None, limit: int = 20) -> list[Ticket]:
+    """The caller's tickets, newest first."""
+    if not phone:
+        return []
+    return list(Ticket.by_phone.query(phone, scan_index_forward=False, limit=limit))
+
+
+def lookup(call: Call, now: datetime) -> dict:
+    prop = property_for_number(call.dialled)
+    lang = call.language
+    history = callers_tickets(call.caller)
+    mine = [t for t in history if t.status in service_levels.OPEN_STATUSES and t.property_id == prop.property_id]
+    name, _unit = who_calls(prop.property_id, call.caller, history)
+    # Kept with the contact: if the caller hangs up before the flow routes the call, it is still a ticket.
+    contact_events.remember(call.contact_id, {"property_id": prop.property_id, "caller": call.caller or "",
+                                              "language": lang})
+    greeting = replies.say("call_greeting", lang, property=prop.name)
+    if name:
+        greeting += replies.say("call_known", lang, name=name.split()[0])
+    if mine:
+        greeting += replies.say("call_open_ticket", lang, ref=mine[0].ref, summary=mine[0].summary[:80])
+    return {"property_id": prop.property_id, "property_name": prop.name, "hours_id": prop.connect_hours_arn or "",
+            "office_open": yes(is_open(properties.calendar(prop), now)), "caller_known": yes(bool(name or history)),
+            "caller_name": name or "", "open_ticket_ref": mine[0].ref if mine else "",
+            "prompt_greeting": greeting, "prompt_menu": replies.say("call_menu", lang),
+            "prompt_describe": replies.say("call_describe", lang), "prompt_person": replies.say("call_person", lang),
+            "prompt_invalid": replies.say("call_invalid", lang)}
+
+
+# --- route: the ticket and where the call goes ---
+
+def route(call: Call, now: datetime) -> dict:
+    return _once(call.contact_id, "route", now, lambda new_id: _route(call, new_id, now))
+
+
+def _route(call: Call, new_id: str, now: datetime) -> dict:
+    prop = property_for_number(call.dialled)
+    intent = call.parameters.get("intent") if call.parameters.get("intent") in INTENTS else "other"
+    text = call.parameters.get("transcript", "").strip()
+    result = assess(text, intent, call.language, properties.staff(prop.property_id))
+    where = decide(result, call.parameters.get("office_open") == "true")
+    # An earlier attempt for this contact that died after creating its ticket (under the reserved id) is
+    # resumed by _open; otherwise a known caller's open ticket about the same problem takes the call.
+    ticket = None if _exists(new_id) else _same_problem_ticket(call, prop, result, where)
+    body = text or NO_WORDS[call.language]
+    name, unit = who_calls(prop.property_id, call.caller)
+    if ticket is not None:
+        tickets.add_message(ticket, direction="inbound", author=name or call.caller or "caller", body=body, now=now,
+                            channel="voice", fields={"message_id": new_id, "contact_id": call.contact_id})
+        ticket = tickets.get_ticket(ticket.ticket_id)
+    else:
+        ticket = _open(call, prop, result, body, name, unit, new_id, now)
+    contact_events.link(call.contact_id, ticket.ticket_id, now)
+    return answer(where, ticket, result, prop, call.language, now)
+
+
+def assess(text: str, intent: str, language: str, staff: list[Person]) -> Triage:
+    """Triage of what the caller said, sharpened by the menu choice. Choosing "emergency" always pages:
+    the caller may not have found the words, and on-call staff can downgrade it."""
+    found = triage(text) if text else Triage("general", "routine", "none", language,
+                                              ["no words recognised: the call recording is the description"])
+    category, urgency, reasons, person = found.category, found.urgency, list(found.reasons), found.person
+    if intent == "emergency" and urgency != "emergency":
+        category, urgency = "maintenance", "emergency"
+        reasons.insert(0, "the caller chose emergency maintenance")
+    elif urgency == "emergency" or found.refer != "none":
+        pass  # what was said outranks the menu
+    elif intent == "maintenance" and category not in ("maintenance", "complaint"):
+        category = "maintenance"
+    elif intent in ("leasing", "billing"):
+        category = intent
+    elif intent == "person":
+        named = digest.person_named(person, staff) or named_in(text, staff)
+        category, person = "message", named.name if named else person
+        reasons.insert(0, f"message for {person}" if person else "message for the office")
+    return Triage(category, urgency, found.refer, language, reasons, person if category == "message" else None)
+
+
+def named_in(text: str, staff: list[Person]) -> Person | None:
+    words = set(re.findall(r"\w+", text.lower()))
+    return next((p for p in staff if {p.name.split()[0].lower(), p.name.split()[-1].lower()} & words), None)
+
+
+def decide(result: Triage, office_open: bool) -> str:
+    if result.refer != "none":
+        return "refer"
+    if result.urgency == "emergency":
+        return "page"
+    return "queue" if office_open else "message"
+
+
+def _same_problem_ticket(call: Call, prop: Property, result: Triage, where: str) -> Ticket | None:
+    """A known caller ringing again about the same kind of problem adds to their open ticket."""
+    if where in ("page", "refer") or result.category == "message":
+        return None
+    return next((t for t in callers_tickets(call.caller) if t.property_id == prop.property_id
+                 and t.status in service_levels.OPEN_STATUSES and t.category == result.category), None)
+
+
+def who_calls(property_id: str, phone: str | None, history: list[Ticket] | None = None) -> tuple[str | None, str | None]:
+    """The caller's name and unit: from the resident directory, else the name on their latest ticket."""
+    known = properties.resident(property_id, phone)
+    if known:
+        return known.name, known.unit
+    history = callers_tickets(phone, limit=5) if history is None else history
+    return next((t.contact_name for t in history if t.contact_name), None), None
+
+
+def _exists(ticket_id: str) -> bool:
+    try:
+        tickets.get_ticket(ticket_id)
+        return True
+    except NotFound:
+        return False
+
+
+def _open(call: Call, prop: Property, result: Triage, body: str, name: str | None, unit: str | None,
+          ticket_id: str, now: datetime) -> Ticket:
+    try:
+        ticket = tickets.get_ticket(ticket_id)  # an earlier attempt for this contact got this far
+    except NotFound:
+        ticket, _ = tickets.create_ticket(
+            ticket_id=ticket_id, property_id=prop.property_id, channel="voice", text=body, result=result,
+            contact=tickets.Requester(name, call.caller), author=name or call.caller or "caller", now=now,
+            unit=unit, message_fields={"contact_id": call.contact_id})
+    return intake.opened(ticket, now)
+
+
+def answer(where: str, ticket: Ticket, result: Triage, prop: Property, lang: str, now: datetime) -> dict:
+    queue = next((i for i in QUEUED_INTENTS if i == ticket.category), "general") if where == "queue" else ""
+    ref = ticket.ref
+    if where == "refer" and result.refer == "utility":
+        say = replies.say("call_utility", lang, ref=ref, utility=prop.utility_name or "your electric utility",
+                          utility_phone=f", {prop.utility_phone}" if prop.utility_phone else "")
+    elif where == "refer":
+        say = replies.say("call_911", lang, ref=ref)
+    elif where == "page":
+        say = replies.say("call_page", lang, ref=ref)
+    elif where == "queue":
+        say = replies.say("call_queue", lang, ref=ref, team=TEAMS[lang][queue])
+    else:
+        say = message_taken(ticket, prop, lang, now)
+    return {"route": where, "ticket_id": ticket.ticket_id, "ticket_ref": ref, "queue": queue, "say": say,
+            "category": ticket.category, "urgency": ticket.urgency, "whisper": whisper(ticket, lang),
+            "prompt_queue": replies.say("call_in_queue", lang, ref=ref),
+            "prompt_callback": replies.say("call_offer_callback", lang),
+            "prompt_callback_done": replies.say("call_callback_done", lang),
+            "prompt_hold": replies.say("call_hold", lang)}
+
+
+def message_taken(ticket: Ticket, prop: Property, lang: str, now: datetime) -> str:
+    for_whom = replies.say("call_for_whom", lang, name=ticket.for_person) if ticket.for_person else ""
+    cal = properties.calendar(prop)
+    if is_open(cal, now):
+        return replies.say("call_message_open", lang, ref=ticket.ref, for_whom=for_whom)
+    opens = next_open(cal, now)
+    return replies.say("call_message", lang, ref=ticket.ref, for_whom=for_whom,
+                       opens=local_label(cal, opens, lang) if opens else "")
+
+
+def whisper(ticket: Ticket, lang: str) -> str:
+    """For the CSR's ear, in English, before the caller is put through."""
+    who = f"{ticket.contact_name}, " if ticket.contact_name else ""
+    spanish = "Spanish-speaking caller. " if lang == "es" else ""
+    return f"{spanish}{who}{ticket.category}, {ticket.urgency}. Ticket {ticket.ref}. {ticket.summary[:120]}"
+
+
+def contact_event(event, now: datetime) -> dict:
+    """A Connect contact event: the call's timeline on its ticket; a caller who hung up in the menus, before
+    any ticket existed, becomes a missed-call ticket."""
+    result = contact_events.handle(event, now)
+    unrouted = result.pop("unrouted", None)
+    if unrouted:
+        result["ticket_id"] = missed_call(result["contact_id"], unrouted, now)["ticket_id"]
+    return result
+
+
+def missed_call(contact_id: str, details: dict, now: datetime) -> dict:
+    """The caller hung up in the menus: a ticket to call them back (held for the office after hours).
+    It takes the contact's route claim, so a route still running for this contact cannot make a second."""
+    def run(new_id: str) -> dict:
+        prop = properties.get_property(details["property_id"])
+        lang = details.get("language") or "en"
+        call = Call(contact_id, "VOICE", details.get("caller") or None, None, {}, {}, lang, None)
+        result = Triage("general", "routine", "none", lang, ["the caller hung up before the call was routed"])
+        ticket = _open(call, prop, result, MISSED[lang], *who_calls(prop.property_id, call.caller), new_id, now)
+        contact_events.link(contact_id, ticket.ticket_id, now)
+        return {"route": "missed", "ticket_id": ticket.ticket_id, "ticket_ref": ticket.ref}
+    return _once(contact_id, "route", now, run)
+
+
+# --- while the caller waits in the queue ---
+
+def take_message(call: Call, now: datetime, reason: str) -> dict:
+    """Nobody could take the call (queue full) or the caller chose to leave a message."""
+    def run(_new_id: str) -> dict:
+        ticket = call_ticket(call.contact_id)
+        tickets.record(ticket, "connect", "call_message", now, {"contact_id": call.contact_id, "reason": reason})
+        prop = properties.get_property(ticket.property_id)
+        return {"ticket_ref": ticket.ref, "say": message_taken(ticket, prop, call.language, now)}
+    return _once(call.contact_id, reason, now, run)
+
+
+def callback_requested(call: Call, now: datetime) -> dict:
+    def run(_new_id: str) -> dict:
+        ticket = call_ticket(call.contact_id)
+        tickets.record(ticket, "connect", "callback_requested", now,
+                       {"contact_id": call.contact_id, "number": call.caller})
+        return {"ticket_ref": ticket.ref}
+    return _once(call.contact_id, "callback", now, run)
+
+
+def queue_position(call: Call) -> dict:
+    """Connect tells a contact's place in line only through its API (flows cannot read it); without an
+    answer in time the caller just hears the hold message."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        found = aws.client("connect", quick=True).get_contact_metrics(
+            InstanceId=call.instance_arn or "-", ContactId=call.contact_id, Metrics=[{"Name": "POSITION_IN_QUEUE"}])
+        value = next(r["Value"]["Number"] for r in found.get("MetricResults", []) if r["Name"] == "POSITION_IN_QUEUE")
+        position = str(int(value))
+    except (BotoCoreError, ClientError, StopIteration, KeyError, TypeError, ValueError):
+        return {"position": "", "say": replies.say("call_hold", call.language)}
+    return {"position": position, "say": replies.say("call_position", call.language, position=position)}
+
+
+# --- which ticket a contact belongs to; once-only work per contact ---
+
+def call_ticket(contact_id: str) -> Ticket:
+    ticket_id = contact_events.ticket_of_contact(contact_id)
+    if ticket_id is None:
+        raise NotFound(f"contact {contact_id} has no ticket yet")
+    return tickets.get_ticket(ticket_id)
+
+
+def _once(contact_id: str, step: str, now: datetime, run) -> dict:
+    """Connect retries a failed or slow invocation: the work for (contact, step) happens once and a
+    retry gets the first answer. A retry after a crash resumes with the same reserved id."""
+    return claims.once(keys.call_step_claim(contact_id, step), run, lease_seconds=CLAIM_LEASE, keep=CLAIM_KEPT)[0]

@@ -1,0 +1,38 @@
+"""Staff replies, delivered back through the ticket's own channel."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib.core.errors import Conflict, Invalid
+from chalicelib.lifecycle import email_out as outbound
+from chalicelib.models import Message, Ticket
+from chalicelib.tickets import portfolio as properties
+from chalicelib.tickets import store as tickets
+
+MAX_REPLY_BYTES = 16_384
+
+
+def reply(ticket: Ticket, author: str, body: str, now: datetime, automated: bool = False) -> Message:
+    body = (body or "").strip()
+    if not body:
+        raise Invalid("body must not be empty")
+    if len(body.encode()) > MAX_REPLY_BYTES:
+        raise Invalid(f"a reply may be at most {MAX_REPLY_BYTES // 1024} KB")
+    if ticket.channel == "chat":  # the widget reads the thread
+        return tickets.add_message(ticket, direction="outbound", author=author, body=body, now=now,
+                                   automated=automated)
+    if ticket.channel == "email":
+        return _email(ticket, author, body, now, automated)
+    raise Conflict(f"replies on {ticket.channel} tickets are not available yet")
+
+
+def _email(ticket: Ticket, author: str, body: str, now: datetime, automated: bool) -> Message:
+    if not ticket.contact_email:
+        raise Conflict(f"ticket {ticket.ref} has no email address to reply to")
+    prop = properties.get_property(ticket.property_id)
+    in_reply_to, references = outbound.thread_ids(tickets.thread(ticket.ticket_id))
+    subject = outbound.subject_for(ticket, None)
+    sent_id = outbound.send(prop, ticket, ticket.contact_email, body, subject=subject, in_reply_to=in_reply_to,
+                            references=references, automated=automated)
+    return tickets.add_message(ticket, direction="outbound", author=author, body=body, now=now, channel="email",
+                               automated=automated, fields={"email_message_id": sent_id, "subject": subject})

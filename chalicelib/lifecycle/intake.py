@@ -1,0 +1,47 @@
+"""What every channel does once a new ticket exists: flag an emergency, set its SLA clocks, and hold
+it for the after-hours digest when the office is closed."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib.core import times
+from chalicelib.core.errors import Invalid
+from chalicelib.escalation import alert as alerts
+from chalicelib.lifecycle import notify, timers
+from chalicelib.models import Ticket
+from chalicelib.rules import service_levels
+from chalicelib.tickets import portfolio as properties
+from chalicelib.tickets import store as tickets
+
+
+def opened(ticket: Ticket, now: datetime) -> Ticket:
+    if ticket.urgency == "emergency":
+        ticket = alerts.flag_emergency(ticket, now)
+    cal = properties.calendar(properties.get_property(ticket.property_id))
+    ticket = timers.start_clocks(ticket, service_levels.for_new_ticket(ticket.category, ticket.urgency, cal, now), now)
+    return timers.hold_after_hours(ticket, now)
+
+
+def status_changed(ticket: Ticket, now: datetime) -> Ticket:
+    """A proposed resolution gets a follow-up a week later (each resolution its own clock)."""
+    if ticket.status == "resolved":
+        return timers.start_clocks(ticket, [service_levels.follow_up_clock(now)], now, suffix=f"-v{ticket.version}")
+    return ticket
+
+
+def record_csat(ticket_id: str, score: int, by: str, now: datetime) -> Ticket:
+    if not isinstance(score, int) or not 0 <= score <= 10:
+        raise Invalid("score must be a whole number from 0 to 10")
+    ticket = tickets.get_ticket(ticket_id)
+    ticket = tickets.update(ticket, {"csat": score, "csat_at": times.iso(now)}, by, "csat", now, {"score": score})
+    if service_levels.needs_review(score):
+        notify.managers(ticket.property_id, f"Low satisfaction on {ticket.ref}",
+                        f"A resident rated {ticket.ref} {score}/10. Please review within "
+                        f"{service_levels.hours(service_levels.CSAT_REVIEW_WITHIN)} hours.", sms=False)
+        ticket = timers.start_clocks(ticket, [service_levels.csat_review_clock(now)], now, suffix=f"-v{ticket.version}")
+    return ticket
+
+
+def review_done(ticket_id: str, by: str, now: datetime, note: str | None) -> Ticket:
+    ticket = tickets.get_ticket(ticket_id)
+    return tickets.update(ticket, {"review_done_at": times.iso(now)}, by, "manager_review", now, {"note": note} if note else {})

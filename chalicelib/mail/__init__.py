@@ -1,1 +1,0 @@
-"""The email channel: SES inbound mail to tickets, acknowledgements and CSR replies."""

@@ -1,0 +1,103 @@
+"""Every composite key the tables use, built in one place (the models' docstrings say which table holds which).
+
+ticket-events: pk = ticket id, sk = MSG#<ulid> | AUD#<ulid>; guard items pk = <KIND>#..., sk = GUARD;
+properties: pk = PORTFOLIO | PROPERTY#<id> | LOOKUP#<kind>, sk = the item's kind and id."""
+
+MESSAGE, AUDIT = "MSG#", "AUD#"
+GUARD = "GUARD"  # the sort key of every guard item
+
+
+def message_sk(message_id: str) -> str:
+    return f"{MESSAGE}{message_id}"
+
+
+def audit_sk(entry_id: str) -> str:
+    return f"{AUDIT}{entry_id}"
+
+
+def call_audit_sk(contact_id: str, milestone: str) -> str:
+    """One timeline entry per call milestone: writing it again replaces it."""
+    return f"{AUDIT}CALL#{contact_id}#{milestone}"
+
+
+# --- guard items: a claimed key and what it points to ---
+
+def ticket_ref(ref: str) -> str:
+    return f"REF#{ref.upper()}"
+
+
+def mail_message_id(rfc_message_id: str) -> str:
+    """An email's Message-ID header -> the ticket it belongs to (threading)."""
+    return f"MAILID#{rfc_message_id}"
+
+
+def contact_ticket(contact_id: str) -> str:
+    """A Connect contact -> its ticket."""
+    return f"CALL#{contact_id}"
+
+
+def ack_link_used(token_digest: str) -> str:
+    return f"ACKLINK#{token_digest}"
+
+
+def auto_replies(address: str, hour: str) -> str:
+    return f"AUTOREPLY#{address}#{hour}"
+
+
+def contact_record(contact_id: str) -> str:
+    return f"CONTACT#{contact_id}"
+
+
+# --- once-only work (tickets/claims.py) ---
+
+def chat_message_claim(session_id: str, client_message_id: str) -> str:
+    return f"CHATMSG#{session_id}#{client_message_id}"
+
+
+def ses_message_claim(ses_message_id: str) -> str:
+    return f"SESMSG#{ses_message_id}"
+
+
+def call_step_claim(contact_id: str, step: str) -> str:
+    return f"CALL#{contact_id}#{step}"
+
+
+# --- portfolio configuration (properties table) ---
+
+PORTFOLIO = "PORTFOLIO"
+KNOWLEDGE, PERSON, RESIDENT, ROTATION, POLICY = "KB#", "PERSON#", "RESIDENT#", "ROTATION#", "POLICY#"
+EVERY_PROPERTY = "*"
+
+
+def property_pk(property_id: str) -> str:
+    return f"PROPERTY#{property_id}"
+
+
+def lookup_pk(kind: str) -> str:
+    """kind: PHONE (an E.164 number dialled) or INBOX (an address or domain)."""
+    return f"LOOKUP#{kind}"
+
+
+def article_sk(language: str, slug: str) -> str:
+    return f"{KNOWLEDGE}{language}#{slug}"
+
+
+def person_sk(person_id: str) -> str:
+    return f"{PERSON}{person_id}"
+
+
+def resident_sk(phone: str) -> str:
+    return f"{RESIDENT}{phone}"
+
+
+def rotation_sk(rotation_id: str) -> str:
+    return f"{ROTATION}{rotation_id}"
+
+
+def policy_sk(urgency: str) -> str:
+    return f"{POLICY}{urgency}"
+
+
+def id_of(sort_key: str) -> str:
+    """The id after a sort key's kind prefix (PERSON#tech-ana -> tech-ana)."""
+    return sort_key.split("#", 1)[1]

@@ -1,0 +1,212 @@
+"""What we say to residents, in their language (English or Spanish)."""
+from datetime import datetime
+
+from chalicelib.rules.calendar import Calendar, is_open, local_label, next_open
+from chalicelib.rules.service_levels import TIME_TO_HUMAN, minutes
+
+TEXTS = {
+    "greeting": {
+        "en": "Hi, you've reached {property}. Tell us what's going on and we'll open a ticket for you.",
+        "es": "Hola, se ha comunicado con {property}. Cuéntenos qué pasa y abriremos un reporte para usted.",
+    },
+    "emergency_services": {
+        "en": "This could be dangerous. Leave the apartment now, and call 911 from outside. Don't use light "
+              "switches, lighters or anything that could spark. We have also alerted our on-call team "
+              "(ticket {ref}).",
+        "es": "Esto puede ser peligroso. Salga del apartamento ahora y llame al 911 desde afuera. No use "
+              "interruptores, encendedores ni nada que pueda hacer chispa. También avisamos a nuestro equipo "
+              "de guardia (reporte {ref}).",
+    },
+    "emergency": {
+        "en": "We're treating this as an emergency (ticket {ref}). Our on-call technician is being paged now and "
+              "will call you back within {callback_minutes} minutes. If it's safe, shut off the water valve and keep away from "
+              "electrical outlets. If anyone is in danger, call 911.",
+        "es": "Estamos tratando esto como una emergencia (reporte {ref}). Estamos localizando al técnico de guardia "
+              "y le llamará en menos de {callback_minutes} minutos. Si es seguro, cierre la llave de paso del agua y aléjese de los "
+              "enchufes. Si alguien está en peligro, llame al 911.",
+    },
+    "utility": {
+        "en": "This looks like an outage in the area, which the utility has to fix: please report it to "
+              "{utility}{utility_phone}. We've logged it on ticket {ref} and will keep an eye on the building.",
+        "es": "Parece un apagón en la zona, que debe arreglar la compañía de luz: por favor repórtelo a "
+              "{utility}{utility_phone}. Lo registramos en el reporte {ref} y estaremos pendientes del edificio.",
+    },
+    "received_open": {
+        "en": "Thanks, we've opened ticket {ref}. The office is open and a team member will reply here shortly.",
+        "es": "Gracias, abrimos el reporte {ref}. La oficina está abierta y alguien del equipo le responderá aquí "
+              "en breve.",
+    },
+    "received_closed": {
+        "en": "Thanks, we've opened ticket {ref}. The office is closed right now; we'll reply after it opens "
+              "({opens}). For an emergency, tell us here or call {emergency_line}.",
+        "es": "Gracias, abrimos el reporte {ref}. La oficina está cerrada ahora; le responderemos cuando abra "
+              "({opens}). Si es una emergencia, díganoslo aquí o llame al {emergency_line}.",
+    },
+    "email_ack": {
+        "en": "Hello{name},\n\nThanks for writing to {property}. We've opened ticket {ref} for your message; keep "
+              "{ref} in the subject when you reply so it reaches the same ticket.\n\n{when}\n\n{urgent}"
+              "— {property}",
+        "es": "Hola{name}:\n\nGracias por escribir a {property}. Abrimos el reporte {ref} con su mensaje; mantenga "
+              "{ref} en el asunto al responder para que llegue al mismo reporte.\n\n{when}\n\n{urgent}"
+              "— {property}",
+    },
+    "email_when_open": {
+        "en": "The office is open now: a team member will answer today.",
+        "es": "La oficina está abierta: alguien del equipo le responderá hoy.",
+    },
+    "email_when_closed": {
+        "en": "The office is closed right now; we'll reply after it opens ({opens}).",
+        "es": "La oficina está cerrada en este momento; le responderemos cuando abra ({opens}).",
+    },
+    "email_emergency": {
+        "en": "If this is an emergency, call our emergency line now: {line}. If you smell gas or see fire or smoke, "
+              "leave the building and call 911.\n\n",
+        "es": "Si es una emergencia, llame ahora a nuestra línea de emergencias: {line}. Si huele a gas o ve fuego o "
+              "humo, salga del edificio y llame al 911.\n\n",
+    },
+    "added": {
+        "en": "Got it, we've added that to ticket {ref}.",
+        "es": "Entendido, lo agregamos al reporte {ref}.",
+    },
+    "kb_footer": {
+        "en": "\n(Ticket {ref}: reply here if you still need help.)",
+        "es": "\n(Reporte {ref}: responda aquí si todavía necesita ayuda.)",
+    },
+    "follow_up": {
+        "en": "Hi, this is {property}'s team following up on ticket {ref}: is everything working as it should now? "
+              "Reply here if not and we'll pick it up again.",
+        "es": "Hola, le escribe el equipo de {property} para dar seguimiento al reporte {ref}: ¿todo funciona bien "
+              "ahora? Si no, responda aquí y lo retomamos.",
+    },
+    # --- on the phone (Connect reads these aloud; the flow plays whatever the Lambda returns) ---
+    "call_greeting": {
+        "en": "Thank you for calling {property}.",
+        "es": "Gracias por llamar a {property}.",
+    },
+    "call_known": {
+        "en": " Hello {name}.",
+        "es": " Hola {name}.",
+    },
+    "call_open_ticket": {
+        "en": " We see your open ticket {ref}: {summary}.",
+        "es": " Vemos su reporte abierto {ref}: {summary}.",
+    },
+    "call_menu": {
+        "en": "For an emergency such as flooding, no heat, or a gas smell, press 1. For a maintenance request, "
+              "press 2. For leasing, press 3. For rent and billing, press 4. To leave a message for a specific "
+              "person, press 5. For anything else, press 0.",
+        "es": "Para una emergencia, como una inundación, falta de calefacción u olor a gas, oprima 1. Para una "
+              "solicitud de mantenimiento, oprima 2. Para arrendamiento, oprima 3. Para renta y pagos, oprima 4. "
+              "Para dejar un mensaje a una persona, oprima 5. Para cualquier otra cosa, oprima 0.",
+    },
+    "call_describe": {
+        "en": "Please tell us briefly what is going on, and your apartment number.",
+        "es": "Por favor díganos brevemente qué está pasando y el número de su apartamento.",
+    },
+    "call_person": {
+        "en": "Please say the name of the person you want to reach, and then your message.",
+        "es": "Por favor diga el nombre de la persona que busca y después su mensaje.",
+    },
+    "call_invalid": {
+        "en": "Sorry, I didn't catch that.",
+        "es": "Perdón, no le entendí.",
+    },
+    "call_page": {
+        "en": "We are treating this as an emergency, reference {ref}. Our on-call technician is being paged now "
+              "and will call you back within {callback_minutes} minutes. If anyone is in danger, hang up and call 911.",
+        "es": "Estamos tratando esto como una emergencia, reporte {ref}. Estamos localizando al técnico de guardia "
+              "y le llamará en menos de {callback_minutes} minutos. Si alguien está en peligro, cuelgue y llame al 911.",
+    },
+    "call_911": {
+        "en": "This could be dangerous. Hang up now, leave the apartment, and call 911 from outside. Do not use "
+              "light switches or anything that could spark. We have also alerted our on-call team, reference {ref}.",
+        "es": "Esto puede ser peligroso. Cuelgue ahora, salga del apartamento y llame al 911 desde afuera. No use "
+              "interruptores ni nada que pueda hacer chispa. También avisamos a nuestro equipo de guardia, "
+              "reporte {ref}.",
+    },
+    "call_utility": {
+        "en": "This sounds like an outage in the area, which the utility has to fix. Please report it to "
+              "{utility}{utility_phone}. We have logged your call as reference {ref}.",
+        "es": "Parece un apagón en la zona, que debe arreglar la compañía de luz. Por favor repórtelo a "
+              "{utility}{utility_phone}. Registramos su llamada con el reporte {ref}.",
+    },
+    "call_queue": {
+        "en": "Thank you. Your reference is {ref}. Connecting you to our {team} team now.",
+        "es": "Gracias. Su número de reporte es {ref}. Le comunicamos ahora con nuestro equipo de {team}.",
+    },
+    "call_message": {
+        "en": "Thank you, we have taken your message{for_whom}, reference {ref}. The office is closed now; we will "
+              "call you back after it opens, {opens}. If this is an emergency, call again and press 1.",
+        "es": "Gracias, tomamos su mensaje{for_whom}, reporte {ref}. La oficina está cerrada ahora; le llamaremos "
+              "cuando abra, {opens}. Si es una emergencia, llame otra vez y oprima 1.",
+    },
+    "call_message_open": {
+        "en": "Thank you, we have taken your message{for_whom}, reference {ref}. Someone will call you back today.",
+        "es": "Gracias, tomamos su mensaje{for_whom}, reporte {ref}. Alguien le llamará hoy.",
+    },
+    "call_for_whom": {
+        "en": " for {name}",
+        "es": " para {name}",
+    },
+    "call_in_queue": {
+        "en": "Everyone on our team is helping other residents right now. Please stay on the line; your reference "
+              "is {ref}.",
+        "es": "Todo nuestro equipo está atendiendo a otros residentes. Por favor no cuelgue; su número de reporte "
+              "es {ref}.",
+    },
+    "call_position": {
+        "en": "You are number {position} in line.",
+        "es": "Usted es el número {position} en la fila.",
+    },
+    "call_offer_callback": {
+        "en": "To hang up and have us call you back, press 1. To leave a message instead, press 2.",
+        "es": "Para colgar y que le llamemos, oprima 1. Para dejar un mensaje, oprima 2.",
+    },
+    "call_callback_done": {
+        "en": "We will call you back at this number as soon as someone is free. Goodbye.",
+        "es": "Le llamaremos a este número en cuanto alguien esté disponible. Adiós.",
+    },
+    "call_hold": {
+        "en": "Thank you for waiting. Someone will be with you shortly.",
+        "es": "Gracias por esperar. Alguien le atenderá en breve.",
+    },
+}
+
+
+def say(key: str, language: str, **values) -> str:
+    texts = TEXTS[key]
+    return texts.get(language, texts["en"]).format(callback_minutes=minutes(TIME_TO_HUMAN), **values)
+
+
+def acknowledgement(cal: Calendar, now: datetime, language: str, ref: str, emergency_line: str | None) -> str:
+    if is_open(cal, now):
+        return say("received_open", language, ref=ref)
+    opens = next_open(cal, now)
+    label = local_label(cal, opens, language) if opens else "—"
+    return say("received_closed", language, ref=ref, opens=label, emergency_line=emergency_line or "911")
+
+
+def triage_reply(refer: str, urgency: str, language: str, ref: str, utility: str | None = None,
+                 utility_phone: str | None = None) -> str | None:
+    """The immediate reply a triage outcome calls for, or None when a normal acknowledgement will do."""
+    if refer == "emergency_services":
+        return say("emergency_services", language, ref=ref)
+    if refer == "utility":
+        fallback = "la compañía de luz" if language == "es" else "your electric utility"
+        return say("utility", language, ref=ref, utility=utility or fallback,
+                   utility_phone=f" ({utility_phone})" if utility_phone else "")
+    if urgency == "emergency":
+        return say("emergency", language, ref=ref)
+    return None
+
+
+def email_acknowledgement(cal: Calendar, now: datetime, language: str, ref: str, property_name: str,
+                          emergency_line: str | None, urgency: str, name: str | None) -> str:
+    if is_open(cal, now):
+        when = say("email_when_open", language)
+    else:
+        opens = next_open(cal, now)
+        when = say("email_when_closed", language, opens=local_label(cal, opens, language) if opens else "—")
+    urgent = say("email_emergency", language, line=emergency_line or "911") if urgency != "routine" else ""
+    return say("email_ack", language, name=f" {name}" if name else "", property=property_name, ref=ref,
+               when=when, urgent=urgent)

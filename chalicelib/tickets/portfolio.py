@@ -1,0 +1,81 @@
+"""Reading portfolio configuration: properties, their calendars, staff and knowledge base.
+
+Within one invocation (see handlers/middleware.py) each property is read once, however many steps of
+the work need it; outside one, every call reads."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.core.errors import Invalid
+from chalicelib.models import KnowledgeArticle, Lookup, Person, Property, Resident, keys
+from chalicelib.models.keys import PORTFOLIO, property_pk
+from chalicelib.rules.calendar import Calendar
+
+_read_this_invocation: ContextVar[dict | None] = ContextVar("properties_read", default=None)
+
+
+@contextmanager
+def one_read_per_property():
+    token = _read_this_invocation.set({})
+    try:
+        yield
+    finally:
+        _read_this_invocation.reset(token)
+
+
+def get_property(property_id: str) -> Property:
+    seen = _read_this_invocation.get()
+    if seen is not None and property_id in seen:
+        return seen[property_id]
+    try:
+        prop = Property.get(PORTFOLIO, property_id)
+    except DoesNotExist:
+        raise Invalid(f"unknown property {property_id!r}") from None
+    if seen is not None:
+        seen[property_id] = prop
+    return prop
+
+
+def list_properties() -> list[Property]:
+    return list(Property.query(PORTFOLIO))
+
+
+def calendar(prop: Property) -> Calendar:
+    return Calendar(timezone=prop.timezone, hours=prop.hours or {}, holiday_country=prop.holiday_country,
+                    holiday_subdiv=prop.holiday_subdiv, closures=tuple(prop.closures or ()))
+
+
+def knowledge(property_id: str) -> list[KnowledgeArticle]:
+    articles = list(KnowledgeArticle.query(property_pk(property_id), KnowledgeArticle.sk.startswith(keys.KNOWLEDGE)))
+    return articles + list(KnowledgeArticle.query(property_pk(keys.EVERY_PROPERTY),
+                                         KnowledgeArticle.sk.startswith(keys.KNOWLEDGE)))
+
+
+def staff(property_id: str) -> list[Person]:
+    return list(Person.query(property_pk(property_id), Person.sk.startswith(keys.PERSON)))
+
+
+def resident(property_id: str, phone: str | None) -> Resident | None:
+    if not phone:
+        return None
+    try:
+        return Resident.get(property_pk(property_id), keys.resident_sk(phone))
+    except DoesNotExist:
+        return None
+
+
+def property_for_address(address: str) -> str | None:
+    """The property an inbound address belongs to: the exact inbox, else its domain."""
+    address = address.strip().lower()
+    for key in (address, address.split("@")[-1]):
+        try:
+            return Lookup.get(keys.lookup_pk("INBOX"), key).property_id
+        except DoesNotExist:
+            continue
+    return None
+
+
+def our_addresses() -> set[str]:
+    """Every inbox and office address of the portfolio (never auto-answered: no loops between them)."""
+    return {a for p in list_properties() for a in (p.inbox, p.office_email) if a}

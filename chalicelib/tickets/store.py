@@ -1,0 +1,302 @@
+"""Tickets: creation, their thread and audit trail, the queue, and staff actions.
+
+Writes that can race are conditional: a ticket's row carries a version, and every change is one
+transaction of (versioned update + audit entry), so two CSRs acting at once never lose a write —
+the second gets Conflict and can re-read."""
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+
+from chalicelib.core import ids
+from chalicelib.core.errors import Conflict, Invalid, NotFound
+from chalicelib.core.times import iso
+from chalicelib.models import AuditEntry, Guard, Message, Ticket, keys
+from chalicelib.models.base import transaction
+from chalicelib.rules import service_levels
+from chalicelib.rules.service_levels import OPEN_STATUSES, STATUSES
+from chalicelib.rules.triage import URGENCY_RANK, Triage
+from chalicelib.tickets import portfolio as properties
+
+TRANSITIONS = {
+    "new": {"acknowledged", "in_progress", "waiting_on_resident", "resolved", "closed"},
+    "acknowledged": {"in_progress", "waiting_on_resident", "resolved", "closed"},
+    "in_progress": {"acknowledged", "waiting_on_resident", "resolved", "closed"},
+    "waiting_on_resident": {"in_progress", "resolved", "closed"},
+    "resolved": {"closed", "in_progress"},  # back to in_progress is a reopen
+    "closed": {"in_progress"},
+}
+TICKET_CHANNELS = ("chat", "email", "voice")
+REF_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Requester:
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+
+def _queue_fields_after(ticket: Ticket, changes: dict) -> dict:
+    """The queue key and sort key a change of status or urgency moves the ticket to."""
+    if "status" not in changes and "urgency" not in changes:
+        return {}
+    return _queue_fields(changes.get("status", ticket.status), ticket.property_id,
+                         changes.get("urgency", ticket.urgency), ticket.created_at, ticket.ticket_id)
+
+
+def _queue_fields(status: str, property_id: str, urgency: str, created_at: str, ticket_id: str) -> dict:
+    if status not in OPEN_STATUSES:
+        return {"queue_key": None, "queue_sort": None}
+    # The ticket id makes the sort key unique, so it can serve as a paging cursor across properties.
+    return {"queue_key": f"{property_id}#OPEN",
+            "queue_sort": f"{URGENCY_RANK[urgency]}#{created_at}#{ticket_id}"}
+
+
+def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, contact: Requester,
+                  author: str, now: datetime, unit: str | None = None, chat_session_id: str | None = None,
+                  ticket_fields: dict | None = None, message_fields: dict | None = None,
+                  ticket_id: str | None = None) -> tuple[Ticket, Message]:
+    if channel not in TICKET_CHANNELS:
+        raise Invalid(f"channel must be one of {', '.join(TICKET_CHANNELS)}")
+    prop = properties.get_property(property_id)
+    first_due, resolve_due = service_levels.due_times(properties.calendar(prop), result.urgency, result.category, now)
+    created = iso(now)
+    ticket_id = ticket_id or ids.new_id()
+    for _ in range(REF_ATTEMPTS):
+        ref = ids.new_ref()
+        ticket = Ticket(
+            ticket_id, ref=ref, property_id=property_id, unit=unit, contact_name=contact.name,
+            contact_phone=contact.phone, contact_email=contact.email, channel=channel,
+            category=result.category, urgency=result.urgency, refer=result.refer, language=result.language,
+            reasons=list(result.reasons), summary=text.strip()[:140], status="new", tier=1,
+            escalation="pending" if result.urgency == "emergency" else None, for_person=result.person,
+            chat_session_id=chat_session_id, first_response_due=iso(first_due), resolve_due=iso(resolve_due),
+            created_at=created, updated_at=created, **(ticket_fields or {}),
+            **_queue_fields("new", property_id, result.urgency, created, ticket_id))
+        message = _message(ticket, "inbound", channel, author, text, now, language=result.language,
+                           **(message_fields or {}))
+        audit = _audit(ticket_id, author, "created", now,
+                       {"channel": channel, "category": result.category, "urgency": result.urgency,
+                        "refer": result.refer, "reasons": list(result.reasons)})
+        try:
+            with transaction() as tx:
+                tx.save(ticket, condition=Ticket.ticket_id.does_not_exist())
+                tx.save(Guard(keys.ticket_ref(ref), target=ticket_id), condition=Guard.pk.does_not_exist())
+                tx.save(message)
+                tx.save(audit)
+        except TransactWriteError as exc:
+            if _cancelled_by_condition(exc):
+                continue  # the reference was taken: draw another
+            raise
+        return get_ticket(ticket_id), message
+    raise Conflict("could not allocate a ticket reference; please retry")
+
+
+def _cancelled_by_condition(exc: TransactWriteError) -> bool:
+    reasons = getattr(exc, "cancellation_reasons", None) or []
+    return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons)
+
+
+def _message(ticket: Ticket, direction: str, channel: str, author: str, body: str, now: datetime,
+             automated: bool = False, language: str | None = None, **fields) -> Message:
+    message_id = fields.pop("message_id", None) or ids.new_id()
+    return Message(ticket.ticket_id, keys.message_sk(message_id), message_id=message_id, direction=direction,
+                   channel=channel, author=author, body=body, automated=automated,
+                   language=language or ticket.language, created_at=iso(now), **fields)
+
+
+def _audit(ticket_id: str, actor: str, action: str, now: datetime, detail: dict | None = None) -> AuditEntry:
+    return AuditEntry(ticket_id, keys.audit_sk(ids.new_id()), at=iso(now), actor=actor, action=action,
+                      detail=detail or {})
+
+
+def get_ticket(ticket_id: str) -> Ticket:
+    try:
+        return Ticket.get(ticket_id, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound(f"no ticket {ticket_id}") from None
+
+
+def resolve_ticket_id(id_or_ref: str) -> str:
+    """Tickets are addressed by id or by their short reference (TL-XXXX)."""
+    if id_or_ref.upper().startswith("TL-"):
+        try:
+            return Guard.get(keys.ticket_ref(id_or_ref), keys.GUARD).target
+        except DoesNotExist:
+            raise NotFound(f"no ticket {id_or_ref}") from None
+    return id_or_ref
+
+
+def thread(ticket_id: str, after: str | None = None) -> list[Message]:
+    # Message ids are fixed-length ULIDs, so "<after>0" sorts after `after` and before any later id.
+    condition = Message.sk.between(keys.message_sk(f"{after}0"), keys.message_sk("~")) if after \
+        else Message.sk.startswith(keys.MESSAGE)
+    return list(Message.query(ticket_id, condition, consistent_read=True))
+
+
+def audit_trail(ticket_id: str) -> list[AuditEntry]:
+    """In time order (the state machine writes entries keyed by time, the app by ULID)."""
+    entries = AuditEntry.query(ticket_id, AuditEntry.sk.startswith(keys.AUDIT), consistent_read=True)
+    return sorted(entries, key=lambda a: a.at)
+
+
+def update(ticket: Ticket, changes: dict, actor: str, action: str | None, now: datetime, detail: dict | None = None,
+           *, extra: list | None = None, expected_version: int | None = None, recompute=None) -> Ticket:
+    """The one way to change a ticket: a versioned update plus its audit entry (and any extra items),
+    atomically. The queue position follows any change of status or urgency.
+
+    `action` None: the extra items are the record of this change. A staff action on a stale ticket gets
+    Conflict. System writes pass `recompute(fresh_ticket)`, which re-derives their changes from the current
+    ticket (None: nothing left to do), and are retried."""
+    if expected_version is not None and expected_version != ticket.version:
+        raise Conflict(f"ticket {ticket.ref} changed (version {ticket.version}, you had {expected_version}); "
+                       "reload and try again")
+    detail = detail or {}
+    for attempt in range(5):
+        stamped = dict(changes, **_queue_fields_after(ticket, changes), updated_at=iso(now))
+        actions = [getattr(Ticket, k).remove() if v is None else getattr(Ticket, k).set(v) for k, v in stamped.items()]
+        try:
+            with transaction() as tx:
+                tx.update(ticket, actions=actions)
+                if action is not None:  # None: the extra items are the record of this change
+                    tx.save(_audit(ticket.ticket_id, actor, action, now, detail))
+                for item in extra or []:
+                    tx.save(item)
+            return get_ticket(ticket.ticket_id)
+        except TransactWriteError as exc:
+            if not _cancelled_by_condition(exc):
+                raise
+            if recompute is None or attempt == 4:
+                raise Conflict(f"ticket {ticket.ref} was changed by someone else; reload and try again") from None
+        ticket = get_ticket(ticket.ticket_id)
+        changes = recompute(ticket)
+        if changes is None:
+            return ticket
+    raise AssertionError("unreachable")
+
+
+def add_message(ticket: Ticket, *, direction: str, author: str, body: str, now: datetime,
+                automated: bool = False, channel: str | None = None, fields: dict | None = None,
+                ticket_changes: dict | None = None) -> Message:
+    """Append to the thread. A resident writing back moves a waiting ticket on (and reopens a resolved
+    or closed one); a human reply counts as the first response."""
+    message = _message(ticket, direction, channel or ticket.channel, author, body, now, automated=automated,
+                       **(fields or {}))
+
+    def changes_for(current: Ticket) -> dict:
+        changes: dict = dict(ticket_changes or {})
+        if direction == "inbound" and current.status == "waiting_on_resident":
+            changes["status"] = "in_progress"
+        if direction == "inbound" and not automated and current.status in ("resolved", "closed"):
+            changes["status"] = "in_progress"  # a resident writing back reopens it
+            changes["resolved_at"] = None
+        if direction == "outbound" and not automated and current.first_response_at is None:
+            changes["first_response_at"] = iso(now)
+            if current.status == "new":
+                changes["status"] = "acknowledged"
+        return changes
+
+    changes = changes_for(ticket)
+    action = "message_in" if direction == "inbound" else ("auto_reply" if automated else "replied")
+    detail = {"message_id": message.message_id, "channel": message.channel}
+    if "status" in changes:
+        detail["status"] = [ticket.status, changes["status"]]
+    update(ticket, changes, author, action, now, detail, extra=[message], recompute=changes_for)
+    return message
+
+
+def change_status(ticket_id: str, status: str, actor: str, now: datetime, expected_version: int | None = None,
+                  note: str | None = None) -> Ticket:
+    if status not in STATUSES:
+        raise Invalid(f"status must be one of {', '.join(STATUSES)}")
+    ticket = get_ticket(ticket_id)
+    if status == ticket.status:
+        return ticket
+    if status not in TRANSITIONS[ticket.status]:
+        raise Invalid(f"a {ticket.status} ticket cannot become {status}")
+    changes = {"status": status}
+    if status == "resolved":
+        changes["resolved_at"] = iso(now)
+    reopen = ticket.status in ("resolved", "closed")
+    if reopen:
+        changes["resolved_at"] = None
+    detail = {"from": ticket.status, "to": status, **({"note": note} if note else {})}
+    return update(ticket, changes, actor, "reopened" if reopen else "status", now, detail,
+                  expected_version=expected_version)
+
+
+def assign(ticket_id: str, assignee: str | None, actor: str, now: datetime,
+           expected_version: int | None = None) -> Ticket:
+    ticket = get_ticket(ticket_id)
+    return update(ticket, {"assignee": assignee or None}, actor, "assigned", now,
+                  {"from": ticket.assignee, "to": assignee or None}, expected_version=expected_version)
+
+
+def set_tier(ticket_id: str, tier: int, actor: str, now: datetime, expected_version: int | None = None) -> Ticket:
+    if tier not in (1, 2):
+        raise Invalid("tier must be 1 or 2")
+    ticket = get_ticket(ticket_id)
+    return update(ticket, {"tier": tier}, actor, "tier", now, {"from": ticket.tier, "to": tier},
+                  expected_version=expected_version)
+
+
+def record(ticket: Ticket, actor: str, action: str, now: datetime, detail: dict | None = None) -> None:
+    """An audit entry that changes nothing on the ticket row (e.g. a notification sent)."""
+    _audit(ticket.ticket_id, actor, action, now, detail).save()
+
+
+# --- the queue and listings (Query on GSIs; never Scan) ---
+
+def _encode_cursor(value: dict | None) -> str | None:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode() if value else None
+
+
+def _decode_cursor(cursor: str | None) -> dict | None:
+    if not cursor:
+        return None
+    try:
+        value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, json.JSONDecodeError):
+        raise Invalid("cursor is not valid") from None
+    if not isinstance(value, dict):
+        raise Invalid("cursor is not valid")
+    return value
+
+
+def open_queue(property_ids: list[str], urgency: str | None, limit: int, cursor: str | None):
+    """Open tickets, most urgent first then oldest, merged across properties; the cursor is the last
+    queue_sort seen (unique, so nothing is skipped or repeated)."""
+    after = (_decode_cursor(cursor) or {}).get("after")
+    if urgency:
+        rank = str(URGENCY_RANK[urgency])
+        start = after + "\x00" if after and after.startswith(f"{rank}#") else f"{rank}#"
+        condition = Ticket.queue_sort.between(start, f"{rank}#~")
+    else:
+        condition = Ticket.queue_sort > after if after else None
+    merged = []
+    for pid in property_ids:
+        merged += list(Ticket.queue.query(f"{pid}#OPEN", condition, limit=limit + 1))
+    merged.sort(key=lambda t: t.queue_sort)
+    page = merged[:limit]
+    next_cursor = _encode_cursor({"after": page[-1].queue_sort}) if len(merged) > limit else None
+    return page, next_cursor
+
+
+def by_index(index, key: str, *, status: str | None, urgency: str | None, limit: int, cursor: str | None,
+             newest_first: bool):
+    filters = None
+    if status:
+        filters = Ticket.status == status
+    if urgency:
+        filters = (Ticket.urgency == urgency) if filters is None else filters & (Ticket.urgency == urgency)
+    result = index.query(key, filter_condition=filters, limit=limit, scan_index_forward=not newest_first,
+                         last_evaluated_key=_decode_cursor(cursor))
+    page = list(result)
+    return page, _encode_cursor(result.last_evaluated_key)
+
