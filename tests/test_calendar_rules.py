@@ -5,7 +5,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib.hours import Calendar, add_business_time, business_time_between, is_open, local_label, next_open
+from chalicelib.rules.calendar import (
+    Calendar,
+    add_business_time,
+    business_time_between,
+    is_open,
+    local_label,
+    next_open,
+)
 
 NY = ZoneInfo("America/New_York")
 WEEK = {d: [["08:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}

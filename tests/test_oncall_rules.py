@@ -6,14 +6,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib import oncall
-from chalicelib.errors import Invalid
+from chalicelib.core.errors import Invalid
+from chalicelib.rules import oncall
 
 NY = ZoneInfo("America/New_York")
-PEOPLE = {"ana": oncall.Contact("ana", "Ana", "+12125550001", "ana@example.com"),
-          "ben": oncall.Contact("ben", "Ben", "+12125550002", None),
-          "chen": oncall.Contact("chen", "Chen", None, "chen@example.com"),
-          "dana": oncall.Contact("dana", "Dana", "+12125550004", "dana@example.com")}
+PEOPLE = {"ana": oncall.Responder("ana", "Ana", "+12125550001", "ana@example.com"),
+          "ben": oncall.Responder("ben", "Ben", "+12125550002", None),
+          "chen": oncall.Responder("chen", "Chen", None, "chen@example.com"),
+          "dana": oncall.Responder("dana", "Dana", "+12125550004", "dana@example.com")}
 NAMES = set(PEOPLE)
 
 

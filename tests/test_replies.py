@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib import replies
-from chalicelib.hours import Calendar
+from chalicelib.rules import replies
+from chalicelib.rules.calendar import Calendar
 
 NY = ZoneInfo("America/New_York")
 CAL = Calendar("America/New_York", {d: [["08:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}, "US", "NY")

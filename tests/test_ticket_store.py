@@ -4,9 +4,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib import tickets
-from chalicelib.errors import Conflict, Invalid
-from chalicelib.triage import Triage, triage
+from chalicelib.core.errors import Conflict, Invalid
+from chalicelib.core.times import iso
+from chalicelib.rules.triage import Triage, triage
+from chalicelib.tickets import store as tickets
 from tests.conftest import NOW  # Wednesday 10:30 in New York: Maple Court's office is open
 
 pytestmark = pytest.mark.integration
@@ -14,12 +15,13 @@ pytestmark = pytest.mark.integration
 LATER = NOW + timedelta(hours=1)
 
 
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+def utc(*args) -> str:
+    """A UTC time as the ticket stores it (core/times.py)."""
+    return iso(datetime(*args, tzinfo=timezone.utc))
 
 
 def new(text="The closet door came off the track", property_id="maple-court", channel="chat", now=NOW, **kwargs):
-    kwargs.setdefault("contact", tickets.Contact())
+    kwargs.setdefault("contact", tickets.Requester())
     kwargs.setdefault("author", "resident")
     return tickets.create_ticket(property_id=property_id, channel=channel, text=text, result=triage(text), now=now,
                                  **kwargs)
@@ -36,7 +38,7 @@ def trail(ticket_id):
 def test_a_new_ticket_records_the_contact_the_triage_and_its_due_times(aws):
     text = "  Please tell Maria to call me back about the lease renewal. " + "x" * 150
     result = triage(text)
-    contact = tickets.Contact(name="James Carter", phone="+12125550143", email="james@example.com")
+    contact = tickets.Requester(name="James Carter", phone="+12125550143", email="james@example.com")
     ticket, message = tickets.create_ticket(property_id="maple-court", channel="email", text=text, result=result,
                                             contact=contact, author="james@example.com", now=NOW, unit="2A",
                                             chat_session_id="sess-1", ticket_fields={"subject": "Lease"},
@@ -70,8 +72,8 @@ def test_an_emergency_is_due_on_the_wall_clock_waits_for_escalation_and_leads_th
     emergency, message = new("Hay agua cayendo del techo", channel="voice")
     assert (emergency.urgency, emergency.escalation, emergency.language, message.language) == (
         "emergency", "pending", "es", "es")
-    assert emergency.first_response_due == NOW + timedelta(minutes=30)
-    assert emergency.resolve_due == NOW + timedelta(hours=24)
+    assert emergency.first_response_due == iso(NOW + timedelta(minutes=30))
+    assert emergency.resolve_due == iso(NOW + timedelta(hours=24))
     assert routine.escalation is None
     assert queue_refs() == [emergency.ref, urgent.ref, routine.ref]
 
@@ -106,7 +108,7 @@ def test_a_staff_reply_is_the_first_response_and_acknowledges_a_new_ticket(aws):
                                 now=LATER)
     fresh = tickets.get_ticket(ticket.ticket_id)
     assert (fresh.status, fresh.first_response_at, fresh.updated_at) == (
-        "acknowledged", LATER, "2026-11-18T16:30:00.000Z")
+        "acknowledged", iso(LATER), "2026-11-18T16:30:00.000Z")
     assert (reply.direction, reply.channel, reply.author, reply.automated) == ("outbound", "chat", "dev-csr", False)
     assert [m.body for m in tickets.thread(ticket.ticket_id)][-1] == "We'll fix it Thursday."
     assert trail(ticket.ticket_id)[-1] == ("dev-csr", "replied", {
@@ -117,7 +119,7 @@ def test_a_staff_reply_is_the_first_response_and_acknowledges_a_new_ticket(aws):
     again = tickets.add_message(fresh, direction="outbound", author="dev-csr2", body="On our way.",
                                 now=LATER + timedelta(hours=1), channel="email")
     after = tickets.get_ticket(ticket.ticket_id)
-    assert (after.status, after.first_response_at) == ("acknowledged", LATER)
+    assert (after.status, after.first_response_at) == ("acknowledged", iso(LATER))
     assert again.channel == "email"
     assert trail(ticket.ticket_id)[-1] == ("dev-csr2", "replied", {"message_id": again.message_id,
                                                                     "channel": "email"})
@@ -129,7 +131,7 @@ def test_a_reply_on_a_ticket_in_progress_counts_as_first_response_without_a_stat
     tickets.add_message(tickets.get_ticket(ticket.ticket_id), direction="outbound", author="dev-csr", body="Hi",
                         now=LATER)
     fresh = tickets.get_ticket(ticket.ticket_id)
-    assert (fresh.status, fresh.first_response_at) == ("in_progress", LATER)
+    assert (fresh.status, fresh.first_response_at) == ("in_progress", iso(LATER))
 
 
 def test_an_automated_reply_is_not_a_first_response(aws):
@@ -218,7 +220,7 @@ def test_status_changes_follow_the_lifecycle_and_are_audited(aws):
     assert same.version == ticket.version and trail(ticket.ticket_id)[-1][1] == "created"  # nothing to do
 
     resolved = tickets.change_status(ticket.ticket_id, "resolved", "dev-csr", LATER, note="fixed the track")
-    assert (resolved.status, resolved.resolved_at, resolved.version) == ("resolved", LATER, ticket.version + 1)
+    assert (resolved.status, resolved.resolved_at, resolved.version) == ("resolved", iso(LATER), ticket.version + 1)
     assert trail(ticket.ticket_id)[-1] == ("dev-csr", "status", {"from": "new", "to": "resolved",
                                                                   "note": "fixed the track"})
     assert queue_refs() == []
@@ -330,7 +332,7 @@ def test_two_csrs_assigning_at_once_the_later_is_told_to_reload(aws, monkeypatch
 def test_triage_result_passed_through_unchanged(aws):
     result = Triage("complaint", "routine", "none", "en", ["complaint words matched"])
     ticket, _ = tickets.create_ticket(property_id="sunset-villas", channel="chat", text="Rude staff",
-                                      result=result, contact=tickets.Contact(), author="r", now=NOW)
+                                      result=result, contact=tickets.Requester(), author="r", now=NOW)
     # Complaints are answered within one business hour (Sunset Villas opens 09:00 in Los Angeles).
     assert ticket.first_response_due == utc(2026, 11, 18, 18)
     assert (ticket.category, ticket.reasons) == ("complaint", ["complaint words matched"])

@@ -2,7 +2,7 @@
 and the reasons shown on the ticket, including the temperature thresholds and what gets discounted."""
 import pytest
 
-from chalicelib.triage import triage
+from chalicelib.rules.triage import triage
 
 
 def outcome(text):
