@@ -1,9 +1,10 @@
 """Website chat through the real Chalice routes on the in-process twin."""
 import json
+import threading
 
 import pytest
 
-from tests.conftest import NOW, emergency_notifications
+from tests.conftest import NOW, emergency_notifications, wait_for
 
 pytestmark = pytest.mark.integration
 AT = {"X-Tenantline-Time": NOW.isoformat()}
@@ -52,7 +53,7 @@ def test_emergency_gets_a_safety_reply_and_pages_on_call(client, aws):
     body = say(client, "Water is pouring through my ceiling")
     assert body["urgency"] == "emergency"
     assert "on-call" in body["messages"][1]["body"] and "30 minutes" in body["messages"][1]["body"]
-    pages = emergency_notifications(aws)
+    pages = wait_for(lambda: emergency_notifications(aws))  # paging starts from the ticket's record
     assert len(pages) == 1 and body["ref"] in pages[0] and "Water is pouring" in pages[0]
 
 
@@ -63,6 +64,8 @@ def test_one_message_reads_its_property_once(client):
     reads = []
 
     def count(params, **_):
+        if threading.current_thread() is not threading.main_thread():
+            return  # another invocation (the escalation starting from the ticket's record)
         if params.get("TableName") == Property.Meta.table_name and params["Key"]["pk"] == {"S": "PORTFOLIO"}:
             reads.append(params["Key"]["sk"]["S"])
     events = Property._get_connection().connection.client.meta.events
