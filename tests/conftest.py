@@ -56,6 +56,7 @@ def aws(_mocked):
     from twin.server import stop_executions
 
     session = _mocked
+    lambdas.streams.reset()  # records of the previous test's tables are not this one's
     for service in SERVICES:
         get_backend(service).reset()
     provision.provision(session, "test")
@@ -64,6 +65,7 @@ def aws(_mocked):
     seed.seed(session)
     yield session
     stop_executions(session)
+    lambdas.streams.reset()
 
 
 def _guard_scans():

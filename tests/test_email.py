@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import NOW, emergency_notifications, sent_mail
+from tests.conftest import NOW, emergency_notifications, sent_mail, wait_for
 from twin import ses_inbound
 
 pytestmark = pytest.mark.integration
@@ -194,7 +194,7 @@ def test_spf_and_dkim_results_are_recorded(aws):
 
 def test_emergency_mail_is_flagged_to_on_call(aws):
     result = receive(aws, eml("encoded_subject"))
-    assert any(result["ref"] in n for n in emergency_notifications(aws))
+    assert wait_for(lambda: any(result["ref"] in n for n in emergency_notifications(aws)))
 
 
 def test_csr_reply_goes_out_threaded_from_the_property_inbox(aws, client, csr_headers):

@@ -17,10 +17,13 @@ from datetime import datetime, timezone
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.events.models import Rule
 
+from twin.streams import StreamPoller
+
 ACCOUNT = "123456789012"
 _handlers: dict = {}
 _original_invoke = LambdaSimpleBackend.invoke
 _original_send_to_targets = Rule.send_to_targets
+streams = StreamPoller()
 
 
 class LambdaContext:
@@ -101,6 +104,30 @@ def _send_to_targets(self, original_event, transform_input=True):
             self.targets = saved
 
 
+def _send_dynamodb_items(self, function_arn, items, source):
+    """moto hands a table's changes to a mapped function synchronously, once, inside the write; Lambda's
+    poller delivers them later and retries. The twin queues them for its poller (twin/streams.py)."""
+    name = _name(function_arn)
+    if name not in _handlers:
+        return b"no handler"
+    for item in items:
+        record = item.to_json()
+        # moto calls this inside the write (mid-transaction); a stream record exists only after the commit.
+        streams.offer(name, source, {"eventID": record["eventID"], "eventName": record["eventName"],
+                                     "eventVersion": record["eventVersion"], "eventSource": "aws:dynamodb",
+                                     "awsRegion": self.region_name, "eventSourceARN": source,
+                                     "dynamodb": _stream_body(record["dynamodb"])})
+    return b"queued"
+
+
+def _stream_body(dynamodb: dict) -> dict:
+    body = dict(dynamodb)
+    when = body.get("ApproximateCreationDateTime")
+    if isinstance(when, datetime):
+        body["ApproximateCreationDateTime"] = when.timestamp()
+    return body
+
+
 def _no_docker(self):
     raise AttributeError("the twin runs Lambda handlers in-process, without Docker")
 
@@ -119,7 +146,9 @@ def install(app, stage: str) -> dict:
         _handlers[f"{app.app_name}-{stage}-{name}"] = app.handler_map[name]
     LambdaSimpleBackend.invoke = _invoke
     LambdaSimpleBackend.send_sns_message = _send_sns_message
+    LambdaSimpleBackend.send_dynamodb_items = _send_dynamodb_items
     Rule.send_to_targets = _send_to_targets
+    streams.start(lambda name, event: _handlers[name](event, LambdaContext(name)))
     return dict(_handlers)
 
 
@@ -150,4 +179,23 @@ def register(session, app, stage: str) -> dict:
         elif pattern is not None:
             events.put_rule(Name=function, EventPattern=json.dumps(pattern), State="ENABLED")
             events.put_targets(Rule=function, Targets=[{"Id": source.name, "Arn": arns[function]}])
+    _map_streams(session, stage, arns)
     return arns
+
+
+def _map_streams(session, stage: str, arns: dict) -> None:
+    """The after-deploy template's stream mappings (infra/reliability.yaml), made through moto's API."""
+    from twin.provision import stream_mappings
+
+    ddb, lam = session.client("dynamodb"), session.client("lambda")
+    existing = {m["FunctionArn"] for m in lam.list_event_source_mappings()["EventSourceMappings"]}
+    for mapping in stream_mappings(stage, session.region_name):
+        function = mapping["FunctionName"]
+        table = mapping["EventSourceArn"]["export"].removesuffix("-stream-arn")  # tenantline-<stage>-tickets
+        stream = ddb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+        if arns[function] not in existing:
+            lam.create_event_source_mapping(FunctionName=function, EventSourceArn=stream,
+                                            StartingPosition=mapping["StartingPosition"],
+                                            BatchSize=int(mapping.get("BatchSize", 10)))
+        streams.configure(function, [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]],
+                          max_age_seconds=int(mapping.get("MaximumRecordAgeInSeconds", 86400)))

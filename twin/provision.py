@@ -11,6 +11,8 @@ from cfnlint.decode import decode
 from twin.stage import ROOT
 
 TEMPLATES = [ROOT / "infra" / "template.yaml"]
+# Deployed after `chalice deploy`: its event source mappings are made by twin/lambdas.register.
+AFTER_DEPLOY = ROOT / "infra" / "reliability.yaml"
 ACCOUNT = "123456789012"
 
 
@@ -32,6 +34,8 @@ def resolve(value, params: dict):
             for key, val in {**params, **{k: resolve(v, params) for k, v in extra.items()}}.items():
                 text = text.replace("${" + key + "}", str(val))
             return text
+        if fn == "Fn::ImportValue":  # another stack's export, by its name
+            return {"export": resolve(arg, params)}
         if fn == "Fn::GetAtt":
             key = ".".join(arg) if isinstance(arg, list) else arg
             return params.get(key, key)
@@ -42,10 +46,10 @@ def resolve(value, params: dict):
     return value
 
 
-def resources(stage: str, region: str) -> list[tuple[str, str, dict]]:
+def resources(stage: str, region: str, templates: list[Path] = TEMPLATES) -> list[tuple[str, str, dict]]:
     params = {"Stage": stage, "AWS::AccountId": ACCOUNT, "AWS::Region": region, "AWS::Partition": "aws"}
     found, origins = [], []
-    for path in TEMPLATES:
+    for path in templates:
         template = load_template(path)
         for name, spec in template.get("Parameters", {}).items():
             if name not in params and "Default" in spec:
@@ -77,6 +81,12 @@ def resources(stage: str, region: str) -> list[tuple[str, str, dict]]:
     return resolved
 
 
+def stream_mappings(stage: str, region: str) -> list[dict]:
+    """The event source mappings of the after-deploy template, resolved (the stream by its export name)."""
+    return [props for _logical, kind, props in resources(stage, region, [AFTER_DEPLOY])
+            if kind == "AWS::Lambda::EventSourceMapping"]
+
+
 def provision(session, stage: str) -> dict:
     """Create every supported resource that does not exist yet; returns logical id -> name/ARN."""
     region = session.region_name
@@ -96,6 +106,8 @@ def _table(session, props: dict) -> str:
     kwargs = {k: props[k] for k in ("TableName", "KeySchema", "AttributeDefinitions", "BillingMode") if k in props}
     if props.get("GlobalSecondaryIndexes"):
         kwargs["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+    if props.get("StreamSpecification"):
+        kwargs["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
     ddb.create_table(**kwargs)
     ttl = props.get("TimeToLiveSpecification")
     if ttl and ttl.get("Enabled"):

@@ -10,7 +10,6 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.core import ids, settings, times
 from chalicelib.core.errors import Forbidden, Invalid, NotFound, TooLarge, Unauthorized
-from chalicelib.escalation import alert as alerts
 from chalicelib.lifecycle import intake
 from chalicelib.models import ChatSession, Message, Ticket, keys
 from chalicelib.rules import knowledge, replies
@@ -137,9 +136,7 @@ def _raise_urgency(ticket: Ticket, result: Triage, now: datetime) -> Ticket:
 
 def _auto_reply(ticket: Ticket, result: Triage, text: str, language: str, now: datetime, first: bool) -> str | None:
     prop = properties.get_property(ticket.property_id)
-    if result.urgency == "emergency" or result.refer != "none":
-        if result.urgency == "emergency":
-            alerts.flag_emergency(ticket, now)
+    if result.urgency == "emergency" or result.refer != "none":  # paging starts from the ticket's record
         return replies.triage_reply(result.refer, result.urgency, language, ticket.ref, prop.utility_name,
                                     prop.utility_phone)
     if result.urgency == "routine":

@@ -1,4 +1,5 @@
-"""Acknowledgement links, the escalation report, and the on-call admin API."""
+"""Starting escalations from the tickets stream, acknowledgement links, the escalation report, and the
+on-call admin API."""
 import html
 from datetime import datetime, timezone
 
@@ -6,7 +7,7 @@ from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr
 
 from chalicelib.core.errors import Invalid, TenantlineError
-from chalicelib.escalation import ack, report, runner
+from chalicelib.escalation import ack, alert, report, runner
 from chalicelib.handlers.http import api, error_response, now, parse, query_params, report_period, staff
 from chalicelib.handlers.tickets import authorizer
 from chalicelib.models import EscalationPolicy, Rotation, keys
@@ -15,6 +16,23 @@ from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
 
 bp = Blueprint(__name__)
+
+
+@bp.lambda_function(name="start_escalations")
+def start_escalations(event, context):
+    """Tickets written owing an escalation, from the table's stream (infra/reliability.yaml filters for
+    escalation=pending). A record that fails is reported back, and Lambda retries it until SNS and Step
+    Functions answer again."""
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+    received = datetime.now(timezone.utc)
+
+    def start(record):
+        recorded = datetime.fromtimestamp(record.dynamodb.approximate_creation_date_time or received.timestamp(),
+                                          timezone.utc)
+        return alert.start_owed(record.dynamodb.new_image["ticket_id"], recorded, received)
+    return process_partial_response(event=event, record_handler=start,
+                                    processor=BatchProcessor(event_type=EventType.DynamoDBStreams), context=context)
 
 
 def _page(title: str, text: str, status: int = 200, button: bool = False) -> Response:

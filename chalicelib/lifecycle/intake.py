@@ -6,7 +6,6 @@ from datetime import datetime
 
 from chalicelib.core import times
 from chalicelib.core.errors import Invalid
-from chalicelib.escalation import alert as alerts
 from chalicelib.lifecycle import notify, timers
 from chalicelib.models import Ticket
 from chalicelib.rules import service_levels
@@ -15,8 +14,8 @@ from chalicelib.tickets import store as tickets
 
 
 def opened(ticket: Ticket, now: datetime) -> Ticket:
-    if ticket.urgency == "emergency":
-        ticket = alerts.flag_emergency(ticket, now)
+    """An emergency was created owing its escalation (escalation=pending): the tickets table's stream starts
+    it (escalation/alert.py), so nothing here waits on paging."""
     cal = properties.calendar(properties.get_property(ticket.property_id))
     ticket = timers.start_clocks(ticket, service_levels.for_new_ticket(ticket.category, ticket.urgency, cal, now), now)
     return timers.hold_after_hours(ticket, now)

@@ -62,6 +62,11 @@ def call_step_claim(contact_id: str, step: str) -> str:
     return f"CALL#{contact_id}#{step}"
 
 
+def announcement(ticket_id: str) -> str:
+    """An emergency announced on the emergencies feed."""
+    return f"ANNOUNCE#{ticket_id}"
+
+
 # --- portfolio configuration (properties table) ---
 
 PORTFOLIO = "PORTFOLIO"

@@ -103,6 +103,13 @@ def _cancelled_by_condition(exc: TransactWriteError) -> bool:
     return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons)
 
 
+def _raced(exc: TransactWriteError) -> bool:
+    """Another write got to the ticket first: its version moved on, or DynamoDB saw two transactions on
+    the item at once (TransactionConflict). Either way: re-read and decide again."""
+    reasons = getattr(exc, "cancellation_reasons", None) or []
+    return any(r is not None and r.code in ("ConditionalCheckFailed", "TransactionConflict") for r in reasons)
+
+
 def _message(ticket: Ticket, direction: str, channel: str, author: str, body: str, now: datetime,
              automated: bool = False, language: str | None = None, **fields) -> Message:
     message_id = fields.pop("message_id", None) or ids.new_id()
@@ -170,7 +177,7 @@ def update(ticket: Ticket, changes: dict, actor: str, action: str | None, now: d
                     tx.save(item)
             return get_ticket(ticket.ticket_id)
         except TransactWriteError as exc:
-            if not _cancelled_by_condition(exc):
+            if not _raced(exc):
                 raise
             if recompute is None or attempt == 4:
                 raise Conflict(f"ticket {ticket.ref} was changed by someone else; reload and try again") from None
