@@ -35,10 +35,27 @@ def _forbid_scan(**kwargs):
 SERVICES = ("dynamodb", "sns", "ses", "s3", "stepfunctions", "lambda", "iam", "events", "sqs")
 
 
+def _one_call_at_a_time():
+    """moto's backends are not thread-safe (a transaction deep-copies a table another thread is writing);
+    AWS is. Calls from concurrent threads (chat messages at once, the stream poller, state machines) are
+    served one at a time, so what interleaves is our code between calls, as in AWS."""
+    import threading
+
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    lock, original = threading.RLock(), BotocoreStubber.process_request
+
+    def serialized(self, request):
+        with lock:
+            return original(self, request)
+    BotocoreStubber.process_request = serialized
+
+
 @pytest.fixture(scope="session")
 def _mocked():
     """One mock_aws and one boto3 session for the whole run: starting moto and loading botocore's
     service models cost seconds; each test resets the services the app uses and provisions again."""
+    _one_call_at_a_time()
     with mock_aws(config=moto_config()):
         session = boto3.Session(region_name="us-east-1")
         session.events.register("before-call.dynamodb.Scan", _forbid_scan)

@@ -78,21 +78,25 @@ def post_message(session: ChatSession, text: str, now: datetime, client_message_
 def _handle(session: ChatSession, text: str, now: datetime) -> dict:
     result = triage(text)
     language = session.language or result.language
-    ticket = _session_ticket(session)
     author = session.contact_name or "resident"
     out: list[Message] = []
+    ticket_id = session.ticket_id or _claim_ticket_id(session)
+    ticket, inbound = _existing(ticket_id), None
     if ticket is None:
         contact = tickets.Requester(session.contact_name, session.contact_phone, session.contact_email)
-        ticket, inbound = tickets.create_ticket(
-            property_id=session.property_id, channel="chat", text=text, result=_in(result, language),
-            contact=contact, author=author, now=now, unit=session.unit, chat_session_id=session.session_id)
-        _link(session, ticket)
+        try:
+            ticket, inbound = tickets.create_ticket(
+                ticket_id=ticket_id, property_id=session.property_id, channel="chat", text=text,
+                result=_in(result, language), contact=contact, author=author, now=now, unit=session.unit,
+                chat_session_id=session.session_id)
+        except tickets.TicketExists:  # another first message of this conversation created it a moment ago
+            ticket = tickets.get_ticket(ticket_id)
+    first = inbound is not None
+    if first:
         ticket = intake.opened(ticket, now)
-        first = True
     else:
         inbound = tickets.add_message(ticket, direction="inbound", author=author, body=text, now=now)
         ticket = _raise_urgency(ticket, result, now)
-        first = False
     reply = _auto_reply(ticket, result, text, language, now, first)
     if reply:
         out.append(tickets.add_message(tickets.get_ticket(ticket.ticket_id), direction="outbound",
@@ -107,19 +111,22 @@ def _in(result: Triage, language: str) -> Triage:
     return Triage(result.category, result.urgency, result.refer, language, result.reasons, result.person)
 
 
-def _session_ticket(session: ChatSession) -> Ticket | None:
-    if not session.ticket_id:
-        return None
-    return tickets.get_ticket(session.ticket_id)
-
-
-def _link(session: ChatSession, ticket: Ticket) -> None:
+def _claim_ticket_id(session: ChatSession) -> str:
+    """One conversation, one ticket: the first message to claim an id on the session (a conditional write)
+    wins; messages racing it use the same id, and join the ticket instead of opening another."""
     try:
-        session.update(actions=[ChatSession.ticket_id.set(ticket.ticket_id)],
+        session.update(actions=[ChatSession.ticket_id.set(ids.new_id())],
                        condition=ChatSession.ticket_id.does_not_exist())
     except UpdateError:
-        # Two first messages raced: both tickets stay (nothing is lost); the session keeps the winner.
-        pass
+        session.refresh(consistent_read=True)
+    return session.ticket_id
+
+
+def _existing(ticket_id: str) -> Ticket | None:
+    try:
+        return tickets.get_ticket(ticket_id)
+    except NotFound:
+        return None  # not created yet (or its first attempt failed: this one creates it)
 
 
 def _raise_urgency(ticket: Ticket, result: Triage, now: datetime) -> Ticket:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import base64
 import json
+import random
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,6 +34,7 @@ TRANSITIONS = {
 }
 TICKET_CHANNELS = ("chat", "email", "voice")
 REF_ATTEMPTS = 5
+WRITE_ATTEMPTS = 20  # a system write re-derived from a fresh read: a burst of messages on one ticket needs several
 
 
 @dataclass(frozen=True)
@@ -91,11 +94,22 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
                 tx.save(message)
                 tx.save(audit)
         except TransactWriteError as exc:
+            if _failed_condition(exc, 0):
+                raise TicketExists(f"ticket {ticket_id} already exists") from None
             if _cancelled_by_condition(exc):
                 continue  # the reference was taken: draw another
             raise
         return get_ticket(ticket_id), message
     raise Conflict("could not allocate a ticket reference; please retry")
+
+
+class TicketExists(Conflict):
+    """A ticket with that id was created first (by another delivery of the same contact)."""
+
+
+def _failed_condition(exc: TransactWriteError, item: int) -> bool:
+    reasons = getattr(exc, "cancellation_reasons", None) or []
+    return len(reasons) > item and reasons[item] is not None and reasons[item].code == "ConditionalCheckFailed"
 
 
 def _cancelled_by_condition(exc: TransactWriteError) -> bool:
@@ -165,7 +179,7 @@ def update(ticket: Ticket, changes: dict, actor: str, action: str | None, now: d
         raise Conflict(f"ticket {ticket.ref} changed (version {ticket.version}, you had {expected_version}); "
                        "reload and try again")
     detail = detail or {}
-    for attempt in range(5):
+    for attempt in range(WRITE_ATTEMPTS):
         stamped = dict(changes, **_queue_fields_after(ticket, changes), updated_at=iso(now))
         actions = [getattr(Ticket, k).remove() if v is None else getattr(Ticket, k).set(v) for k, v in stamped.items()]
         try:
@@ -179,8 +193,9 @@ def update(ticket: Ticket, changes: dict, actor: str, action: str | None, now: d
         except TransactWriteError as exc:
             if not _raced(exc):
                 raise
-            if recompute is None or attempt == 4:
+            if recompute is None or attempt == WRITE_ATTEMPTS - 1:
                 raise Conflict(f"ticket {ticket.ref} was changed by someone else; reload and try again") from None
+        time.sleep(random.uniform(0, min(0.5, 0.01 * 2 ** attempt)))  # many writers at once: spread retries out
         ticket = get_ticket(ticket.ticket_id)
         changes = recompute(ticket)
         if changes is None:
