@@ -92,3 +92,27 @@ def test_concurrent_first_messages_in_one_chat_make_one_ticket_and_one_escalatio
     assert len(escalation_executions(aws, ticket_id)) == 1
     inbound = [m for m in ticket_of(client, csr_headers, ticket_id)["messages"] if m["direction"] == "inbound"]
     assert len(inbound) == 6
+
+
+def test_with_ses_refusing_to_send_the_mail_becomes_a_ticket_once_and_is_acknowledged_on_redelivery(
+        aws, client, csr_headers):
+    from pathlib import Path
+
+    from twin import ses_inbound
+    ses = aws.client("ses")
+    ses.delete_identity(Identity="maplecourt.example")  # sending from the property inbox is refused
+    raw = (Path(__file__).parent / "emails" / "android_photo.eml").read_bytes()
+    notification = ses_inbound.store(aws, raw, "help@maplecourt.example")
+    try:
+        ses_inbound.announce(aws, notification)
+    except Exception:  # noqa: S110 - the Lambda failed (no acknowledgement could be sent); SNS will retry
+        pass
+    queue = client.http.get("/tickets", headers=csr_headers).json_body["tickets"]
+    assert len(queue) == 1 and queue[0]["urgency"] == "emergency"  # accepted before the acknowledgement failed
+    ses.verify_domain_identity(Domain="maplecourt.example")
+    ses_inbound.announce(aws, notification)  # SNS/Lambda deliver the same notification again
+    queue = client.http.get("/tickets", headers=csr_headers).json_body["tickets"]
+    assert len(queue) == 1
+    ticket = ticket_of(client, csr_headers, queue[0]["id"])
+    assert [m["direction"] for m in ticket["messages"]] == ["inbound", "outbound"]  # the mail once, then the ack
+    assert ticket["messages"][1]["automated"] and ticket["ref"] in ticket["messages"][1]["body"]

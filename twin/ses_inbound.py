@@ -34,7 +34,22 @@ def receive(session, raw: bytes, recipient: str, *, spam: str = "PASS", virus: s
             at: datetime | None = None) -> dict:
     """Store and announce one message as SES would; returns the notification that was published.
     `at`: when SES received it (the receipt timestamp; default now)."""
-    ses, s3, sns = session.client("ses"), session.client("s3"), session.client("sns")
+    notification = store(session, raw, recipient, spam=spam, virus=virus, spf=spf, dkim=dkim, message_id=message_id,
+                         at=at)
+    announce(session, notification)
+    return notification
+
+
+def announce(session, notification: dict) -> None:
+    """The S3 action's notification on the rule's topic (SNS delivers it to inbound_email)."""
+    session.client("sns").publish(TopicArn=notification["receipt"]["action"]["topicArn"],
+                                  Message=json.dumps(notification), Subject="Amazon SES Email Receipt Notification")
+
+
+def store(session, raw: bytes, recipient: str, *, spam: str = "PASS", virus: str = "PASS", spf: str = "PASS",
+          dkim: str = "PASS", message_id: str | None = None, at: datetime | None = None) -> dict:
+    """The receipt rule's S3 action: the raw message into the bucket; returns the notification SES sends."""
+    ses, s3 = session.client("ses"), session.client("s3")
     rule = _rule_for(ses, recipient)
     action = next(a["S3Action"] for a in rule["Actions"] if "S3Action" in a)
     message_id = message_id or uuid.uuid4().hex
@@ -54,6 +69,4 @@ def receive(session, raw: bytes, recipient: str, *, spam: str = "PASS", virus: s
                     "action": {"type": "S3", "topicArn": action["TopicArn"], "bucketName": action["BucketName"],
                                "objectKeyPrefix": action.get("ObjectKeyPrefix", ""), "objectKey": key}},
     }
-    sns.publish(TopicArn=action["TopicArn"], Message=json.dumps(notification),
-                Subject="Amazon SES Email Receipt Notification")
     return notification

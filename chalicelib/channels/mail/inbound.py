@@ -48,7 +48,7 @@ def handle(notification: dict, now: datetime) -> dict:
     if not ses_id or notification.get("notificationType", "Received") != "Received":
         return quarantine("malformed SES notification", now, notification=notification)
     # A delivery that finds another one at work fails (Conflict), so SNS/Lambda retries it later.
-    result, replayed = claims.once(keys.ses_message_claim(ses_id), lambda _reserved: _process(notification, now),
+    result, replayed = claims.once(keys.ses_message_claim(ses_id), lambda reserved: _process(notification, now, reserved),
                                    lease_seconds=CLAIM_LEASE, keep=CLAIM_KEPT)
     return dict(result, replayed=replayed)
 
@@ -57,7 +57,7 @@ def _verdicts(receipt: dict) -> dict:
     return {k: (receipt.get(f"{k}Verdict") or {}).get("status") for k in ("spam", "virus", "spf", "dkim", "dmarc")}
 
 
-def _process(notification: dict, now: datetime) -> dict:
+def _process(notification: dict, now: datetime, reserved: str | None = None) -> dict:
     mail_meta, receipt = notification.get("mail") or {}, notification.get("receipt") or {}
     action = receipt.get("action") or {}
     bucket, key = action.get("bucketName"), action.get("objectKey")
@@ -77,7 +77,7 @@ def _process(notification: dict, now: datetime) -> dict:
     raw = _read(bucket, key)
     if raw is None:
         return quarantine("the raw message is not in the mail bucket", **kept)
-    return deliver(property_id, raw, bucket, key, verdicts, now)
+    return deliver(property_id, raw, bucket, key, verdicts, now, reserved=reserved)
 
 
 def _read(bucket: str | None, key: str | None) -> bytes | None:
@@ -100,8 +100,14 @@ def _parse(raw: bytes) -> ParsedMail:
 
 
 def deliver(property_id: str, raw: bytes, bucket: str | None, key: str | None, verdicts: dict, now: datetime,
-            *, keep_attachments: bool = True, force: bool = False) -> dict:
+            *, keep_attachments: bool = True, force: bool = False, reserved: str | None = None) -> dict:
+    """`reserved`: the ticket id this delivery opens a ticket under. A retry of a delivery that died after
+    opening it (SES down for the acknowledgement, say) finishes that ticket instead of opening or threading
+    another."""
     mail = _parse(raw)
+    earlier = _opened_before(reserved)
+    if earlier is not None:
+        return _finish_open(properties.get_property(property_id), earlier, mail, now, linked=None)
     if not keep_attachments and mail.attachments:
         mail.problems.append(f"{len(mail.attachments)} attachment(s) not kept: the message failed the virus scan")
         mail.attachments = []
@@ -110,11 +116,11 @@ def deliver(property_id: str, raw: bytes, bucket: str | None, key: str | None, v
     if ticket is not None and (is_participant(ticket, mail) or (automated and how == "headers")):
         if not _too_old_to_reopen(ticket, now) or automated:
             return _append(ticket, mail, key, verdicts, now, automated)
-        return _open(property_id, mail, key, verdicts, now, linked=ticket)
+        return _open(property_id, mail, key, verdicts, now, linked=ticket, reserved=reserved)
     if automated:
         return quarantine(f"automated mail ({automated})", now, property_id=property_id, bucket=bucket, raw_key=key,
                           verdicts=verdicts, sender=mail.sender, subject=mail.subject)
-    return _open(property_id, mail, key, verdicts, now)
+    return _open(property_id, mail, key, verdicts, now, reserved=reserved)
 
 
 def find_thread(mail: ParsedMail) -> tuple[Ticket | None, str | None]:
@@ -175,12 +181,21 @@ def _append(ticket: Ticket, mail: ParsedMail, key: str | None, verdicts: dict, n
     return {"ticket_id": ticket.ticket_id, "ref": ticket.ref, "new": False, "acknowledged": False}
 
 
+def _opened_before(ticket_id: str | None) -> Ticket | None:
+    if not ticket_id:
+        return None
+    try:
+        return tickets.get_ticket(ticket_id)
+    except NotFound:
+        return None
+
+
 def _open(property_id: str, mail: ParsedMail, key: str | None, verdicts: dict, now: datetime,
-          linked: Ticket | None = None) -> dict:
+          linked: Ticket | None = None, reserved: str | None = None) -> dict:
     prop = properties.get_property(property_id)
     text = f"{mail.subject}\n{mail.text}".strip()
     result = triage(text)
-    ticket_id, message_id = ids.new_id(), ids.new_id()
+    ticket_id, message_id = reserved or ids.new_id(), ids.new_id()
     refs, dropped = attachments.store(ticket_id, message_id, mail.attachments)
     contact = tickets.Requester(name=mail.sender_name, email=mail.contact)
     ticket, _ = tickets.create_ticket(
@@ -190,6 +205,10 @@ def _open(property_id: str, mail: ParsedMail, key: str | None, verdicts: dict, n
                        "participants": sorted(filter(None, {mail.sender, mail.reply_to})),
                        "linked_ticket_id": linked.ticket_id if linked else None},
         message_fields=_fields(mail, key, verdicts, message_id, refs))
+    return _finish_open(prop, ticket, mail, now, linked)
+
+
+def _finish_open(prop, ticket: Ticket, mail: ParsedMail, now: datetime, linked: Ticket | None) -> dict:
     _remember(mail, ticket.ticket_id)
     if linked is not None:
         tickets.record(linked, "email", "follow_up_opened", now, {"ticket_id": ticket.ticket_id, "ref": ticket.ref})
