@@ -32,7 +32,7 @@ def _forbid_scan(**kwargs):
     raise AssertionError("Scan is not allowed on a request path: use a key or an index")
 
 
-SERVICES = ("dynamodb", "sns", "ses", "s3", "stepfunctions", "lambda", "iam", "events", "sqs")
+SERVICES = ("dynamodb", "sns", "ses", "s3", "stepfunctions", "lambda", "iam", "events", "sqs", "secretsmanager")
 
 
 def _one_call_at_a_time():
@@ -81,8 +81,8 @@ def aws(_mocked):
     lambdas.register(session, app, "test")
     seed.seed(session)
     yield session
-    stop_executions(session)
     lambdas.streams.reset()
+    stop_executions(session)
 
 
 def _guard_scans():

@@ -78,7 +78,7 @@ def test_unanswered_complaint_pages_managers_after_one_business_hour(aws, client
     wait_for(lambda: "complaint_ack" in fired(get(client, csr_headers, ignored["ticket_id"])))
     wait_for(lambda: timer_ended(aws, f"sla-complaint_ack-{answered['ticket_id']}"))  # it woke, and...
     assert "complaint_ack" not in fired(get(client, csr_headers, answered["ticket_id"]))  # moved on: no-op
-    to_dana = [text for number, text in sent_sms(aws) if number == DANA]
+    to_dana = [text for number, text in sent_sms(aws) if number == DANA and "Complaint" in text]
     assert len(to_dana) == 1 and ignored["ref"] in to_dana[0]
 
 

@@ -116,3 +116,19 @@ def test_with_ses_refusing_to_send_the_mail_becomes_a_ticket_once_and_is_acknowl
     ticket = ticket_of(client, csr_headers, queue[0]["id"])
     assert [m["direction"] for m in ticket["messages"]] == ["inbound", "outbound"]  # the mail once, then the ack
     assert ticket["messages"][1]["automated"] and ticket["ref"] in ticket["messages"][1]["body"]
+
+
+def test_a_deployed_stage_refuses_to_run_on_a_placeholder_secret(aws, client, monkeypatch):
+    from aws_lambda_powertools.utilities import parameters
+
+    from chalicelib.core import secrets
+    aws.client("secretsmanager").put_secret_value(SecretId="tenantline-test-link-secret",
+                                                  SecretString="REPLACE-with-a-long-random-secret-please")
+    parameters.clear_caches()
+    monkeypatch.setattr("chalicelib.core.settings.demo_mode", lambda: False)  # as in a deployed stage
+    with pytest.raises(secrets.MissingSecret, match="placeholder"):
+        secrets.link_secret()
+    answer = client.http.post("/chat/sessions", body=json.dumps({"property_id": "maple-court"}),
+                              headers={"Content-Type": "application/json"})
+    assert answer.status_code == 500  # refused, rather than signing links anyone could forge
+    parameters.clear_caches()

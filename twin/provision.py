@@ -115,6 +115,18 @@ def _table(session, props: dict) -> str:
     return name
 
 
+def _secret(session, props: dict) -> str:
+    """A generated secret, as CloudFormation's GenerateSecretString makes it (moto's CloudFormation skips it)."""
+    import secrets as random
+
+    client = session.client("secretsmanager")
+    try:
+        return client.describe_secret(SecretId=props["Name"])["ARN"]
+    except client.exceptions.ResourceNotFoundException:
+        length = int(props.get("GenerateSecretString", {}).get("PasswordLength", 48))
+        return client.create_secret(Name=props["Name"], SecretString=random.token_urlsafe(length)[:length])["ARN"]
+
+
 def _topic(session, props: dict) -> str:
     return session.client("sns").create_topic(Name=props["TopicName"])["TopicArn"]
 
@@ -170,4 +182,5 @@ HANDLERS = {
     "AWS::Serverless::StateMachine": _state_machine,
     "AWS::SES::ReceiptRuleSet": _rule_set,
     "AWS::SES::ReceiptRule": _rule,
+    "AWS::SecretsManager::Secret": _secret,
 }

@@ -33,6 +33,8 @@ class StreamPoller:
         self._wake = threading.Condition()
         self._thread: threading.Thread | None = None
         self._deliver = None
+        self._busy = threading.Lock()  # held while a record is being delivered
+        self._generation = 0  # bumped by reset: a record from before it is never delivered again
         self.delivered: list[dict] = []  # (function, record, attempts), for tests and the console
 
     def configure(self, function: str, patterns: list, max_age_seconds: int) -> None:
@@ -44,15 +46,20 @@ class StreamPoller:
             return
         with self._wake:
             self._queue.append({"function": function, "record": record, "attempts": 0,
+                                "generation": self._generation,
                                 "due": time.monotonic() + COMMIT_DELAY,
                                 "expires": time.monotonic() + max_age})
             self._wake.notify()
 
     def reset(self) -> None:
-        """Forget undelivered records (a test starting on a fresh twin)."""
+        """Forget undelivered records and wait for a delivery in flight to end (between two tests: nothing
+        of the last one may act on the next)."""
         with self._wake:
             self._queue.clear()
             self.delivered.clear()
+            self._generation += 1
+        with self._busy:
+            pass
 
     def start(self, deliver) -> None:
         self._deliver = deliver
@@ -72,7 +79,9 @@ class StreamPoller:
         while True:
             entry = self._next()
             entry["attempts"] += 1
-            if self._delivered_ok(entry):
+            with self._busy:
+                ok = self._delivered_ok(entry)
+            if ok:
                 self.delivered.append(entry)
                 continue
             if time.monotonic() >= entry["expires"]:
@@ -81,7 +90,8 @@ class StreamPoller:
                 continue
             entry["due"] = time.monotonic() + min(MAX_BACKOFF, 0.25 * 2 ** entry["attempts"])
             with self._wake:  # retried in order: it goes back to the front
-                self._queue.appendleft(entry)
+                if entry["generation"] == self._generation:
+                    self._queue.appendleft(entry)
 
     def _delivered_ok(self, entry: dict) -> bool:
         try:

@@ -33,10 +33,6 @@ def demo_mode() -> bool:
     return os.environ.get("TENANTLINE_DEMO_MODE") == "1"
 
 
-def link_secret() -> str:
-    return os.environ.get("TENANTLINE_LINK_SECRET", "")
-
-
 MAX_CHAT_MESSAGE_BYTES = 4096
 CHAT_SESSION_TTL_HOURS = int(os.environ.get("CHAT_SESSION_TTL_HOURS", "72"))
 

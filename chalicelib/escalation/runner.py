@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.core import aws, settings, signing, times
+from chalicelib.core import aws, secrets, settings, signing, times
 from chalicelib.models import EscalationPolicy, Rotation, Ticket, keys
 from chalicelib.rules import oncall
 from chalicelib.tickets import portfolio as properties
@@ -24,10 +24,7 @@ def ack_link(ticket_id: str, person_id: str) -> str:
 
 
 def link_secret() -> str:
-    secret = settings.link_secret()
-    if not secret:
-        raise RuntimeError("TENANTLINE_LINK_SECRET is not set: acknowledgement links cannot be signed")
-    return secret
+    return secrets.link_secret()
 
 
 def responders(property_id: str) -> dict[str, oncall.Responder]:

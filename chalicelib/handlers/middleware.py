@@ -4,6 +4,7 @@ import time
 
 from aws_lambda_powertools import Logger
 
+from chalicelib.core import secrets, settings
 from chalicelib.tickets import portfolio
 
 logger = Logger(service="tenantline")
@@ -23,5 +24,7 @@ def register(app) -> None:
     def lambda_context(event, get_response):
         if getattr(event, "context", None) is not None:
             logger.set_correlation_id(getattr(event.context, "aws_request_id", None))
+        if not settings.demo_mode():
+            secrets.link_secret()  # a deployed stage refuses to run on a missing or placeholder secret (cached)
         with portfolio.one_read_per_property():
             return get_response(event)
