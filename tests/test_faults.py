@@ -132,3 +132,33 @@ def test_a_deployed_stage_refuses_to_run_on_a_placeholder_secret(aws, client, mo
                               headers={"Content-Type": "application/json"})
     assert answer.status_code == 500  # refused, rather than signing links anyone could forge
     parameters.clear_caches()
+
+
+def test_dynamodb_throttling_is_absorbed_and_a_refused_message_is_stored_once_on_retry(aws, client, csr_headers,
+                                                                                         monkeypatch):
+    from moto.dynamodb.exceptions import DynamodbException
+    from moto.dynamodb.models import DynamoDBBackend
+
+    real, throttled = DynamoDBBackend.transact_write_items, {"left": 2}
+
+    def throttling(self, items):
+        if throttled["left"] > 0:
+            throttled["left"] -= 1
+            raise DynamodbException("ProvisionedThroughputExceededException", "The level of configured provisioned "
+                                    "throughput for the table was exceeded")
+        return real(self, items)
+    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", throttling)
+    answer, session = chat(client, FIRE, at=NIGHT)  # two throttled writes: retried by the client, unseen
+    assert throttled["left"] == 0 and "911" in answer["messages"][1]["body"]
+    throttled["left"] = 1000  # now DynamoDB refuses for good: the resident is told to retry, nothing is half-kept
+    headers = {"Content-Type": "application/json", "X-Tenantline-Time": NIGHT, "X-Session-Token": session.token}
+    body = json.dumps({"text": "it is spreading to the hallway", "client_message_id": "m-2"})
+    refused = client.http.post(f"/chat/sessions/{session.session_id}/messages", body=body, headers=headers)
+    assert refused.status_code >= 500
+    throttled["left"] = 0  # back to normal: the widget's retry with the same client_message_id goes through once
+    for _ in range(2):
+        retried = client.http.post(f"/chat/sessions/{session.session_id}/messages", body=body, headers=headers)
+        assert retried.status_code == 200
+    ticket = ticket_of(client, csr_headers, answer["ticket_id"])
+    inbound = [m["body"] for m in ticket["messages"] if m["direction"] == "inbound"]
+    assert inbound == [FIRE, "it is spreading to the hallway"]
