@@ -98,3 +98,9 @@ def test_email_acknowledgement_in_spanish(cal, now, expected_when):
         f"TL-AB12 en el asunto al responder para que llegue al mismo reporte.\n\n{expected_when}\n\n"
         "Si es una emergencia, llame ahora a nuestra línea de emergencias: 911. Si huele a gas o ve fuego o humo, "
         "salga del edificio y llame al 911.\n\n— Maple Court")
+
+
+@pytest.mark.parametrize("language, promise", [("en", "within 30 minutes"), ("es", "en menos de 30 minutos")])
+def test_the_emergency_reply_promises_the_service_levels_call_back_time(language, promise):
+    assert promise in replies.say("emergency", language, ref="TL-AB12")
+    assert promise in replies.say("call_page", language, ref="TL-AB12")

@@ -118,3 +118,11 @@ def test_after_hours_routine_contacts_are_held_until_after_the_opening():
 
 def test_release_day_is_the_local_business_day():
     assert service_levels.release_day(CAL, datetime(2026, 11, 19, 3, tzinfo=timezone.utc)) == date(2026, 11, 18)
+
+
+def test_the_30_minute_target_is_met_up_to_and_including_minute_30():
+    assert service_levels.target_met(30 * 60) and service_levels.target_met(0)
+    assert not service_levels.target_met(30 * 60 + 0.1)
+    assert service_levels.minutes(service_levels.TIME_TO_HUMAN) == 30
+    assert service_levels.hours(service_levels.CSAT_REVIEW_WITHIN) == 72
+    assert service_levels.hours(timedelta(minutes=90)) == 1  # whole hours, as staff texts print them

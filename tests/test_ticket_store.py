@@ -385,3 +385,17 @@ def test_new_tickets_from_the_same_moment_are_all_paged_through(aws):
         if not cursor:
             break
     assert sorted(seen) == sorted(t.ref for t in made)
+
+
+def test_raising_urgency_moves_the_ticket_up_the_queue_and_refer_is_kept(aws):
+    older, _ = new("The closet door came off the track", now=NOW)
+    newer, _ = new("No hot water since yesterday", now=NOW + timedelta(minutes=5))
+    gas, _ = new("I smell gas in the kitchen", now=NOW + timedelta(minutes=6))
+    assert gas.refer == "emergency_services"
+    queue = [t.ticket_id for t in tickets.open_queue(["maple-court"], None, 10, None)[0]]
+    assert queue == [gas.ticket_id, newer.ticket_id, older.ticket_id]
+    tickets.update(older, {"urgency": "emergency"}, "triage", "urgency_raised", LATER)
+    queue = [t.ticket_id for t in tickets.open_queue(["maple-court"], None, 10, None)[0]]
+    assert queue == [older.ticket_id, gas.ticket_id, newer.ticket_id]  # emergencies first, then oldest
+    tickets.update(tickets.get_ticket(older.ticket_id), {"status": "resolved"}, "dev-csr", "status", LATER)
+    assert older.ticket_id not in [t.ticket_id for t in tickets.open_queue(["maple-court"], None, 10, None)[0]]
