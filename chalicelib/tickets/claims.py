@@ -55,8 +55,9 @@ def _claim(key: str, lease_seconds: int, keep: timedelta) -> Guard:
 
 
 def _release(claim: Guard) -> None:
-    """Let the next delivery take over at once (it keeps the reserved id)."""
+    """Let the next delivery take over at once (it keeps the reserved id), unless another already has."""
     try:
-        claim.update(actions=[Guard.claimed_at.set(0)], condition=Guard.state == "pending")
+        claim.update(actions=[Guard.claimed_at.set(0)],
+                     condition=(Guard.state == "pending") & (Guard.claimed_at == claim.claimed_at))
     except UpdateError:
         pass
