@@ -81,7 +81,7 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
     author = session.contact_name or "resident"
     out: list[Message] = []
     ticket_id = session.ticket_id or _claim_ticket_id(session)
-    ticket, inbound = _existing(ticket_id), None
+    ticket, inbound = tickets.find_ticket(ticket_id), None  # None: not created yet, or its first attempt failed
     if ticket is None:
         contact = tickets.Requester(session.contact_name, session.contact_phone, session.contact_email)
         try:
@@ -120,13 +120,6 @@ def _claim_ticket_id(session: ChatSession) -> str:
     except UpdateError:
         session.refresh(consistent_read=True)
     return session.ticket_id
-
-
-def _existing(ticket_id: str) -> Ticket | None:
-    try:
-        return tickets.get_ticket(ticket_id)
-    except NotFound:
-        return None  # not created yet (or its first attempt failed: this one creates it)
 
 
 def _raise_urgency(ticket: Ticket, result: Triage, now: datetime) -> Ticket:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import PutError, TransactWriteError
 
-from chalicelib.core import settings, signing, times
+from chalicelib.core import secrets, settings, signing, times
 from chalicelib.core.errors import Conflict, Forbidden, Invalid
 from chalicelib.escalation import runner
 from chalicelib.models import Guard, Ticket, keys
@@ -34,7 +34,7 @@ def paged_people(ticket_id: str) -> dict[str, str]:
 
 def _holder(token: str) -> tuple[str, str]:
     """The ticket and person a link was made for; only someone already paged for that ticket may use it."""
-    ticket_id, person_id = signing.short_verify(token, runner.link_secret())
+    ticket_id, person_id = signing.short_verify(token, secrets.link_secret())
     if person_id not in paged_people(ticket_id):
         raise Forbidden("this link's holder has not been paged for this emergency")
     return ticket_id, person_id

@@ -8,7 +8,6 @@ until they are back, so nothing is lost, and the resident's answer never waits o
 from datetime import datetime, timedelta
 
 from chalicelib.core import aws, settings, times
-from chalicelib.core.errors import NotFound
 from chalicelib.escalation import runner
 from chalicelib.models import Ticket, keys
 from chalicelib.tickets import claims
@@ -28,9 +27,8 @@ def page_text(ticket: Ticket) -> str:
 
 def start_owed(ticket_id: str, recorded_at: datetime, received: datetime) -> dict:
     """The stream's record of a ticket that owes an escalation. Raises while a service it needs is down."""
-    try:
-        ticket = tickets.get_ticket(ticket_id)
-    except NotFound:
+    ticket = tickets.find_ticket(ticket_id)
+    if ticket is None:
         return {"ticket_id": ticket_id, "skipped": "no such ticket"}
     if ticket.escalation not in ("pending", "flagged"):
         return {"ticket_id": ticket_id, "escalation": ticket.escalation}  # done by an earlier delivery

@@ -19,12 +19,8 @@ def execution_name(ticket: Ticket) -> str:
 
 
 def ack_link(ticket_id: str, person_id: str) -> str:
-    token = signing.short_sign([ticket_id, person_id], link_secret(), settings.ACK_LINK_HOURS * 3600)
+    token = signing.short_sign([ticket_id, person_id], secrets.link_secret(), settings.ACK_LINK_HOURS * 3600)
     return f"{settings.public_api_url()}/ack/{token}"
-
-
-def link_secret() -> str:
-    return secrets.link_secret()
 
 
 def responders(property_id: str) -> dict[str, oncall.Responder]:

@@ -3,15 +3,14 @@ from datetime import datetime, timezone
 
 from chalice import Blueprint
 
-from chalicelib.lifecycle import digest
-from chalicelib.lifecycle import due_actions as sla_actions
+from chalicelib.lifecycle import digest, due_actions
 
 bp = Blueprint(__name__)
 
 
 @bp.lambda_function(name="sla_clock")
 def sla_clock(event, context):
-    return sla_actions.fire(event["clock"], event["ticket_id"], datetime.now(timezone.utc))
+    return due_actions.fire(event["clock"], event["ticket_id"], datetime.now(timezone.utc))
 
 
 @bp.lambda_function(name="send_digest")

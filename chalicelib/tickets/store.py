@@ -138,10 +138,18 @@ def _audit(ticket_id: str, actor: str, action: str, now: datetime, detail: dict 
 
 
 def get_ticket(ticket_id: str) -> Ticket:
+    ticket = find_ticket(ticket_id)
+    if ticket is None:
+        raise NotFound(f"no ticket {ticket_id}")
+    return ticket
+
+
+def find_ticket(ticket_id: str) -> Ticket | None:
+    """The ticket, or None (e.g. an id reserved by a delivery that has not created it yet)."""
     try:
         return Ticket.get(ticket_id, consistent_read=True)
     except DoesNotExist:
-        raise NotFound(f"no ticket {ticket_id}") from None
+        return None
 
 
 def resolve_ticket_id(id_or_ref: str) -> str:

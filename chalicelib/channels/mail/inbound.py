@@ -36,10 +36,9 @@ def arrival_time(notification: dict, received: datetime) -> datetime:
     receipt = notification.get("receipt") if isinstance(notification, dict) else None
     stamp = receipt.get("timestamp") if isinstance(receipt, dict) else None
     try:
-        when = times.parse(str(stamp))
+        return times.parse(str(stamp))
     except ValueError:
         return received
-    return when
 
 
 def handle(notification: dict, now: datetime) -> dict:
@@ -105,7 +104,7 @@ def deliver(property_id: str, raw: bytes, bucket: str | None, key: str | None, v
     opening it (SES down for the acknowledgement, say) finishes that ticket instead of opening or threading
     another."""
     mail = _parse(raw)
-    earlier = _opened_before(reserved)
+    earlier = tickets.find_ticket(reserved) if reserved else None
     if earlier is not None:
         return _finish_open(properties.get_property(property_id), earlier, mail, now, linked=None)
     if not keep_attachments and mail.attachments:
@@ -179,15 +178,6 @@ def _append(ticket: Ticket, mail: ParsedMail, key: str | None, verdicts: dict, n
                         else None)
     _remember(mail, ticket.ticket_id)
     return {"ticket_id": ticket.ticket_id, "ref": ticket.ref, "new": False, "acknowledged": False}
-
-
-def _opened_before(ticket_id: str | None) -> Ticket | None:
-    if not ticket_id:
-        return None
-    try:
-        return tickets.get_ticket(ticket_id)
-    except NotFound:
-        return None
 
 
 def _open(property_id: str, mail: ParsedMail, key: str | None, verdicts: dict, now: datetime,

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from chalicelib.core import ids, times
-from chalicelib.core.errors import NotFound
 from chalicelib.models import AuditEntry, ContactRecord, Guard, Rejected, Ticket, keys
 from chalicelib.tickets import store as tickets
 
@@ -215,9 +214,8 @@ def _timeline(ticket_id: str, contact_id: str, record: ContactRecord) -> list[Au
 
 
 def _update_ticket(ticket_id: str, contact_id: str, record: ContactRecord, now: datetime) -> None:
-    try:
-        ticket = tickets.get_ticket(ticket_id)
-    except NotFound:
+    ticket = tickets.find_ticket(ticket_id)
+    if ticket is None:
         return
     view = call_view(record)
 

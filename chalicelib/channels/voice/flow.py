@@ -139,7 +139,8 @@ def _route(call: Call, new_id: str, now: datetime) -> dict:
     where = decide(result, call.parameters.get("office_open") == "true")
     # An earlier attempt for this contact that died after creating its ticket (under the reserved id) is
     # resumed by _open; otherwise a known caller's open ticket about the same problem takes the call.
-    ticket = None if _exists(new_id) else _same_problem_ticket(call, prop, result, where)
+    resumed = tickets.find_ticket(new_id) is not None
+    ticket = None if resumed else _same_problem_ticket(call, prop, result, where)
     body = text or NO_WORDS[call.language]
     name, unit = who_calls(prop.property_id, call.caller)
     if ticket is not None:
@@ -204,19 +205,10 @@ def who_calls(property_id: str, phone: str | None, history: list[Ticket] | None 
     return next((t.contact_name for t in history if t.contact_name), None), None
 
 
-def _exists(ticket_id: str) -> bool:
-    try:
-        tickets.get_ticket(ticket_id)
-        return True
-    except NotFound:
-        return False
-
-
 def _open(call: Call, prop: Property, result: Triage, body: str, name: str | None, unit: str | None,
           ticket_id: str, now: datetime) -> Ticket:
-    try:
-        ticket = tickets.get_ticket(ticket_id)  # an earlier attempt for this contact got this far
-    except NotFound:
+    ticket = tickets.find_ticket(ticket_id)  # an earlier attempt for this contact may have got this far
+    if ticket is None:
         ticket, _ = tickets.create_ticket(
             ticket_id=ticket_id, property_id=prop.property_id, channel="voice", text=body, result=result,
             contact=tickets.Requester(name, call.caller), author=name or call.caller or "caller", now=now,
