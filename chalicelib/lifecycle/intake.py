@@ -32,7 +32,9 @@ def record_csat(ticket_id: str, score: int, by: str, now: datetime) -> Ticket:
     if not isinstance(score, int) or not 0 <= score <= 10:
         raise Invalid("score must be a whole number from 0 to 10")
     ticket = tickets.get_ticket(ticket_id)
-    ticket = tickets.update(ticket, {"csat": score, "csat_at": times.iso(now)}, by, "csat", now, {"score": score})
+    rating = {"csat": score, "csat_at": times.iso(now)}
+    # A clock firing on the ticket at that moment must not refuse the resident's rating: re-apply it.
+    ticket = tickets.update(ticket, rating, by, "csat", now, {"score": score}, recompute=lambda _t: rating)
     if service_levels.needs_review(score):
         notify.managers(ticket.property_id, f"Low satisfaction on {ticket.ref}",
                         f"A resident rated {ticket.ref} {score}/10. Please review within "
@@ -43,4 +45,6 @@ def record_csat(ticket_id: str, score: int, by: str, now: datetime) -> Ticket:
 
 def review_done(ticket_id: str, by: str, now: datetime, note: str | None) -> Ticket:
     ticket = tickets.get_ticket(ticket_id)
-    return tickets.update(ticket, {"review_done_at": times.iso(now)}, by, "manager_review", now, {"note": note} if note else {})
+    done = {"review_done_at": times.iso(now)}
+    return tickets.update(ticket, done, by, "manager_review", now, {"note": note} if note else {},
+                          recompute=lambda _t: done)
