@@ -4,15 +4,26 @@ from __future__ import annotations
 import functools
 import logging
 import sys
+import threading
 from datetime import datetime
 
 from moto.ses.models import SESBackend
 from moto.sns.models import SNSBackend
 
+_one_line_at_a_time = threading.Lock()
+
+
+def line(text: str) -> None:
+    """One whole line on the twin's terminal. print() writes the text and its newline separately, so lines
+    from concurrent threads (state machines, the stream poller) could run into each other and cut a link."""
+    with _one_line_at_a_time:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+
 
 def _say(kind: str, to: str, text: str, limit: int = 400) -> None:
     first = " ".join(text.split())[:limit]
-    print(f"[twin {datetime.now():%H:%M:%S}] {kind} to {to}: {first}", file=sys.stdout, flush=True)
+    line(f"[twin {datetime.now():%H:%M:%S}] {kind} to {to}: {first}")
 
 
 def install() -> None:

@@ -12,6 +12,8 @@ import threading
 import time
 from collections import deque
 
+from twin import console
+
 MAX_BACKOFF = 4.0
 COMMIT_DELAY = 0.3  # seconds: moto offers a record inside the write that made it; deliver after it commits
 
@@ -85,8 +87,8 @@ class StreamPoller:
                 self.delivered.append(entry)
                 continue
             if time.monotonic() >= entry["expires"]:
-                print(f"twin: stream record for {entry['function']} dropped after {entry['attempts']} attempts "
-                      "(in AWS: the mapping's on-failure destination)", flush=True)
+                console.line(f"twin: stream record for {entry['function']} dropped after {entry['attempts']} "
+                             "attempts (in AWS: the mapping's on-failure destination)")
                 continue
             entry["due"] = time.monotonic() + min(MAX_BACKOFF, 0.25 * 2 ** entry["attempts"])
             with self._wake:  # retried in order: it goes back to the front
@@ -98,7 +100,7 @@ class StreamPoller:
             result = self._deliver(entry["function"], {"Records": [entry["record"]]})
         except Exception as exc:  # Lambda would log it and retry the batch
             causes = [e[1] for e in getattr(exc, "child_exceptions", [])] or [exc]  # powertools' batch errors
-            print(f"twin: {entry['function']} failed on a stream record (attempt {entry['attempts']}, will retry): "
-                  + "; ".join(f"{type(c).__name__}: {str(c)[:200]} {getattr(c, 'cancellation_reasons', '') or ''} {getattr(c, 'cause_response_message', '') or ''}" for c in causes), flush=True)
+            console.line(f"twin: {entry['function']} failed on a stream record (attempt {entry['attempts']}, "
+                         "will retry): " + "; ".join(f"{type(c).__name__}: {str(c)[:200]}" for c in causes))
             return False
         return not (isinstance(result, dict) and result.get("batchItemFailures"))
