@@ -230,3 +230,26 @@ def test_an_acknowledgement_after_30_minutes_is_reported_as_a_breach(aws, client
     report = client.http.get("/reports/escalations?from=2026-11-01&to=2026-11-30", headers=csr_headers).json_body
     assert (report["count"], report["met"], report["breached"]) == (1, 0, 1)
     assert report["escalations"][0]["ref"] == ticket["ref"] and report["escalations"][0]["target_met"] is False
+
+
+def test_an_ack_the_moment_paging_starts_still_leaves_the_proof_in_the_report(aws, client, csr_headers):
+    """A CSR acknowledges between Step Functions starting the execution and the ticket recording it."""
+    from chalicelib.core import aws as clients
+    from chalicelib.escalation import ack
+    from tests.conftest import NOW
+
+    def acknowledge_at_once(parsed, **_):
+        name = parsed.get("executionArn", "").rsplit(":", 1)[-1]
+        if name.startswith("escalation-"):
+            ack.acknowledge(name.removeprefix("escalation-"), "dev-csr", "console", NOW)
+    events = clients.client("stepfunctions").meta.events
+    events.register("after-call.sfn.StartExecution", acknowledge_at_once)
+    try:
+        ticket = emergency(client, at="2026-11-20T07:00:00+00:00")
+        detail = wait_for(lambda: (d := client.http.get(f"/tickets/{ticket['ticket_id']}", headers=csr_headers)
+                                   .json_body)["escalation_proof"] and d)
+    finally:
+        events.unregister("after-call.sfn.StartExecution", acknowledge_at_once)
+    assert detail["escalation"] == "acknowledged" and detail["escalation_proof"]["acknowledged_by"] == "dev-csr"
+    report = client.http.get("/reports/escalations?from=2026-11-01&to=2026-11-30", headers=csr_headers).json_body
+    assert [r["ref"] for r in report["escalations"]] == [ticket["ref"]]

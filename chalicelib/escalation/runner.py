@@ -65,8 +65,11 @@ def start(ticket: Ticket, text: str, now: datetime) -> Ticket | None:
               "guaranteed_within_minutes": oncall.first_guaranteed_minutes(chosen.tiers)}
     changes = {"escalation": "paging", "escalation_arn": arn, "escalation_started_at": times.iso(now),
                "escalation_period": f"{now:%Y-%m}"}
+    # Someone may acknowledge between the start and this write (a CSR on the console): the ticket keeps
+    # "acknowledged", but still records when paging started, so the time-to-human report lists it.
     return tickets.update(ticket, changes, "system", "escalation_started", now, detail,
-                          recompute=lambda t: None if t.acknowledged_at else changes)
+                          recompute=lambda t: {k: v for k, v in changes.items()
+                                               if not (t.acknowledged_at and k == "escalation")})
 
 
 def seconds_running(ticket: Ticket) -> float | None:
