@@ -395,3 +395,14 @@ def test_raising_urgency_moves_the_ticket_up_the_queue_and_refer_is_kept(aws):
     assert queue_refs() == [older.ref, gas.ref, newer.ref]  # emergencies first, then oldest
     tickets.update(tickets.get_ticket(older.ticket_id), {"status": "resolved"}, "dev-csr", "status", LATER)
     assert older.ref not in queue_refs()
+
+
+def test_an_audit_entry_written_without_a_time_does_not_break_reading_the_trail(aws):
+    """The acknowledgement page reads the trail to learn who was paged; one malformed state machine entry
+    (once seen on the twin) must not turn every later press of "I'm on it" into a 500."""
+    ticket, _ = new()
+    aws.client("dynamodb").put_item(TableName=tickets.AuditEntry.Meta.table_name, Item={
+        "pk": {"S": ticket.ticket_id}, "sk": {"S": "AUD#2026-11-30T09:00:00+00:00#x"},
+        "actor": {"S": "escalation"}, "action": {"S": "paged"}, "detail": {"S": '{"person_id": "tech-ben"}'}})
+    entries = tickets.audit_trail(ticket.ticket_id)
+    assert [a.action for a in entries][-1] == "paged" and entries[-1].detail["person_id"] == "tech-ben"

@@ -170,9 +170,11 @@ def thread(ticket_id: str, after: str | None = None) -> list[Message]:
 
 
 def audit_trail(ticket_id: str) -> list[AuditEntry]:
-    """In time order (the state machine writes entries keyed by time, the app by ULID)."""
+    """In time order (the state machine writes entries keyed by time, the app by ULID). An entry without a
+    time (seen once on the twin, from a state machine write) sorts by its key instead of failing the read:
+    the acknowledgement page reads this trail to know who was paged."""
     entries = AuditEntry.query(ticket_id, AuditEntry.sk.startswith(keys.AUDIT), consistent_read=True)
-    return sorted(entries, key=lambda a: a.at)
+    return sorted(entries, key=lambda a: a.at or a.sk.removeprefix(keys.AUDIT))
 
 
 def update(ticket: Ticket, changes: dict, actor: str, action: str | None, now: datetime, detail: dict | None = None,
