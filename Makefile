@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 SITE = $(shell $(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 PYTEST_ARGS ?=
 
-.PHONY: run test lint unit bench vendor package clean mutate
+.PHONY: run test lint unit bench vendor package clean mutate train-triage triage-report
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] >= (3, 11), sys.version" || { echo "need Python 3.11"; exit 1; }
@@ -36,6 +36,18 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+## train-triage: retrain the triage classifiers (deterministic: one thread, fixed seed) into chalicelib/rules/models/
+# The fastText trainer clashes with the runtime's fasttext-predict (both are the module `fasttext`): own venv.
+train-triage: $(STAMP)
+	@test -x .venv-train/bin/python || $(PYTHON) -m venv .venv-train
+	@.venv-train/bin/python -c "import fasttext, snowballstemmer" 2>/dev/null || .venv-train/bin/python -m pip install --quiet fasttext-wheel==0.9.2 "numpy<2" snowballstemmer==3.1.1
+	.venv-train/bin/python triage_model/train.py
+	$(BIN)/python -m triage_model.evaluate dev
+
+## triage-report: triage's figures on the frozen test split (SPLIT=dev or train for the others)
+triage-report: $(STAMP)
+	$(BIN)/python -m triage_model.evaluate $(or $(SPLIT),test)
+
 ## vendor: PynamoDB without its dependencies (the Lambda runtime already has botocore)
 vendor: $(STAMP)
 	rm -rf vendor && mkdir -p vendor
@@ -53,4 +65,4 @@ mutate: $(STAMP)
 	$(BIN)/python mutation/report.py
 
 clean:
-	rm -rf $(VENV) vendor build .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-train vendor build .pytest_cache .hypothesis

@@ -10,10 +10,11 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.core import ids, settings, times
 from chalicelib.core.errors import Forbidden, Invalid, NotFound, TooLarge, Unauthorized
-from chalicelib.lifecycle import intake
+from chalicelib.lifecycle import intake, safety_question
 from chalicelib.models import ChatSession, Message, Ticket, keys
-from chalicelib.rules import knowledge, replies
+from chalicelib.rules import asking, knowledge, replies
 from chalicelib.rules.triage import URGENCY_RANK, Triage, triage
+from chalicelib.rules.wording import normalize
 from chalicelib.tickets import claims
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
@@ -78,6 +79,7 @@ def post_message(session: ChatSession, text: str, now: datetime, client_message_
 def _handle(session: ChatSession, text: str, now: datetime) -> dict:
     result = triage(text)
     language = session.language or result.language
+    result = _in(result, language, text)
     author = session.contact_name or "resident"
     out: list[Message] = []
     ticket_id = session.ticket_id or _claim_ticket_id(session)
@@ -87,28 +89,39 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
         try:
             ticket, inbound = tickets.create_ticket(
                 ticket_id=ticket_id, property_id=session.property_id, channel="chat", text=text,
-                result=_in(result, language), contact=contact, author=author, now=now, unit=session.unit,
+                result=result, contact=contact, author=author, now=now, unit=session.unit,
                 chat_session_id=session.session_id)
         except tickets.TicketExists:  # another first message of this conversation created it a moment ago
             ticket = tickets.get_ticket(ticket_id)
-    first = inbound is not None
+    first, answered = inbound is not None, None
     if first:
         ticket = intake.opened(ticket, now)
     else:
         inbound = tickets.add_message(ticket, direction="inbound", author=author, body=text, now=now)
-        ticket = _raise_urgency(ticket, result, now)
-    reply = _auto_reply(ticket, result, text, language, now, first)
+        ticket, answered = safety_question.settle(ticket, text, now)
+        if answered is None:
+            ticket = _raise_urgency(ticket, result, now)
+    if answered is None:
+        ticket = safety_question.ask(ticket, result, now)
+        reply = _auto_reply(ticket, result, text, language, now, first)
+    else:
+        reply = _after_answer(ticket, answered, language)
     if reply:
         out.append(tickets.add_message(tickets.get_ticket(ticket.ticket_id), direction="outbound",
                                        author="tenantline", body=reply, now=now, automated=True))
     ticket = tickets.get_ticket(ticket.ticket_id)
+    asked = ticket.safety_question if safety_question.awaiting(ticket) else None
     return {"ticket_id": ticket.ticket_id, "ref": ticket.ref, "urgency": ticket.urgency,
             "category": ticket.category, "refer": ticket.refer, "language": language,
+            "ask": asked, "quick_replies": asking.QUICK_REPLIES[language] if asked else [],
             "messages": [message_view(m) for m in [inbound, *out]]}
 
 
-def _in(result: Triage, language: str) -> Triage:
-    return Triage(result.category, result.urgency, result.refer, language, result.reasons, result.person)
+def _in(result: Triage, language: str, text: str) -> Triage:
+    """The triage in the conversation's language (a session may have chosen one)."""
+    ask = asking.question(normalize(text), language) if result.ask else None
+    return Triage(result.category, result.urgency, result.refer, language, result.reasons, result.person,
+                  result.confidence, ask)
 
 
 def _claim_ticket_id(session: ChatSession) -> str:
@@ -134,11 +147,21 @@ def _raise_urgency(ticket: Ticket, result: Triage, now: datetime) -> Ticket:
                           {"from": ticket.urgency, "to": result.urgency, "reasons": list(result.reasons)})
 
 
+def _after_answer(ticket: Ticket, yes: bool, language: str) -> str:
+    prop = properties.get_property(ticket.property_id)
+    if yes:
+        return replies.triage_reply(ticket.refer, "emergency", language, ticket.ref)
+    return replies.say("safety_no", language, ref=ticket.ref, emergency_line=prop.emergency_line or "911")
+
+
 def _auto_reply(ticket: Ticket, result: Triage, text: str, language: str, now: datetime, first: bool) -> str | None:
     prop = properties.get_property(ticket.property_id)
     if result.urgency == "emergency" or result.refer != "none":  # paging starts from the ticket's record
         return replies.triage_reply(result.refer, result.urgency, language, ticket.ref, prop.utility_name,
                                     prop.utility_phone)
+    if safety_question.awaiting(ticket) and ticket.safety_question == result.ask:  # asked just now, in this message
+        return f"{replies.acknowledgement(properties.calendar(prop), now, language, ticket.ref, prop.emergency_line)}" \
+               f" {result.ask}"
     if result.urgency == "routine":
         answer = knowledge.best_answer(text, language, properties.knowledge(ticket.property_id))
         if answer:

@@ -58,6 +58,8 @@ class Ticket(Model):
     reached_seconds = NumberAttribute(null=True)
     target_met = BooleanAttribute(null=True)
     for_person = UnicodeAttribute(null=True)  # a message for a named person
+    safety_question = UnicodeAttribute(null=True)  # triage was unsure and asked this
+    safety_answer = UnicodeAttribute(null=True)  # yes | no | silence (no answer at night)
     calls = JSONAttribute(default=dict)  # voice: Connect contact id -> milestones, outcome, queue wait, handle time
     clocks = JSONAttribute(default=dict)  # SLA clock name -> due time (ISO)
     held_key = UnicodeAttribute(null=True)  # <property>#<release day> while held for the after-hours digest

@@ -1,7 +1,7 @@
 """Answering common questions from a property's knowledge base. Pure: articles come in as data."""
 from dataclasses import dataclass
 
-from chalicelib.rules.triage import normalize
+from chalicelib.rules.wording import fold as normalize
 
 CONFIDENT = 0.66
 

@@ -31,6 +31,12 @@ TEXTS = {
         "es": "Parece un apagón en la zona, que debe arreglar la compañía de luz: por favor repórtelo a "
               "{utility}{utility_phone}. Lo registramos en el reporte {ref} y estaremos pendientes del edificio.",
     },
+    "safety_no": {
+        "en": "Thank you. We'll handle ticket {ref} as a regular request. If anything changes or gets worse, "
+              "tell us here or call {emergency_line}.",
+        "es": "Gracias. Atenderemos el reporte {ref} como una solicitud normal. Si algo cambia o empeora, "
+              "díganos aquí o llame al {emergency_line}.",
+    },
     "received_open": {
         "en": "Thanks, we've opened ticket {ref}. The office is open and a team member will reply here shortly.",
         "es": "Gracias, abrimos el reporte {ref}. La oficina está abierta y alguien del equipo le responderá aquí "

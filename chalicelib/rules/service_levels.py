@@ -34,6 +34,9 @@ CSAT_THRESHOLD = 6  # a score below this asks a manager to review the ticket...
 CSAT_REVIEW_WITHIN = timedelta(hours=72)  # ...within this long
 FOLLOW_UP_AFTER = timedelta(days=7)  # after a resolution, ask whether all is well
 MAX_DIGEST_DELAY = 30  # minutes after opening by which the after-hours digest must be out
+# Triage asked whether it is an emergency and nobody answered: while the office is closed, silence this
+# long is taken as yes (the 30-minute promise still holds: paging starts well inside it).
+SAFETY_ANSWER_WAIT = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,11 @@ def csat_review_clock(recorded_at: datetime) -> Clock:
     return Clock("csat_review", recorded_at + CSAT_REVIEW_WITHIN)
 
 
+def safety_answer_clock(cal: Calendar, asked_at: datetime) -> Clock | None:
+    """Only while the office is closed: when it is open, staff see the unanswered question in the queue."""
+    return None if is_open(cal, asked_at) else Clock("safety_answer", asked_at + SAFETY_ANSWER_WAIT)
+
+
 def needs_review(score: int) -> bool:
     return score < CSAT_THRESHOLD
 
@@ -100,6 +108,9 @@ def still_due(clock: str, ticket) -> bool:
         return ticket.csat is not None and needs_review(ticket.csat) and ticket.review_done_at is None
     if clock == "follow_up":
         return ticket.status == "resolved"
+    if clock == "safety_answer":
+        return ticket.status in OPEN_STATUSES and ticket.urgency != "emergency" and bool(ticket.safety_question) \
+            and ticket.safety_answer is None
     raise ValueError(f"unknown clock {clock!r}")
 
 

@@ -8,8 +8,10 @@ negated ("no leak", "ya no huele a gas") or over ("last month there was a flood"
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
+
+from chalicelib.rules import asking, classifier
+from chalicelib.rules.wording import fold, normalize
 
 URGENCY_RANK = {"emergency": 0, "urgent": 1, "routine": 2}
 CATEGORIES = ("maintenance", "leasing", "billing", "complaint", "message", "general")
@@ -23,10 +25,14 @@ class Triage:
     language: str
     reasons: list[str] = field(default_factory=list)
     person: str | None = None
+    confidence: float = 1.0  # how sure triage is of `urgency`, 0-1
+    ask: str | None = None  # the safety question to ask before deciding, in the resident's language
+    settled: bool = False  # the policy's own thresholds decided the urgency (a stated temperature)
 
     def as_dict(self) -> dict:
         return {"category": self.category, "urgency": self.urgency, "refer": self.refer,
-                "language": self.language, "reasons": list(self.reasons)}
+                "language": self.language, "reasons": list(self.reasons), "confidence": round(self.confidence, 3),
+                "ask": self.ask}
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,7 @@ EMERGENCY_RULES = [
         r"\b(leak\w*|water)\b[^.;!?]{0,20}\ball over (the|my|our) (floor|place|apartment|unit|kitchen|bathroom|carpet)",
         r"\bleak\w*\b[^.;!?]{0,40}\b(badly|heavily|a lot|won'?t stop|will not stop|can'?t stop|getting worse|everywhere|electrical|outlets?|light fixture)\b",
         r"\b(major|huge|big|bad|massive|serious) (water )?leak\b", r"\bgran fuga\b", r"\bmucha agua\b",
-        r"\b(fuga|gotera)\b[^.;!?]{0,30}\b(grande|fuerte|no para|por todos lados|del techo)\b", r"\b(burst|broken|busted|bursting) (water )?(pipe|line|main)\b", r"\bpipes? (burst|broke|exploded|split|busted)\b",
+        r"\b(fuga|gotera|gotea\w*|chorrea\w*)\b[^.;!?]{0,40}\b(grande|fuerte|no para|por todos lados|del techo|mucho)\b", r"\b(burst|broken|busted|bursting) (water )?(pipe|line|main)\b", r"\bpipes? (burst|broke|exploded|split|busted)\b",
         r"\b(ceiling|light fixture|roof) (is )?(leaking|dripping|pouring)", r"\bleak(ing|s)? (through|from|into) (the|my|our)( \w+)? (ceiling|light|roof|unit above|upstairs|walls?)",
         r"\bwater (is )?(going|spreading|running|leaking) (into|under|down|through) the (hallway|hall|walls?|unit|apartment|ceiling|floor)",
         r"\binches of water\b", r"\bstanding water\b", r"\bwater heater (burst|exploded|is pouring|flooding)",
@@ -94,7 +100,8 @@ EMERGENCY_RULES = [
     Rule("no water at all", _rx(
         r"\bno (running )?water\b(?! (pressure|bill|heater|damage|stain|leak|spot|in the (pool|fountain)))(?!.{0,15}\bhot\b)",
         r"\bwater (is |has been |got )?(shut|turned|cut) off\b", r"\b(don'?t|do not|doesn'?t) have (any )?(running )?water\b(?! (pressure|heater))",
-        r"\bnot getting (any )?water\b", r"\bno hay agua\b(?! caliente)", r"\bsin agua\b(?! caliente)",
+        r"\bnot getting (any )?water\b", r"\b(shut|turned|cut) off (the |all )?water\b(?! (heater|bill))",
+        r"\bse (fue|corto|quito) el agua\b(?! caliente)", r"\bno (hay|tengo|tenemos) ni (una gota de )?agua\b", r"\bno hay agua\b(?! caliente)", r"\bsin agua\b(?! caliente)",
         r"\bno (tenemos|tengo) agua\b(?! caliente)", r"\bno sale agua\b(?! caliente)", r"\bcortaron el agua\b"),
         "emergency", cancellable=False),
     Rule("ceiling collapse", _rx(
@@ -106,16 +113,47 @@ EMERGENCY_RULES = [
         r"\b(door|lock|window|deadbolt)s? (won'?t|will not|doesn'?t|does not|can'?t|cannot) (lock|close|shut|latch)\b",
         r"\b(can'?t|cannot|can not|unable to) (lock|close|secure|shut) (the |my |our )?(front |back |patio |sliding |apartment |entry )?(door|window|unit|apartment)",
         r"\b(front|back|entry|apartment|patio|sliding) door (is |was )?(broken|kicked in|busted|off its hinges|smashed)",
-        r"\b(window|glass door) (is |was )?(shattered|smashed|broken (in|out))", r"\bbroken into\b", r"\bbreak-?in\b", r"\bsomeone broke (in|into)\b",
+        r"\b(window|glass door|sliding door|patio door|glass) (is |was |got |has been )?(shattered|smashed|broken (in|out))", r"\bbroken into\b", r"\bbreak-?in\b", r"\bsomeone broke (in|into)\b",
         r"\bkicked (in )?(the |my )?door\b",
         r"\b(door|lock|window|deadbolt)\b[^.;!?]{0,40}\b(can'?t|cannot|won'?t|unable to) (lock|close|secure|shut)\b",
         r"\bpuerta( de \w+| principal)? no (cierra|se cierra|tiene seguro|asegura)", r"\bno (puedo|podemos) (cerrar|asegurar) la (puerta|ventana)",
         r"\b(cerradura|chapa) (rota|no sirve|no funciona)\b", r"\b(ventana|puerta) (rota|quebrada|destrozada)\b",
         r"\b(rompieron|forzaron|patearon) la (puerta|ventana|cerradura)\b", r"\bse metieron a robar\b", r"\bentraron a robar\b"),
         "emergency"),
-    Rule("stuck in an elevator", _rx(r"\b(stuck|trapped) in (the|an) elevator\b", r"\batrapad[oa]s? en el elevador\b",
+    Rule("person in danger", _rx(
+        r"\b(fell|fallen|collapsed)\b[^.;!?]{0,30}\b(can'?t|cannot|couldn'?t|unable to|not able to) (get up|move|stand)",
+        r"\b(unresponsive|unconscious|passed out|not breathing|isn'?t breathing|overdos\w*|od'?ing|seizure|heart attack|stroke)\b",
+        r"\b(screaming|yelling|crying|calling) (for )?help\b", r"\bintruder\b", r"\b(knife|gun|weapon|armed)\b",
+        r"\bsomeone (is )?(breaking|trying to break|trying to get) in(to)?\b", r"\b(fighting|beating|hitting|attacking|stabbed|shot)\b",
+        r"\bbleeding\b", r"\b(isn'?t|is not|not|wasn'?t) (moving|breathing|responding|waking up)\b",
+        r"\bwon'?t (answer|respond|wake up)\b", r"\blying (on|in|at) the (floor|stairs|ground|hallway|stairwell|sidewalk)\b",
+        r"\b(no se mueve|no contesta|tirad[oa] en (el piso|la escalera|el pasillo))\b", r"\b(hurt|injured) (bad|badly|real bad)\b", r"\b(need|call|send) (an )?(ambulance|the police|911)\b",
+        r"\b(llamen|llame|llamar) (a )?(la policia|una ambulancia|al 911)\b", r"\b(alguien|alguno) (se metio|entro|esta entrando) (a|en) (mi|la|nuestra) (casa|apartamento|departamento)\b",
+        r"\b(se|me) (cayo|cai)\b[^.;!?]{0,30}\bno (se )?(puede|puedo) (levantar|mover)",
+        r"\b(inconsciente|no responde|no respira|sobredosis|convulsion\w*|desmay\w*|infarto)\b", r"\bgrit\w* (por )?ayuda\b",
+        r"\b(intruso|cuchillo|pistola|arma|navaja)\b", r"\b(estan|esta) (entrando|robando|tratando de entrar)\b",
+        r"\b(pelea|peleando|golpeando|apunalad\w*|sangrando)\b"),
+        "emergency", "emergency_services", category="general"),
+    Rule("stuck in an elevator", _rx(r"\b(stuck|trapped) in (the|an) elevator\b",
+                                     r"\b(in|inside) (the|an) elevator\b[^.;!?]{0,60}\b(stopped|stuck|won'?t open|doesn'?t open|not moving)",
+                                     r"\belevator\b[^.;!?]{0,30}\b(stuck|stopped) (between|with)",
+                                     r"\b(atrapad[oa]s?|encerrad[oa]s?) en el (elevador|ascensor)\b", r"\batrapad[oa]s? en el elevador\b",
                                      r"\bascensor\b.*\batrapad"), "emergency"),
 ]
+
+# Hazard words that are no hazard in context: cigarette smoke from a neighbour (a complaint), a detector
+# chirping for its battery or set off by cooking, a scare that is already over.
+ALL_CLEAR = r"(everything|all|it'?s|we'?re) (is |was )?(fine|ok|okay|good|alright|all right) now|false alarm|falsa alarma|" \
+            r"todo (esta |quedo )?bien|it was (just|only)|era (solo|nomas)"
+DETECTOR_NUISANCE = r"\b(chirp\w*|beep\w*|low battery|battery|bateria|pila|when(ever)? i cook|cuando cocino|toast|fell off|se cayo|" \
+                    r"remount|not going off|test(ing)?|prueba)\b"
+HARMLESS_WHEN = {
+    "smoke": _rx(r"\b(cigarettes?|cigs?|marijuana|weed|vap(e|ing)|smoking|cigarros?|marihuana|fumando|fuman|bbq|grill)\b",
+                 DETECTOR_NUISANCE, ALL_CLEAR),
+    "fire": _rx(DETECTOR_NUISANCE, ALL_CLEAR),
+    "carbon monoxide": _rx(DETECTOR_NUISANCE, ALL_CLEAR),
+    "gas smell or leak": _rx(ALL_CLEAR),
+}
 
 AREA_OUTAGE = Rule("area-wide power outage", _rx(
     r"\b(power|electricity|lights)( is| are| has| went)? (out|off|down)\b.{0,60}\b(whole|entire|all of the|everyone|all the|every)\b.{0,25}\b(building|block|street|neighborhood|area|complex|city|town|apartments|units|houses)",
@@ -125,15 +163,16 @@ AREA_OUTAGE = Rule("area-wide power outage", _rx(
     r"\b(todo|toda) (el|la) (edificio|barrio|cuadra|calle|vecindario|colonia|complejo) (esta )?sin (luz|electricidad)"),
     "urgent", "utility")
 
-HEAT_RULE = _rx(r"\bno heat\b", r"\b(heat|heater|heating|furnace|boiler|radiators?)( is| are| has| isn'?t| aren'?t| stopped| not)? (not |isn'?t |stopped )?(working|broken|out|off|dead|blowing cold)",
+HEAT_RULE = _rx(r"\bno heat\b", r"\b(heat|heater|heating|furnace|boiler|radiators?)('s|'s been| is| are| has| has been| isn'?t| aren'?t| stopped| not)? (not |isn'?t |stopped )?(working|broken|out|off|dead|blowing cold)",
                 r"\b(heat|heater|heating|furnace|boiler) (won'?t|will not|doesn'?t|does not) (turn on|work|come on|start)",
                 r"\b(without|don'?t have|no) (any )?heat(ing)?\b", r"\bheat went out\b",
                 r"\b(no|sin) (hay )?calefaccion\b", r"\bno (tenemos|tengo|hay) calefaccion\b",
                 r"\b(calefaccion|calentador|calefactor|heater)( no)? (funciona|sirve|prende|enciende|calienta)\b.{0,0}",
                 r"\b(la|el) (calefaccion|calefactor) (no|se descompuso|esta descompuesta)")
 HEAT_NEGATED_ES = re.compile(r"\b(calefaccion|calefactor|calentador) (funciona|sirve|prende|calienta)\b")
-AC_RULE = _rx(r"\bno (ac|a/c|air conditioning|air)\b", r"\b(ac|a/c|air conditioner|air conditioning|air|cooling)( unit)?( is| isn'?t| stopped| not)? (not |isn'?t |stopped )?(working|broken|out|dead|blowing (hot|warm))",
+AC_RULE = _rx(r"\bno (ac|a/c|air conditioning|air)\b", r"\b(ac|a/c|air conditioner|air conditioning|air|cooling)( unit)?('s| is| isn'?t| stopped| not| has| quit| went)? (just |only )?(not |isn'?t |stopped |gone )?(working|broken|out|dead|off|blowing (hot|warm))",
               r"\b(ac|a/c|air conditioner|air conditioning) (won'?t|doesn'?t|does not) (turn on|work|cool)",
+              r"\b(ac|a/c|air conditioner|air conditioning)('s| has| just)? (quit|died|stopped|broke|gave out)\b",
               r"\baire( acondicionado)? (no|ya no) (funciona|sirve|enfria|prende)\b", r"\bsin aire( acondicionado)?\b", r"\bno (hay|tenemos) aire\b")
 ROUTINE_DRIP = re.compile(r"\b(faucet|tap|shower ?head|spigot|llave|grifo|lavabo|regadera)s?\b.{0,25}\b(drip|leak|gotea)"
                           r"|\b(drip\w*|leak\w*) (faucet|tap|shower ?head|spigot)")
@@ -141,8 +180,10 @@ COLD_WORDS = re.compile(r"\b(freezing|frigid|ice cold|icy|below (zero|freezing)|
 HOT_WORDS = re.compile(r"\b(sweltering|scorching|unbearabl[ey] hot|heat stroke|heatstroke|over 100|mucho calor|insoportable|golpe de calor)\b")
 VULNERABLE = re.compile(
     r"\b(bab(y|ies)|newborns?|infants?|toddlers?|kids?|child(ren)?|elderly|senior|grandm(a|other)|grandp(a|arent|arents)|"
-    r"old(er)? (man|woman|lady|parents?|mother|father)|sick|ill|pregnant|disabled|oxygen|medical condition|chemo|asthma|"
-    r"bebes?|ninos?|ninas?|hijos?|anciano|ancianos|abuel[oa]s?|enferm[oa]s?|embarazada|discapacitad[oa])\b")
+    r"old(er)? (man|woman|lady|parents?|mother|father)|sick|ill|pregnant|disabled|oxygen|medical condition|chemo\w*|asthma|"
+    r"bebes?|ninos?|ninas?|hijos?|anciano|ancianos|abuel[oa]s?|enferm[oa]s?|embarazada|discapacitad[oa]|"
+    r"wheelchair|walker|dialysis|heart condition|eighties|seventies|nineties|[6-9]\d[- ]?(year|yr)s?[- ]old|\d{1,2} (months?|weeks?) old|"
+    r"recien nacid[oa]|silla de ruedas|oxigeno|quimio\w*|tercera edad|\d{1,2} (meses|semanas)|[6-9]\d anos)\b")
 TEMPERATURE = re.compile(r"(-?\d{1,3})\s*(?:°|º|degrees?|deg\b|grados)?\s*(f|c|fahrenheit|celsius|centigrados)?\b")
 
 URGENT_RULES = [
@@ -224,6 +265,8 @@ MESSAGE_FOR = re.compile(
     + r"|(?i:hablar|comunicarme|comunicar) (?i:con) " + NAME
     + r"|(?i:d[ií]ga(?:le)?|d[ií]ganle|avise(?:le)?|av[ií]senle|p[ií]dale|p[ií]danle) (?:a )?" + NAME
     + r"|(?i:que) " + NAME + r" (?i:me )?(?i:llame|regrese|devuelva|contacte|marque)")
+OFFICE_NOT_A_PERSON = re.compile(r"\b(tell|let|ask|have|message for|message to|call) (the )?(office|management|manager|"
+                                 r"someone|somebody|maintenance|leasing|front desk)\b")
 NOT_NAMES = {"the", "office", "someone", "somebody", "anyone", "maintenance", "you", "me", "him", "her", "them",
              "la", "el", "alguien", "oficina", "mantenimiento", "usted", "ustedes", "management", "manager",
              "leasing", "front", "desk", "i", "a", "an", "your", "my", "el gerente", "la gerente", "gerente",
@@ -257,16 +300,9 @@ LANG_EN = set("the is my and to a of in it i there have not with for this please
               "smell door window ceiling bathroom kitchen key would could call back message rent pay leak".split())
 
 
-def normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.lower().replace("’", "'").replace("‘", "'")
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def detect_language(text: str) -> str:
     raw = text.lower()
-    words = re.findall(r"[a-zñáéíóúü']+", normalize(text))
+    words = re.findall(r"[a-zñáéíóúü']+", fold(text))
     es = sum(w in LANG_ES for w in words) + 2 * len(re.findall(r"[ñ¿¡áéíóú]", raw))
     en = sum(w in LANG_EN for w in words)
     return "es" if es > en else "en"
@@ -312,7 +348,8 @@ def _temperatures(text: str) -> list[float]:
         value, unit = float(m.group(1)), (m.group(2) or "")
         window = text[max(0, m.start() - 40):m.end() + 25]
         has_unit = unit or re.search(r"°|º|degree|grados", m.group(0))
-        if not has_unit and not re.search(r"\b(temp|temperature|thermostat|inside|outside|it'?s|its|it is|is at|reads|reading|hace|esta a|estamos a|afuera|adentro)\b", window):
+        if not has_unit and not re.search(r"\b(temp|temperature|thermostat|inside|outside|in here|it'?s|its|it is|is at|reads|reading|says|shows|"
+                                          r"hace|esta a|estamos a|afuera|adentro|termostato|marca|dice)\b", window):
             continue
         if re.match(r"\s*(min|minutes|hours|days|units?|apt|apartments?|#|years|percent|%|\$|am|pm)\b", text[m.end():]):
             continue
@@ -348,13 +385,18 @@ def _named_person(original: str) -> str | None:
     return None
 
 
-def triage(text: str) -> Triage:
+def lexicon(text: str) -> Triage:
+    """The rules alone: the safety lexicon and the thresholds the labelling policy states."""
     original = text or ""
     norm = normalize(original)
     language = detect_language(original)
     reasons: list[str] = []
 
     emergencies, notes = _fire(EMERGENCY_RULES, norm)
+    harmless = [r.name for r, _ in emergencies if r.name in HARMLESS_WHEN and HARMLESS_WHEN[r.name].search(norm)]
+    if harmless:
+        emergencies = [(r, m) for r, m in emergencies if r.name not in harmless]
+        notes += [f"ignored {name} (harmless here)" for name in harmless]
     urgents, urgent_notes = _fire(URGENT_RULES, norm)
     if ROUTINE_DRIP.search(norm):
         urgents = [(r, m) for r, m in urgents if r.name != "contained leak"]
@@ -366,7 +408,7 @@ def triage(text: str) -> Triage:
 
     urgency, refer, maintenance = "routine", "none", False
     if emergencies:
-        urgency, maintenance = "emergency", True
+        urgency, maintenance = "emergency", any(r.category == "maintenance" for r, _ in emergencies)
         refer = "emergency_services" if any(r.refer == "emergency_services" for r, _ in emergencies) else "none"
         reasons = [f"{r.name}: '{m.group(0)}' -> emergency" for r, m in emergencies] + reasons
     if climate:
@@ -390,12 +432,14 @@ def triage(text: str) -> Triage:
         reasons.append("routine maintenance request")
     if not reasons:
         reasons.append(f"no urgent problem found -> {category}, routine")
-    return Triage(category, urgency, refer, language, reasons, person if category == "message" else None)
+    settled = bool(climate) and (climate[0] == "emergency" or bool(_temperatures(norm)))
+    return Triage(category, urgency, refer, language, reasons, person if category == "message" else None,
+                  settled=settled)
 
 
 def _category(norm: str, maintenance: bool, urgency: str, person: str | None, reasons: list[str]) -> str:
     if urgency == "emergency":
-        return "maintenance"
+        return "maintenance" if maintenance else "general"
     scores = {name: len(rx.findall(norm)) for name, rx in CATEGORY_RULES.items() if rx is not None}
     if person:
         reasons.insert(0, f"message for a named person: {person}")
@@ -418,3 +462,67 @@ def _category(norm: str, maintenance: bool, urgency: str, person: str | None, re
     if routine_maintenance:
         return "maintenance"
     return "general"
+
+
+# Thresholds on the classifier's probability that a message is an emergency, chosen on the dev split
+# (triage_model/README.md). A hazard the lexicon found needs less evidence than one it did not.
+SURE = 0.6         # an emergency without asking
+UNSURE = 0.2       # below SURE: ask the safety question
+URGENT_SURE = 0.6  # the model alone makes a routine reading urgent from this probability
+CATEGORY_SURE = 0.6  # below this, the category model's best guess gives way to the rules
+HYPOTHETICAL = re.compile(r"\b(what (do|should|would) (i|we|you) do (if|when)|what (am i|are we) supposed to do (if|when)|what if|in case|how do (i|we)|when is|"
+                          r"is (it|that|this) normal|que (hago|hacemos|debo hacer) (si|cuando)|en caso de|cuando es|"
+                          r"es normal)\b")
+DISCOUNTED_SURE = 0.95  # ...when the rules found a hazard but read it as over or negated
+LEXICON_SURE = 0.2  # a lexicon emergency phrased as a question the model gives less than this: ask instead
+
+
+def triage(text: str) -> Triage:
+    """The lexicon (a floor for hazards and the policy's thresholds) and the trained classifier together;
+    when the evidence for an emergency is neither clearly high nor clearly low, one safety question."""
+    rules = lexicon(text)
+    p = classifier.probabilities(text or "", rules.language)
+    p_em, reasons = p["urgency"]["emergency"], list(rules.reasons)
+    if rules.settled:  # a stated temperature against the policy's thresholds: nothing to weigh or ask
+        sure, urgency = True, rules.urgency
+    elif rules.urgency == "emergency":  # the floor: only a question about a hazard, which the model reads as
+        sure = p_em >= LEXICON_SURE or not HYPOTHETICAL.search(normalize(text or ""))  # none, is asked instead
+        urgency = "emergency" if sure else "urgent"
+    else:  # a hazard the rules read as over or negated needs the classifier to be all but certain
+        sure = p_em >= (DISCOUNTED_SURE if any(r.startswith("ignored") for r in rules.reasons) else SURE)
+        urgency = "emergency" if sure else _lesser_urgency(rules.urgency, p["urgency"])
+    ask = None if sure or (rules.urgency != "emergency" and p_em < UNSURE) else \
+        asking.question(normalize(text or ""), rules.language)
+    if not rules.settled:
+        reasons.append(f"classifier: emergency {p_em:.2f}" + (" -> ask" if ask else ""))
+    category = _final_category(rules, urgency, p["category"], normalize(text or ""))
+    refer = _final_refer(rules, urgency, p["refer"])
+    confidence = 1.0 if rules.settled else max(p["urgency"].get(urgency, 0.0), 0.9 if rules.urgency == urgency else 0.0)
+    return Triage(category, urgency, refer, rules.language, reasons, rules.person if category == "message" else None,
+                  confidence=min(1.0, confidence), ask=ask)
+
+
+def _best(probs: dict[str, float], among) -> str:
+    return max(among, key=lambda label: probs.get(label, 0.0))
+
+
+def _lesser_urgency(by_rules: str, probs: dict[str, float]) -> str:
+    """Urgent or routine: the rules when they found an urgent problem, else the classifier."""
+    return "urgent" if by_rules == "urgent" or probs.get("urgent", 0.0) >= URGENT_SURE else "routine"
+
+
+def _final_category(rules: Triage, urgency: str, probs: dict[str, float], text: str) -> str:
+    if rules.person and rules.category == "message":
+        return "message"
+    if urgency == "emergency":
+        return rules.category if rules.urgency == "emergency" else _best(probs, ("maintenance", "general"))
+    # "message" is for a named person: a message for "the office" is read as whatever else it is about
+    best = _best(probs, [c for c in CATEGORIES if c != "message" or not OFFICE_NOT_A_PERSON.search(text)])
+    return best if probs[best] >= CATEGORY_SURE else rules.category  # a split vote: the rules' reading
+
+
+def _final_refer(rules: Triage, urgency: str, probs: dict[str, float]) -> str:
+    if urgency == "emergency":
+        return "emergency_services" if rules.refer == "emergency_services" or probs["emergency_services"] >= 0.5 \
+            else "none"
+    return "utility" if rules.refer == "utility" or probs["utility"] >= 0.5 else "none"

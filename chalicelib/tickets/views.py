@@ -14,6 +14,7 @@ def ticket_view(t: Ticket) -> dict:
         "first_response_at": t.first_response_at, "resolved_at": t.resolved_at,
         "created_at": t.created_at, "updated_at": t.updated_at, "version": t.version,
         "clocks": dict(t.clocks or {}), "held_for": t.held_key, "for_person": t.for_person,
+        "safety_question": t.safety_question, "safety_answer": t.safety_answer,
         "csat": int(t.csat) if t.csat is not None else None,
         "calls": [dict(call, contact_id=cid) for cid, call in sorted((t.calls or {}).items(),
                                                                      key=lambda kv: kv[1].get("initiated") or "")],

@@ -17,10 +17,10 @@ from chalicelib.channels.mail.parse import ParsedMail, decode_bytes, parse
 from chalicelib.core import aws, ids, settings, times
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.lifecycle import email_out as outbound
-from chalicelib.lifecycle import intake
+from chalicelib.lifecycle import intake, safety_question
 from chalicelib.models import Counter, Guard, Quarantined, Ticket, keys
 from chalicelib.rules import replies
-from chalicelib.rules.triage import triage
+from chalicelib.rules.triage import Triage, triage
 from chalicelib.tickets import claims
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
@@ -177,6 +177,8 @@ def _append(ticket: Ticket, mail: ParsedMail, key: str | None, verdicts: dict, n
                         ticket_changes={"participants": participants} if participants != (ticket.participants or [])
                         else None)
     _remember(mail, ticket.ticket_id)
+    if not automated:  # "1" or "yes" to the safety question the acknowledgement asked
+        safety_question.settle(tickets.get_ticket(ticket.ticket_id), mail.text or "", now)
     return {"ticket_id": ticket.ticket_id, "ref": ticket.ref, "new": False, "acknowledged": False}
 
 
@@ -195,14 +197,17 @@ def _open(property_id: str, mail: ParsedMail, key: str | None, verdicts: dict, n
                        "participants": sorted(filter(None, {mail.sender, mail.reply_to})),
                        "linked_ticket_id": linked.ticket_id if linked else None},
         message_fields=_fields(mail, key, verdicts, message_id, refs))
-    return _finish_open(prop, ticket, mail, now, linked)
+    return _finish_open(prop, ticket, mail, now, linked, result)
 
 
-def _finish_open(prop, ticket: Ticket, mail: ParsedMail, now: datetime, linked: Ticket | None) -> dict:
+def _finish_open(prop, ticket: Ticket, mail: ParsedMail, now: datetime, linked: Ticket | None,
+                 result: Triage | None = None) -> dict:
     _remember(mail, ticket.ticket_id)
     if linked is not None:
         tickets.record(linked, "email", "follow_up_opened", now, {"ticket_id": ticket.ticket_id, "ref": ticket.ref})
     ticket = intake.opened(ticket, now)
+    if result is not None:
+        ticket = safety_question.ask(ticket, result, now)
     acknowledged = _acknowledge(prop, ticket, mail, now)
     return {"ticket_id": ticket.ticket_id, "ref": ticket.ref, "new": True, "acknowledged": acknowledged}
 
@@ -218,6 +223,8 @@ def _acknowledge(prop, ticket: Ticket, mail: ParsedMail, now: datetime) -> bool:
         return False
     body = replies.email_acknowledgement(properties.calendar(prop), now, ticket.language, ticket.ref, prop.name,
                                          prop.emergency_line, ticket.urgency, mail.sender_name)
+    if safety_question.awaiting(ticket):  # the emergency line is in the acknowledgement already: urgency is not routine
+        body = f"{body}\n\n{ticket.safety_question}"
     subject = outbound.subject_for(ticket, mail.subject)
     references = (mail.references + [mail.message_id])[-20:] if mail.message_id else mail.references
     sent_id = outbound.send(prop, ticket, mail.contact, body, subject=subject, in_reply_to=mail.message_id,
