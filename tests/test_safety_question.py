@@ -89,3 +89,15 @@ def test_by_email_the_acknowledgement_asks_and_a_reply_of_yes_pages(aws, client,
     t = ticket_of(client, csr_headers, opened["ticket_id"])
     assert (t["urgency"], t["refer"], t["safety_answer"]) == ("emergency", "emergency_services", "yes")
     wait_for(lambda: pages_to(aws, BEN))
+
+
+@pytest.mark.parametrize("text, words", [
+    ("there's a man with a knife in the hallway yelling", "Stay somewhere safe"),
+    ("mi vecina se cayó y no se puede levantar, la puerta está cerrada", "Quédese en un lugar seguro"),
+])
+def test_a_person_in_danger_is_told_to_call_911_and_on_call_is_paged(aws, client, text, words):
+    answer, _ = chat(client, text, at=NIGHT)
+    assert (answer["urgency"], answer["refer"], answer["category"]) == ("emergency", "emergency_services", "general")
+    reply = answer["messages"][-1]["body"]
+    assert "911" in reply and words in reply and "gas" not in reply.lower()
+    wait_for(lambda: pages_to(aws, BEN))

@@ -150,7 +150,7 @@ def _raise_urgency(ticket: Ticket, result: Triage, now: datetime) -> Ticket:
 def _after_answer(ticket: Ticket, yes: bool, language: str) -> str:
     prop = properties.get_property(ticket.property_id)
     if yes:
-        return replies.triage_reply(ticket.refer, "emergency", language, ticket.ref)
+        return replies.triage_reply(ticket.refer, "emergency", language, ticket.ref, category=ticket.category)
     return replies.say("safety_no", language, ref=ticket.ref, emergency_line=prop.emergency_line or "911")
 
 
@@ -158,7 +158,7 @@ def _auto_reply(ticket: Ticket, result: Triage, text: str, language: str, now: d
     prop = properties.get_property(ticket.property_id)
     if result.urgency == "emergency" or result.refer != "none":  # paging starts from the ticket's record
         return replies.triage_reply(result.refer, result.urgency, language, ticket.ref, prop.utility_name,
-                                    prop.utility_phone)
+                                    prop.utility_phone, result.category)
     if safety_question.awaiting(ticket) and ticket.safety_question == result.ask:  # asked just now, in this message
         return f"{replies.acknowledgement(properties.calendar(prop), now, language, ticket.ref, prop.emergency_line)}" \
                f" {result.ask}"

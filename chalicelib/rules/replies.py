@@ -17,6 +17,14 @@ TEXTS = {
               "interruptores, encendedores ni nada que pueda hacer chispa. También avisamos a nuestro equipo "
               "de guardia (reporte {ref}).",
     },
+    "person_in_danger": {
+        "en": "Call 911 now if you haven't: someone may be in danger. Stay somewhere safe and don't confront "
+              "anyone. We have also alerted our on-call team, who can bring keys and building access "
+              "(ticket {ref}).",
+        "es": "Llame al 911 ahora si no lo ha hecho: alguien puede estar en peligro. Quédese en un lugar seguro y "
+              "no enfrente a nadie. También avisamos a nuestro equipo de guardia, que puede traer llaves y dar "
+              "acceso al edificio (reporte {ref}).",
+    },
     "emergency": {
         "en": "We're treating this as an emergency (ticket {ref}). Our on-call technician is being paged now and "
               "will call you back within {callback_minutes} minutes. If it's safe, shut off the water valve and keep away from "
@@ -193,8 +201,11 @@ def acknowledgement(cal: Calendar, now: datetime, language: str, ref: str, emerg
 
 
 def triage_reply(refer: str, urgency: str, language: str, ref: str, utility: str | None = None,
-                 utility_phone: str | None = None) -> str | None:
-    """The immediate reply a triage outcome calls for, or None when a normal acknowledgement will do."""
+                 utility_phone: str | None = None, category: str = "maintenance") -> str | None:
+    """The immediate reply a triage outcome calls for, or None when a normal acknowledgement will do.
+    Danger to people (category general) gets 911 advice without the gas-leak instructions."""
+    if refer == "emergency_services" and category == "general":
+        return say("person_in_danger", language, ref=ref)
     if refer == "emergency_services":
         return say("emergency_services", language, ref=ref)
     if refer == "utility":
