@@ -15,8 +15,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
+# Node tools (asl-validator) from the lockfile; the twin and lint both validate state machines with it.
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 ## run: the local twin (moto on MOTO_PORT, default 5000; the API on API_PORT, default 8000)
-run: $(STAMP)
+run: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python manage.py run
 
 ## test: lint, then every test (unit, in-process moto, and the twin started as `make run` starts it)
@@ -24,13 +30,16 @@ test: lint
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
 ## unit: the pure-logic tests only (no AWS)
-unit: $(STAMP)
+unit: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest -q -m "not integration and not server" $(PYTEST_ARGS)
 
-## lint: ruff on the code, cfn-lint on every template
-lint: $(STAMP)
+## lint: ruff on the code, cfn-lint on every template, asl-validator on every state machine as deployed,
+## and every Connect flow against the flow-language reference (connect_flows/flow_language.json)
+lint: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/cfn-lint infra/*.yaml
+	$(BIN)/python -m twin.asl_check
+	$(BIN)/python -m connect_flows.language
 
 ## bench: performance figures (import/cold-start ratios, package size, triage throughput)
 bench: $(STAMP)
@@ -65,4 +74,4 @@ mutate: $(STAMP)
 	$(BIN)/python mutation/report.py
 
 clean:
-	rm -rf $(VENV) .venv-train vendor build .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-train node_modules vendor build .pytest_cache .hypothesis

@@ -236,15 +236,14 @@ def cmd_simulate_call(args) -> int:
     except FlowError as exc:
         print(f"flow error: {exc}", file=sys.stderr)
         return 3
-    for line in connect.heard:
-        print(f"caller hears: {line}", file=sys.stderr)
-    for line in connect.agent_heard:
-        print(f"agent hears:  {line}", file=sys.stderr)
+    for part in contact.spoken:
+        print(f"{part['to']} hears ({part['voice']}, {part['language']}): {part['text']}", file=sys.stderr)
     ticket_id = contact.attributes.get("ticket_id")
     ticket = call("GET", f"/tickets/{ticket_id}", headers=staff_headers()) if ticket_id else {}
     out = {key: ticket.get(key) for key in TICKET_KEYS}
     out.update(route=contact.attributes.get("route") or ("queue" if outcomes[0].how == "queued" else None),
                queue=contact.attributes.get("queue") or None, heard=connect.heard, agent_heard=connect.agent_heard,
+               voices=contact.spoken,
                ended=ended, contact_id=contact.contact_id, property_id=ticket.get("property_id"),
                escalation=ticket.get("escalation"), for_person=ticket.get("for_person"),
                reasons=ticket.get("reasons"), calls=ticket.get("calls"), lambda_ms=connect.lambda_ms)

@@ -15,8 +15,9 @@ FLOWS = {
     "agent_whisper": ("AGENT_WHISPER", "AgentWhisperFlowArn"),
 }
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9]+)\}")
-TERMINAL = {"DisconnectParticipant", "EndFlowExecution", "TransferContactToQueue", "TransferToFlow",
-            "MessageParticipantIteratively"}
+# Actions that end a flow (flow_language.json, "terminal"): their Transitions are empty.
+TERMINAL = {"DisconnectParticipant", "EndFlowExecution", "TransferToFlow", "EndFlowModuleExecution",
+            "TransferContactToAgent"}
 
 
 def text(name: str) -> str:

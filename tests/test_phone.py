@@ -79,6 +79,9 @@ def test_spanish_callers_are_served_in_spanish_end_to_end(aws):
     assert "oprima 1" in heard(connect) and "Le comunicamos ahora con nuestro equipo de mantenimiento" in heard(connect)
     assert ticket.language == "es" and contact.attributes["queue"] == "maintenance"
     assert "no cuelgue" in heard(connect)  # the queue flow speaks Spanish too
+    spanish = [p for p in contact.spoken if p["to"] == "caller" and "oprima" in p["text"]]
+    assert spanish and all(p["language"] == "es-US" for p in spanish)  # Spanish words are spoken as Spanish
+    assert spanish[0]["voice"] == "Joanna" and {p["voice"] for p in spanish[1:]} == {"Lupe"}  # then a Spanish voice
     connect.report(contact, outcomes, wait=20, talk=60, abandon=False)
     assert connect.agent_heard and connect.agent_heard[0].startswith("Spanish-speaking caller.")
     assert ticket.ref in connect.agent_heard[0]

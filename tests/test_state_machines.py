@@ -48,3 +48,27 @@ def test_every_placeholder_is_substituted_by_the_template():
         text = json.dumps(props["Definition"])
         placeholders = set(re.findall(r"\$\{(\w+)\}", text))
         assert placeholders == set(props.get("DefinitionSubstitutions") or {}), props["Name"]
+
+
+DEPLOYED = [(props.get("StateMachineName") or props.get("Name"), props)
+            for _logical, kind, props in provision.resources("prod", "us-east-1") if kind.endswith("::StateMachine")]
+
+
+@pytest.mark.parametrize("name, props", DEPLOYED, ids=[name for name, _ in DEPLOYED])
+def test_every_deployed_state_machine_passes_the_states_language_validator(name, props):
+    from twin import asl_check
+    asl_check.validate(asl_check.substituted(props), name)
+
+
+def test_a_state_name_reused_in_a_nested_iterator_is_refused_by_lint_and_by_the_twin(aws):
+    """What Step Functions refuses and moto accepts: names must be unique across the whole machine."""
+    from twin import asl_check
+    name, props = next((n, p) for n, p in DEPLOYED if n.endswith("-escalation"))
+    definition = asl_check.substituted(props)
+    managers = definition["States"]["AlertManagers"]["ItemProcessor"]
+    managers["States"]["Channel"] = managers["States"].pop("ManagerChannel")
+    managers["StartAt"] = "Channel"
+    with pytest.raises(asl_check.InvalidStateMachine, match="DUPLICATE_STATE_NAMES.*Channel"):
+        asl_check.validate(definition, name)
+    with pytest.raises(asl_check.InvalidStateMachine, match="DUPLICATE_STATE_NAMES"):
+        provision._state_machine(aws, {"StateMachineName": name, "Definition": definition})

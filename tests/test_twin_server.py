@@ -233,6 +233,8 @@ def test_simulated_call_at_2am_pages_for_an_emergency(twin):
     assert out["route"] == "page" and out["channel"] == "voice"
     assert (out["category"], out["urgency"], out["language"]) == ("maintenance", "emergency", "es")
     assert out["ref"] in out["heard"][-1] and "30 minutos" in out["heard"][-1]
+    assert out["voices"][-1]["text"] == out["heard"][-1] and out["voices"][-1]["voice"] == "Lupe"
+    assert out["voices"][-1]["language"] == "es-US"
     assert poll(lambda: escalation(twin, out["ref"])["escalation"] == "paging")
     assert out["calls"][0]["contact_id"] == out["contact_id"] and out["calls"][0]["outcome"] == "ended_in_flow"
     queued = json.loads(cli(twin, "simulate", "call", "--press", "1", "3", "--say", "I want to renew my lease",

@@ -9,6 +9,7 @@ an error: a block is never skipped."""
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -53,6 +54,14 @@ def placeholder_values(stage: str) -> dict[str, str]:
     return values
 
 
+DEFAULT_VOICE = "Joanna"  # Connect's voice until a flow sets one
+VOICE_LANGUAGE = {"Joanna": "en-US", "Matthew": "en-US", "Ruth": "en-US", "Danielle": "en-US", "Kendra": "en-US",
+                  "Lupe": "es-US", "Pedro": "es-US", "Penelope": "es-US", "Mia": "es-MX", "Andres": "es-MX",
+                  "Lucia": "es-ES", "Sergio": "es-ES"}
+SSML_PARTS = re.compile(r'<lang xml:lang="([A-Za-z-]+)">(.*?)</lang>|((?:(?!<lang ).)+)', re.S)
+SSML_TAG = re.compile(r"<[^>]+>")
+
+
 @dataclass
 class SimulatedCall:
     caller: str
@@ -70,6 +79,7 @@ class SimulatedCall:
     callback_created: bool = False
     queued_at: datetime | None = None
     elapsed: int = 0  # simulated seconds since the call started
+    spoken: list = field(default_factory=list)  # {"to", "voice", "language", "text"} per prompt part played
 
     def now(self) -> datetime:
         return self.started + timedelta(seconds=self.elapsed)
@@ -176,9 +186,37 @@ class Connect:
             raise FlowError(f"action {action['Identifier']!r} has nowhere to go next")
         return target
 
-    def _play(self, text: str, contact: SimulatedCall, heard: list[str]) -> None:
-        heard.append(text)
+    def _play(self, segments: list[tuple[str | None, str]], contact: SimulatedCall, heard: list[str]) -> None:
+        """Play a prompt: what the caller hears, and in which voice and language each part is spoken (a
+        <lang> span in SSML, else the voice's own language)."""
+        voice = contact.voice or DEFAULT_VOICE
+        heard.append(" ".join(text for _language, text in segments if text))
+        listener = "agent" if heard is self.agent_heard else "caller"
+        for language, text in segments:
+            contact.spoken.append({"to": listener, "voice": voice, "text": text,
+                                   "language": language or VOICE_LANGUAGE.get(voice, "en-US")})
         contact.elapsed += SECONDS_PER_PROMPT
+
+    def _prompt(self, params: dict, contact: SimulatedCall) -> list[tuple[str | None, str]]:
+        """A prompt's parts as (language or None, words): Text, SSML (tags dropped, <lang> spans kept apart),
+        a stored prompt or a media file (played as themselves); [] when there is nothing to play."""
+        if params.get("Text"):
+            return [(None, self.resolve(params["Text"], contact))]
+        if params.get("SSML"):
+            ssml = self.resolve(params["SSML"], contact)
+            parts = []
+            for m in SSML_PARTS.finditer(ssml):
+                language, words = (m.group(1), m.group(2)) if m.group(2) is not None else (None, m.group(3))
+                words = " ".join(SSML_TAG.sub(" ", words).split())
+                if words:
+                    parts.append((language, words))
+            return parts
+        if params.get("PromptId"):
+            return [(None, f"[stored prompt {self.resolve(params['PromptId'], contact)}]")]
+        if params.get("Media"):
+            media = params["Media"]
+            return [(None, f"[media {media.get('Uri') if isinstance(media, dict) else media}]")]
+        return []
 
     # --- the action types the flows use ---
 
@@ -222,14 +260,14 @@ class Connect:
         return self._next(action)
 
     def _do_MessageParticipant(self, action, contact, heard):
-        text = self.resolve(action["Parameters"].get("Text", ""), contact)
-        if not text:
+        prompt = self._prompt(action["Parameters"], contact)
+        if not any(text for _language, text in prompt):
             return self._error(action, "NoMatchingError")  # Connect cannot play an empty prompt
-        self._play(text, contact, heard)
+        self._play(prompt, contact, heard)
         return self._next(action)
 
     def _do_GetParticipantInput(self, action, contact, heard):
-        self._play(self.resolve(action["Parameters"].get("Text", ""), contact), contact, heard)
+        self._play(self._prompt(action["Parameters"], contact), contact, heard)
         if not self.presses:
             return self._error(action, "InputTimeLimitExceeded")
         pressed = self.presses.pop(0)
@@ -237,7 +275,7 @@ class Connect:
         return self._branch(action, pressed) or self._error(action, "NoMatchingCondition")
 
     def _do_ConnectParticipantWithLexBot(self, action, contact, heard):
-        self._play(self.resolve(action["Parameters"].get("Text", ""), contact), contact, heard)
+        self._play(self._prompt(action["Parameters"], contact), contact, heard)
         words, self.words = self.words, None
         if not words:
             contact.lex = {}
@@ -292,7 +330,7 @@ class Connect:
 
     def _do_MessageParticipantIteratively(self, action, contact, heard):
         first = action["Parameters"]["Messages"][0]
-        self._play(self.resolve(first.get("Text", ""), contact), contact, heard)
+        self._play(self._prompt(first, contact), contact, heard)
         return Outcome("holding", [])
 
     # --- what Connect sends ---

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cfnlint.decode import decode
 
+from twin import asl_check
 from twin.stage import ROOT
 
 TEMPLATES = [ROOT / "infra" / "template.yaml"]
@@ -142,12 +143,9 @@ def _bucket(session, props: dict) -> str:
 
 def _state_machine(session, props: dict) -> str:
     sfn = session.client("stepfunctions")
-    definition = props.get("Definition") or json.loads(props["DefinitionString"])
-    text = json.dumps(definition)
-    for key, value in (props.get("DefinitionSubstitutions") or {}).items():
-        text = text.replace("${" + key + "}", str(value))
-    definition = json.loads(text)
+    definition = asl_check.substituted(props)
     name = props.get("StateMachineName") or props["Name"]
+    asl_check.validate(definition, name)  # moto would accept what Step Functions refuses
     for machine in sfn.list_state_machines()["stateMachines"]:
         if machine["name"] == name:
             sfn.update_state_machine(stateMachineArn=machine["stateMachineArn"], definition=json.dumps(definition))
