@@ -15,6 +15,8 @@
   python manage.py oncall [--at T]          who is on call; `oncall set-policy FILE`, `oncall set-rotation ID FILE`
   python manage.py report escalations       time-to-human over a period (`report calls`: ASA, AHT, abandons)
   python manage.py connect template         the Amazon Connect template for the portfolio (infra/connect.yaml)
+  python manage.py connect walk PATH [--press 1 2] [--say T] [--at T] [--attributes JSON]
+                                            walk any exported flow (file or folder); exits 3 on anything unsupported
 
 Commands that talk to the twin use MOTO_PORT (default 5000) and API_PORT (default 8000).
 """
@@ -252,6 +254,8 @@ def cmd_simulate_call(args) -> int:
 
 
 def cmd_connect(args) -> int:
+    if args.action == "walk":
+        return connect_walk(args)
     if args.action == "template":
         from infra.connect_template import render
         from twin.seed import PROPERTIES
@@ -278,6 +282,49 @@ def cmd_connect(args) -> int:
             prop.update(actions=[Property.connect_hours_arn.set(arn)])
             print(f"{prop.property_id}: {arn}")
     return 0
+
+
+def connect_walk(args) -> int:
+    """Walk any exported flow (a file, or a folder of flows that refer to each other) on the twin's walker:
+    our own flows with the project's Lambdas (the twin must be running), others with canned Lambda answers."""
+    from twin.flow_walker import FlowError, FlowWalker, SimulatedCall, Unsupported
+    from twin.seed import DEMO_CALLER
+
+    path = Path(args.path or "")
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    if not files or not all(f.is_file() for f in files):
+        raise SystemExit(f"no flow at {path}: give a flow's JSON file or a folder of them")
+    texts = {f.stem: f.read_text(encoding="utf-8") for f in files}
+    start = args.start or (path.stem if path.is_file() else next((s for s in texts if "inbound" in s), next(iter(texts))))
+    answers = json.loads(args.attributes) if args.attributes else {}
+    ours = ROOT / "connect_flows" in (path.resolve(), path.resolve().parent)
+    if ours:  # rendered with the twin's ARNs and run with the project's Lambdas
+        use_twin()
+        import boto3
+
+        from twin.connect import Connect
+        walker = Connect(boto3.Session(), "local", presses=args.press, words=args.say)
+    else:
+        flows = {stem: json.loads(text) for stem, text in texts.items()}
+        walker = FlowWalker(flows, presses=args.press, words=args.say, answers=answers)
+    contact = SimulatedCall(DEMO_CALLER, "+12125550100",
+                            datetime.fromisoformat(args.at) if args.at else datetime.now(timezone.utc),
+                            contact_id="walk")
+    out = {"flow": start, "heard": [], "route": None, "attributes": {}, "ended_by": None, "unsupported": []}
+    code = 0
+    try:
+        outcome = walker.run(start, contact, walker.heard)
+        out.update(route={"how": outcome.how, **outcome.route}, ended_by=outcome.ended_by, path=outcome.path)
+    except Unsupported as exc:
+        out.update(unsupported=[exc.what], ended_by=str(exc).split(":")[0], error=str(exc))
+        code = 3
+    except FlowError as exc:
+        out.update(error=str(exc))
+        code = 1
+    out.update(heard=[{k: part[k] for k in ("text", "voice", "language")} for part in contact.spoken],
+               attributes=dict(contact.attributes), flow_attributes=dict(contact.flow_attributes))
+    print(json.dumps(out, indent=1, ensure_ascii=False))
+    return code
 
 
 def cmd_outbox(args) -> int:
@@ -425,7 +472,13 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("outbox", help="mail the twin's SES has sent").set_defaults(func=cmd_outbox)
 
     connect = sub.add_parser("connect", help="Amazon Connect: render the template, link hours after deploying")
-    connect.add_argument("action", choices=("template", "link"))
+    connect.add_argument("action", choices=("template", "link", "walk"))
+    connect.add_argument("path", nargs="?", help="walk: an exported flow's JSON file, or a folder of flows")
+    connect.add_argument("--press", nargs="*", default=[], help="walk: the caller's key presses, in order")
+    connect.add_argument("--say", help="walk: what the caller says to a Lex bot")
+    connect.add_argument("--at", help="walk: when the call happens (ISO time)")
+    connect.add_argument("--attributes", help="walk: JSON map a foreign flow's Lambdas answer with")
+    connect.add_argument("--start", help="walk: the flow to start in, when PATH is a folder")
     connect.add_argument("--year", type=int, help="first year of holiday closures (default: this year)")
     connect.add_argument("--live", action="store_true", help="template: read the portfolio from the properties table")
     connect.add_argument("--stack", default="tenantline-prod-connect", help="link: the Connect stack's name")

@@ -126,7 +126,7 @@ def test_the_walker_refuses_an_action_type_it_does_not_know(monkeypatch):
     walker.flows = {"odd": {"StartAction": "a", "Actions": [
         {"Identifier": "a", "Type": "StartMediaStreaming", "Parameters": {}, "Transitions": {"NextAction": "b"}},
         {"Identifier": "b", "Type": "DisconnectParticipant", "Parameters": {}, "Transitions": {}}]}}
-    with pytest.raises(FlowError, match="does not know action type 'StartMediaStreaming'"):
+    with pytest.raises(FlowError, match="odd.a: the walker does not support action type StartMediaStreaming"):
         walker.run("odd", None, [])
 
 

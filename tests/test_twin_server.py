@@ -258,3 +258,12 @@ def test_an_acknowledgement_after_30_minutes_shows_as_a_breach(twin):
     report = json.loads(cli(twin, "report", "escalations", "--from", "2026-11-26", "--to", "2026-11-26"))
     row = next(r for r in report["escalations"] if r["ref"] == ticket["ref"])
     assert row["target_met"] is False and report["breached"] >= 1
+
+
+def test_connect_walk_runs_our_own_flows_with_the_projects_lambdas(twin):
+    out = json.loads(cli(twin, "connect", "walk", "connect_flows", "--press", "1", "4", "--say",
+                         "question about a late fee on my rent", "--at", "2026-11-18T15:00:00+00:00"))
+    assert out["flow"] == "inbound" and out["unsupported"] == []
+    assert out["route"]["how"] == "queued" and out["route"]["queue"].endswith("/queue/billing")
+    assert out["attributes"]["queue"] == "billing" and out["attributes"]["ticket_id"]
+    assert out["heard"][0]["voice"] == "Joanna" and out["ended_by"].endswith("(TransferContactToQueue)")
