@@ -16,8 +16,7 @@ FLOWS = {
 }
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9]+)\}")
 # Actions that end a flow (flow_language.json, "terminal"): their Transitions are empty.
-TERMINAL = {"DisconnectParticipant", "EndFlowExecution", "TransferToFlow", "EndFlowModuleExecution",
-            "TransferContactToAgent"}
+TERMINAL = {"DisconnectParticipant", "EndFlowExecution", "EndFlowModuleExecution", "TransferContactToAgent"}
 
 
 def text(name: str) -> str:

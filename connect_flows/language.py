@@ -59,7 +59,7 @@ def _transition_problems(action: dict, spec: dict, ids: set, where: str) -> list
     transitions, found = action.get("Transitions") or {}, []
     if spec["terminal"]:
         return [] if not transitions else [f"{where}: {action['Type']} ends the flow: its Transitions must be empty"]
-    if not transitions.get("NextAction"):
+    if not transitions.get("NextAction") and not spec.get("next_action_optional"):
         found.append(f"{where}: {action['Type']} is not terminal and needs Transitions.NextAction ({spec['link']})")
     for error in transitions.get("Errors", []):
         if error.get("ErrorType") not in spec["errors"]:

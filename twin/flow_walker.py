@@ -411,7 +411,8 @@ class FlowWalker:
         return Outcome("holding", [], {"queue": contact.queue})
 
     def _do_Wait(self, action, contact, heard):
-        contact.elapsed += int(self.resolve(action["Parameters"].get("TimeoutSeconds", 0), contact) or 0)
+        params = action["Parameters"]
+        contact.elapsed += int(self.resolve(params.get("TimeLimitSeconds") or params.get("TimeoutSeconds"), contact) or 0)
         return self._branch(action, "WaitCompleted") or self._next(action)
 
     # --- decisions ---
@@ -542,7 +543,8 @@ class FlowWalker:
     def _do_TransferParticipantToThirdParty(self, action, contact, heard):
         params = action["Parameters"]
         number = self.resolve(params.get("ThirdPartyPhoneNumber", ""), contact)
-        contact.elapsed += int(params.get("ThirdPartyConnectionTimeoutSeconds", 30) or 30)
+        ring = params.get("ThirdPartyConnectionTimeLimitSeconds") or params.get("ThirdPartyConnectionTimeoutSeconds")
+        contact.elapsed += int(self.resolve(ring, contact) or 30)
         if self.third_party == "none":
             return self._error(action, "ConnectionTimeLimitExceeded")
         if params.get("ContinueFlowExecution") in TRUE:  # the flow goes on once the outside call ends
