@@ -33,11 +33,20 @@ test: lint
 unit: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest -q -m "not integration and not server" $(PYTEST_ARGS)
 
-## lint: ruff on the code, cfn-lint on every template, asl-validator on every state machine as deployed,
-## and every Connect flow against the flow-language reference (connect_flows/flow_language.json)
-lint: $(STAMP) $(NODE_STAMP)
+# checkov in its own venv: its pins would fight the app's.
+CHECKOV := .venv-checkov/bin/checkov
+$(CHECKOV):
+	@test -x .venv-checkov/bin/python || $(PYTHON) -m venv .venv-checkov
+	.venv-checkov/bin/python -m pip install --quiet checkov==3.3.30
+
+## lint: ruff on the code; cfn-lint and checkov on every template and on the `chalice package` output
+## (each skip is inline with its reason); asl-validator on every state machine as deployed; every Connect
+## flow against the flow-language reference (connect_flows/flow_language.json)
+lint: $(STAMP) $(NODE_STAMP) $(CHECKOV) package
 	$(BIN)/ruff check .
-	$(BIN)/cfn-lint infra/*.yaml
+	$(BIN)/cfn-lint infra/*.yaml build/package/sam.yaml
+	$(CHECKOV) --quiet --compact --skip-download --framework cloudformation -d infra
+	$(CHECKOV) --quiet --compact --skip-download --framework cloudformation -f build/package/sam.yaml
 	$(BIN)/python -m twin.asl_check
 	$(BIN)/python -m connect_flows.language
 
@@ -63,9 +72,9 @@ vendor: $(STAMP)
 	cp -r $(SITE)/pynamodb vendor/
 
 ## package: the deployable CloudFormation package in build/ (no AWS account needed)
-package: vendor
+package: $(STAMP) vendor
 	rm -rf build/package
-	$(BIN)/chalice package --stage prod --pkg-format cloudformation --template-format yaml build/package
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(BIN)/chalice package --stage prod --pkg-format cloudformation --template-format yaml --merge-template .chalice/package-merge.yaml build/package
 
 ## mutate: mutation testing (mutmut, in a copy under mutants/) of the pure rules and the ticket store's write path
 mutate: $(STAMP)
@@ -74,4 +83,4 @@ mutate: $(STAMP)
 	$(BIN)/python mutation/report.py
 
 clean:
-	rm -rf $(VENV) .venv-train node_modules vendor build .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-train .venv-checkov node_modules vendor build .pytest_cache .hypothesis
