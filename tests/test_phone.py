@@ -282,3 +282,16 @@ def test_a_caller_who_hangs_up_in_the_menus_still_becomes_a_ticket(aws):
     assert again["ticket_id"] == ticket.ticket_id and len(list(tickets.Ticket.by_phone.query(STRANGER))) == 1
     assert (ticket.channel, ticket.contact_phone, ticket.language) == ("voice", STRANGER, "es")
     assert "llamada perdida" in ticket.summary and ticket.calls[contact_id]["outcome"] == "ended_in_flow"
+
+
+def test_an_hours_check_without_an_id_uses_the_hours_of_the_property_called(aws):
+    connect = Connect(aws, "test")
+    check = {"Identifier": "h", "Type": "CheckHoursOfOperation", "Parameters": {}, "Transitions": {
+        "NextAction": "x", "Conditions": [{"NextAction": "open", "Condition": {"Operator": "Equals", "Operands": ["True"]}},
+                                          {"NextAction": "closed", "Condition": {"Operator": "Equals", "Operands": ["False"]}}],
+        "Errors": [{"NextAction": "x", "ErrorType": "NoMatchingError"}]}}
+    from twin.connect import SimulatedCall
+    at_night = SimulatedCall(STRANGER, MAPLE, datetime(2026, 11, 19, 7, tzinfo=timezone.utc))
+    in_hours = SimulatedCall(STRANGER, MAPLE, OPEN)
+    assert connect._do_CheckHoursOfOperation(check, in_hours, []) == "open"
+    assert connect._do_CheckHoursOfOperation(check, at_night, []) == "closed"

@@ -50,7 +50,7 @@ class Connect(FlowWalker):
                  third_party: str = "answer"):
         self.values = placeholder_values(stage)
         super().__init__({stem: connect_flows.render(stem, self.values) for stem in connect_flows.FLOWS},
-                         presses, words, third_party=third_party, interrupts=0)
+                         presses, words, third_party=third_party)
         self.lam = session.client("lambda")
         self.events = session.client("events")
         self.lambda_ms: list[float] = []
@@ -81,7 +81,11 @@ class Connect(FlowWalker):
     # --- what the deployment answers ---
 
     def hours_open(self, arn: str, contact: SimulatedCall) -> bool | None:
-        prop = next((p for p in properties.list_properties() if arn and p.connect_hours_arn == arn), None)
+        """By the hours' ARN; without one, the working queue's hours, which in our instance are those of the
+        property whose number was dialled."""
+        found = (p for p in properties.list_properties()
+                 if (p.connect_hours_arn == arn if arn else contact.dialled in (p.phone_numbers or [])))
+        prop = next(found, None)
         return None if prop is None else is_open(properties.calendar(prop), contact.now())
 
     def lex_intent(self, action: dict, words: str) -> tuple[str, dict]:
