@@ -227,7 +227,7 @@ def cmd_simulate_call(args) -> int:
     to = args.to or PROPERTIES[0]["phone_numbers"][0]
     property_id = next((p["sk"] for p in PROPERTIES if to in p["phone_numbers"]), None)
     at = contact_time(args.at, property_id or PROPERTIES[0]["sk"])
-    connect = Connect(boto3.Session(), "local", presses=args.press, words=args.say)
+    connect = Connect(boto3.Session(), "local", presses=args.press, words=args.say, third_party=args.answer)
     try:
         contact, outcomes = connect.call(args.sender or DEMO_CALLER, to,
                                          datetime.fromisoformat(at) if at else datetime.now(timezone.utc))
@@ -243,7 +243,9 @@ def cmd_simulate_call(args) -> int:
     ticket_id = contact.attributes.get("ticket_id")
     ticket = call("GET", f"/tickets/{ticket_id}", headers=staff_headers()) if ticket_id else {}
     out = {key: ticket.get(key) for key in TICKET_KEYS}
-    out.update(route=contact.attributes.get("route") or ("queue" if outcomes[0].how == "queued" else None),
+    patched = next((t["person"] for t in connect.tried if t["result"] != "no_answer"), None)
+    route = "patch" if connect.tried else contact.attributes.get("route") or ("queue" if outcomes[0].how == "queued" else None)
+    out.update(route=route, patched_to=patched, tried=connect.tried,
                queue=contact.attributes.get("queue") or None, heard=connect.heard, agent_heard=connect.agent_heard,
                voices=contact.spoken,
                ended=ended, contact_id=contact.contact_id, property_id=ticket.get("property_id"),
@@ -371,7 +373,7 @@ def cmd_escalation(args) -> int:
              if a["action"] in ("paged", "page_failed")]
     events = [{"at": a["at"], "action": a["action"], "actor": a["actor"]} for a in ticket["audit"]
               if a["action"] in ("emergency_flagged", "escalation_started", "acknowledged", "escalation_exhausted",
-                                 "no_escalation_policy")]
+                                 "no_escalation_policy", "patch_attempt", "patch_result")]
     print(json.dumps({"ref": ticket["ref"], "escalation": ticket["escalation"], "proof": ticket["escalation_proof"],
                       "pages": pages, "events": events}, indent=2))
     return 0
@@ -467,6 +469,9 @@ def parser() -> argparse.ArgumentParser:
     phone.add_argument("--wait", type=int, default=30, help="seconds in the queue before an agent answers")
     phone.add_argument("--talk", type=int, default=240, help="seconds the agent talks with the caller")
     phone.add_argument("--abandon", action="store_true", help="the caller hangs up while waiting in the queue")
+    phone.add_argument("--answer", default="answer", metavar="PERSON|none|voicemail",
+                       help="who picks up a patched emergency call: a person's id or name, nobody, or voicemail "
+                            "(default: the first person called)")
     phone.set_defaults(func=cmd_simulate_call)
 
     sub.add_parser("outbox", help="mail the twin's SES has sent").set_defaults(func=cmd_outbox)

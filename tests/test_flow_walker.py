@@ -121,7 +121,8 @@ def test_transfers_to_flows_and_modules_in_the_same_folder():
                                                      {"ThirdPartyPhoneNumber": "+15551234567"}, "end",
                                                      errors=[("ConnectionTimeLimitExceeded", "end")]), END)
     outcome, contact, heard = walk({"main": main, "helper": helper, "other": other})
-    assert heard == ["Hi from the module", "again", "again"] and contact.tags == {"team": "gold"}
+    assert heard == ["Hi from the module", "again", "again", "[connected to +15551234567]"]
+    assert contact.tags == {"team": "gold"}
     assert (outcome.how, outcome.route) == ("third_party", {"third_party": "+15551234567"})
 
 

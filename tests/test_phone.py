@@ -19,8 +19,8 @@ NIGHT = datetime(2026, 11, 18, 7, 0, tzinfo=timezone.utc)  # Wednesday 02:00 in 
 THANKSGIVING = datetime(2026, 11, 26, 15, 30, tzinfo=timezone.utc)
 
 
-def ring(aws, presses, words=None, at=OPEN, caller=STRANGER, to=MAPLE):
-    connect = Connect(aws, "test", presses=presses, words=words)
+def ring(aws, presses, words=None, at=OPEN, caller=STRANGER, to=MAPLE, answer="answer"):
+    connect = Connect(aws, "test", presses=presses, words=words, third_party=answer)
     contact, outcomes = connect.call(caller, to, at)
     return connect, contact, outcomes
 
@@ -98,10 +98,11 @@ def test_a_known_caller_is_greeted_and_a_second_call_adds_to_the_open_ticket(aws
     assert [m.contact_id for m in inbound] == [first.contact_id, second.contact_id]
 
 
-def test_an_emergency_pages_on_call_and_promises_a_call_back(aws):
-    connect, contact, outcomes = ring(aws, ["1", "2"], "water is pouring through the ceiling", at=NIGHT)
+def test_when_nobody_on_call_answers_the_caller_is_promised_a_call_back_and_paging_runs(aws):
+    connect, contact, outcomes = ring(aws, ["1", "2"], "water is pouring through the ceiling", at=NIGHT, answer="none")
     ticket = ticket_of(contact)
     assert contact.attributes["route"] == "page" and outcomes[0].how == "disconnected"
+    assert [t["result"] for t in connect.tried] == ["no_answer"] * len(connect.tried) and len(connect.tried) >= 2
     assert ticket.urgency == "emergency"
     wait_for(lambda: tickets.get_ticket(ticket.ticket_id).escalation == "paging")  # started from its record
     assert any(ticket.ref in text for text in emergency_notifications(aws))
@@ -112,8 +113,8 @@ def test_an_emergency_pages_on_call_and_promises_a_call_back(aws):
 def test_the_demo_call_spanish_emergency_at_2am(aws):
     at = datetime.fromisoformat("2026-11-18T02:00:00-05:00")
     connect, contact, _ = ring(aws, ["2", "1"], "water is pouring from the ceiling", at=at, caller=MARIA)
-    assert contact.attributes["route"] == "page"
-    assert ticket_of(contact).urgency == "emergency" and "Estamos localizando al técnico" in heard(connect)
+    assert contact.attributes["route"] == "page" and connect.tried[0]["result"] == "connected"
+    assert ticket_of(contact).urgency == "emergency" and "le estamos comunicando ahora con" in heard(connect)
 
 
 def test_a_gas_leak_is_referred_to_911_and_still_logged(aws):
@@ -295,3 +296,59 @@ def test_an_hours_check_without_an_id_uses_the_hours_of_the_property_called(aws)
     in_hours = SimulatedCall(STRANGER, MAPLE, OPEN)
     assert connect._do_CheckHoursOfOperation(check, in_hours, []) == "open"
     assert connect._do_CheckHoursOfOperation(check, at_night, []) == "closed"
+
+
+def patch_sms(aws, number):
+    from tests.conftest import sent_sms
+    return [text for to, text in sent_sms(aws) if to == number and text.startswith("Incoming patch:")]
+
+
+def test_an_emergency_caller_is_patched_to_the_first_tier_who_is_told_why_first(aws, client):
+    connect, contact, outcomes = ring(aws, ["1", "2"], "water is pouring through the ceiling in 4B", at=NIGHT)
+    ticket = ticket_of(contact)
+    first = connect.tried[0]["person"]
+    assert connect.tried == [{"person": first, "result": "connected"}] and outcomes[0].how == "disconnected"
+    phone = {"tech-ana": "+12125550111", "tech-ben": "+12125550112", "tech-chen": "+12125550113"}[first]
+    (told,) = patch_sms(aws, phone)
+    assert ticket.ref in told and "Maple Court" in told
+    assert heard(connect).index("we are connecting you now") < heard(connect).index(f"[connected to {first}]")
+    from chalicelib.escalation import patch
+    assert [(a["person_id"], a["result"]) for a in patch.attempts(ticket.ticket_id)] == [(first, "connected")]
+    # A patch is not an acknowledgement: paging goes on until someone presses the button.
+    wait_for(lambda: tickets.get_ticket(ticket.ticket_id).escalation == "paging")
+    assert tickets.get_ticket(ticket.ticket_id).acknowledged_at is None
+
+
+def test_no_answer_moves_down_the_tiers_and_voicemail_does_not_stop_paging(aws):
+    # That night the tiers are Ana (primary), Ben (backup), then Dana (supervisor): Ben answers the second call.
+    connect, contact, _ = ring(aws, ["1", "2"], "water is pouring through the ceiling", at=NIGHT, answer="tech-ben")
+    assert connect.tried == [{"person": "tech-ana", "result": "no_answer"}, {"person": "tech-ben", "result": "connected"}]
+    assert len(patch_sms(aws, "+12125550111")) == 1 and len(patch_sms(aws, "+12125550112")) == 1
+    machine, contact2, _ = ring(aws, ["1", "2"], "the pipe burst and water is everywhere", at=NIGHT,
+                                answer="voicemail", caller="+12125550177")
+    assert [t["result"] for t in machine.tried] == ["voicemail"]
+    ticket = ticket_of(contact2)
+    wait_for(lambda: tickets.get_ticket(ticket.ticket_id).escalation == "paging")
+    assert tickets.get_ticket(ticket.ticket_id).acknowledged_at is None
+
+
+def test_acknowledging_soon_after_a_connected_patch_counts_time_to_human_to_the_patch(aws):
+    from datetime import timedelta
+
+    from chalicelib.escalation import ack
+    connect, contact, _ = ring(aws, ["1", "2"], "water is pouring through the ceiling", at=NIGHT)
+    ticket = ticket_of(contact)
+    wait_for(lambda: tickets.get_ticket(ticket.ticket_id).escalation == "paging")
+    person = connect.tried[0]["person"]
+    from chalicelib.escalation import patch
+    rang = patch.connected_at(ticket.ticket_id, person)
+    done = ack.acknowledge(ticket.ticket_id, "On call", "console", rang + timedelta(minutes=9), person)
+    created = datetime.fromisoformat(ticket.created_at)
+    assert done["reached_seconds"] == round((rang - created).total_seconds(), 1) and done["target_met"]
+    from datetime import date
+
+    from chalicelib.escalation import report
+    phone = report.escalations(date(2026, 11, 18), date(2026, 11, 18))["phone"]
+    assert phone == {"count": 1, "p50_reached_seconds": done["reached_seconds"],
+                     "p90_reached_seconds": done["reached_seconds"], "patched": 1, "patch_connected": 1,
+                     "patch_connected_share": 1.0}

@@ -230,11 +230,16 @@ def test_simulated_call_at_2am_pages_for_an_emergency(twin):
     """The issue's demo: Spanish, emergency maintenance, described in words, at 2 a.m. at the property."""
     out = json.loads(cli(twin, "simulate", "call", "--to", "+12125550100", "--press", "2", "1",
                          "--say", "water is pouring from the ceiling", "--at", "2026-11-18T02:00"))
-    assert out["route"] == "page" and out["channel"] == "voice"
+    assert out["route"] == "patch" and out["channel"] == "voice"
+    assert out["patched_to"] == out["tried"][0]["person"] and out["tried"][0]["result"] == "connected"
     assert (out["category"], out["urgency"], out["language"]) == ("maintenance", "emergency", "es")
-    assert out["ref"] in out["heard"][-1] and "30 minutos" in out["heard"][-1]
-    assert out["voices"][-1]["text"] == out["heard"][-1] and out["voices"][-1]["voice"] == "Lupe"
+    assert "le estamos comunicando ahora con" in out["heard"][-2] and out["heard"][-1].startswith("[connected to")
+    assert out["voices"][-1]["text"] == out["heard"][-2] and out["voices"][-1]["voice"] == "Lupe"
     assert out["voices"][-1]["language"] == "es-US"
+    nobody = json.loads(cli(twin, "simulate", "call", "--to", "+12125550100", "--press", "2", "1", "--answer", "none",
+                            "--say", "el agua sale del techo", "--at", "2026-11-18T02:10"))
+    assert nobody["route"] == "patch" and nobody["patched_to"] is None and len(nobody["tried"]) >= 2
+    assert all(t["result"] == "no_answer" for t in nobody["tried"]) and "30 minutos" in nobody["heard"][-1]
     assert poll(lambda: escalation(twin, out["ref"])["escalation"] == "paging")
     assert out["calls"][0]["contact_id"] == out["contact_id"] and out["calls"][0]["outcome"] == "ended_in_flow"
     queued = json.loads(cli(twin, "simulate", "call", "--press", "1", "3", "--say", "I want to renew my lease",

@@ -95,7 +95,10 @@ class FlowWalker:
         self.silences = 0  # prompts in a row the caller did not answer: at CALLER_GIVES_UP, they hang up
         self.words = words
         self.answers = answers or {}  # a foreign Lambda's canned answer
-        self.third_party = third_party  # answer | none | voicemail: what an outside number does when called
+        # Who picks up an outside call: "answer" (the first one called), "none", "voicemail" (every call
+        # connects, to a machine), or a person's id or name (only they answer).
+        self.third_party = third_party
+        self.tried: list[dict] = []  # each outside call: {"person", "result"}
         self.interrupts = interrupts  # how often a queue loop's interrupt fires before the caller holds
         self.heard: list[str] = []
         self.agent_heard: list[str] = []
@@ -540,13 +543,27 @@ class FlowWalker:
         contact.view_action = choice
         return self._branch(action, choice) or self._no_match(action)
 
+    def _picks_up(self, who: str) -> bool:
+        mode = self.third_party
+        if mode in ("none", "voicemail"):
+            return mode == "voicemail"
+        if mode == "answer":
+            return not self.tried
+        return mode.lower() in who.lower()
+
     def _do_TransferParticipantToThirdParty(self, action, contact, heard):
         params = action["Parameters"]
         number = self.resolve(params.get("ThirdPartyPhoneNumber", ""), contact)
+        who = contact.attributes.get("patch_person") or number  # a flow may say whom the number reaches
         ring = params.get("ThirdPartyConnectionTimeLimitSeconds") or params.get("ThirdPartyConnectionTimeoutSeconds")
-        contact.elapsed += int(self.resolve(ring, contact) or 30)
-        if self.third_party == "none":
+        picked_up = self._picks_up(who)
+        self.tried.append({"person": who, "result": "voicemail" if picked_up and self.third_party == "voicemail"
+                           else "connected" if picked_up else "no_answer"})
+        if not picked_up:
+            contact.elapsed += int(self.resolve(ring, contact) or 30)
             return self._error(action, "ConnectionTimeLimitExceeded")
+        contact.elapsed += 8  # a few rings
+        heard.append(f"[connected to {who}]")
         if params.get("ContinueFlowExecution") in TRUE:  # the flow goes on once the outside call ends
             return self._next(action)
         return Outcome("third_party", [], {"third_party": number})

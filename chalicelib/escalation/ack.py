@@ -9,10 +9,12 @@ from pynamodb.exceptions import PutError, TransactWriteError
 
 from chalicelib.core import secrets, settings, signing, times
 from chalicelib.core.errors import Conflict, Forbidden, Invalid
-from chalicelib.escalation import runner
+from chalicelib.escalation import patch, runner
 from chalicelib.models import Guard, Ticket, keys
 from chalicelib.rules import service_levels
 from chalicelib.tickets import store as tickets
+
+PATCH_ACK_WINDOW = timedelta(minutes=15)  # an acknowledgement this soon after a connected patch dates from it
 
 
 def reach_seconds(ticket: Ticket, now: datetime) -> float:
@@ -24,6 +26,15 @@ def reach_seconds(ticket: Ticket, now: datetime) -> float:
     if ran is None:
         return (now - arrived).total_seconds()
     return (times.parse(ticket.escalation_started_at) - arrived).total_seconds() + ran / settings.time_scale()
+
+
+def _patched_seconds(ticket: Ticket, person_id: str | None, now: datetime) -> float | None:
+    """A caller patched through to this person, who acknowledges within minutes: the human was reached when
+    their phone rang, not when they pressed the button."""
+    rang = patch.connected_at(ticket.ticket_id, person_id) if person_id else None
+    if rang is None or now - rang > PATCH_ACK_WINDOW:
+        return None
+    return max(0.0, (rang - times.parse(ticket.created_at)).total_seconds())
 
 
 def paged_people(ticket_id: str) -> dict[str, str]:
@@ -74,7 +85,8 @@ def acknowledge(ticket_id: str, who: str, via: str, now: datetime, person_id: st
             return _already(ticket)
         if not ticket.escalation_arn and ticket.urgency != "emergency":
             raise Invalid(f"{ticket.ref} has no escalation to acknowledge")
-        reached = reach_seconds(ticket, now)
+        reached = _patched_seconds(ticket, person_id, now)
+        reached = reach_seconds(ticket, now) if reached is None else reached
         met = service_levels.target_met(reached)
         changes = {"acknowledged_at": times.iso(now), "acknowledged_by": who, "escalation": "acknowledged",
                    "reached_seconds": round(reached, 1), "target_met": met}

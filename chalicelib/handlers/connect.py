@@ -22,6 +22,8 @@ ACTIONS = {
     "leave_message": lambda call, when: voice.take_message(call, when, "leave_message"),
     "callback_requested": voice.callback_requested,
     "queue_position": lambda call, when: voice.queue_position(call),
+    "patch_next": voice.patch_next,
+    "patch_result": voice.patch_result,
 }
 CONTACT_EVENTS = {"source": ["aws.connect"], "detail-type": ["Amazon Connect Contact Event"]}
 

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
 
 from chalicelib.channels.mail import attachments
 from chalicelib.core.errors import Invalid
+from chalicelib.escalation import patch
 from chalicelib.handlers.http import api, now, parse, query_params, staff
 from chalicelib.lifecycle import delivery, intake
 from chalicelib.rules import service_levels
@@ -88,7 +89,10 @@ def list_tickets():
 def get_ticket(ticket_id):
     staff(bp.current_request)
     ticket = tickets.get_ticket(tickets.resolve_ticket_id(ticket_id))
-    return dict(ticket_view(ticket), escalation_proof=escalation_view(ticket),
+    proof = escalation_view(ticket)
+    if proof is not None:  # the live patches to on-call people are part of the proof
+        proof["patches"] = patch.attempts(ticket.ticket_id)
+    return dict(ticket_view(ticket), escalation_proof=proof,
                 messages=[message_view(m, staff=True) for m in tickets.thread(ticket.ticket_id)],
                 audit=[audit_view(a) for a in tickets.audit_trail(ticket.ticket_id)])
 

@@ -131,6 +131,10 @@ TEXTS = {
         "es": "Estamos tratando esto como una emergencia, reporte {ref}. Estamos localizando al técnico de guardia "
               "y le llamará en menos de {callback_minutes} minutos. Si alguien está en peligro, cuelgue y llame al 911.",
     },
+    "call_patch": {
+        "en": "Please stay on the line: we are connecting you now to {name}, our on-call technician.",
+        "es": "Por favor no cuelgue: le estamos comunicando ahora con {name}, nuestro técnico de guardia.",
+    },
     "call_911": {
         "en": "This could be dangerous. Hang up now, leave the apartment, and call 911 from outside. Do not use "
               "light switches or anything that could spark. We have also alerted our on-call team, reference {ref}.",

@@ -16,6 +16,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.channels.voice import contact_events
 from chalicelib.core import aws
 from chalicelib.core.errors import Invalid, NotFound
+from chalicelib.escalation import patch
 from chalicelib.lifecycle import digest, intake
 from chalicelib.models import Lookup, Person, Property, Ticket, keys
 from chalicelib.rules import addresses, replies, service_levels
@@ -231,6 +232,7 @@ def answer(where: str, ticket: Ticket, result: Triage, prop: Property, lang: str
     else:
         say = message_taken(ticket, prop, lang, now)
     return {"route": where, "ticket_id": ticket.ticket_id, "ticket_ref": ref, "queue": queue, "say": say,
+            "patch": "yes" if ticket.urgency == "emergency" else "no",
             "category": ticket.category, "urgency": ticket.urgency, "whisper": whisper(ticket, lang),
             "prompt_queue": replies.say("call_in_queue", lang, ref=ref),
             "prompt_callback": replies.say("call_offer_callback", lang),
@@ -298,6 +300,34 @@ def callback_requested(call: Call, now: datetime) -> dict:
                        {"contact_id": call.contact_id, "number": call.caller})
         return {"ticket_ref": ticket.ref}
     return _once(call.contact_id, "callback", now, run)
+
+
+# --- the live patch: an emergency caller put through to whoever is on call ---
+
+def patch_next(call: Call, now: datetime) -> dict:
+    """The next on-call person to put the caller through to (told by SMS first), tier by tier; when all have
+    been tried, the callback promise. `tried` travels with the contact as a list of person ids."""
+    ticket = call_ticket(call.contact_id)
+    tried = [p for p in call.parameters.get("tried", "").split(",") if p]
+    return _once(call.contact_id, f"patch-{len(tried)}", now, lambda _id: _attempt(ticket, tried, now))
+
+
+def _attempt(ticket: Ticket, tried: list[str], now: datetime) -> dict:
+    person = patch.next_attempt(ticket, tried, now)
+    if person is None:
+        return {"patch": "done", "say": replies.say("call_page", ticket.language, ref=ticket.ref),
+                "patch_tried": ",".join(tried), "patch_person": "", "patch_number": ""}
+    return {"patch": "call", "patch_number": person.phone, "patch_person": person.person_id,
+            "patch_tried": ",".join([*tried, person.person_id]),
+            "say": replies.say("call_patch", ticket.language, name=person.name.split()[0])}
+
+
+def patch_result(call: Call, now: datetime) -> dict:
+    """How the transfer to `person` went: connected (the call was answered; maybe by voicemail), or not."""
+    ticket = call_ticket(call.contact_id)
+    person, result = call.parameters.get("person", ""), call.parameters.get("result", "failed")
+    return _once(call.contact_id, f"patch-result-{person}", now,
+                 lambda _id: (patch.record_result(ticket, person, result, now) or {"recorded": result}))
 
 
 def queue_position(call: Call) -> dict:
