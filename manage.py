@@ -227,7 +227,8 @@ def cmd_simulate_call(args) -> int:
     to = args.to or PROPERTIES[0]["phone_numbers"][0]
     property_id = next((p["sk"] for p in PROPERTIES if to in p["phone_numbers"]), None)
     at = contact_time(args.at, property_id or PROPERTIES[0]["sk"])
-    connect = Connect(boto3.Session(), "local", presses=args.press, words=args.say, third_party=args.answer)
+    connect = Connect(boto3.Session(), "local", presses=args.press, words=args.say, third_party=args.answer,
+                      agents=args.agents)
     try:
         contact, outcomes = connect.call(args.sender or DEMO_CALLER, to,
                                          datetime.fromisoformat(at) if at else datetime.now(timezone.utc))
@@ -244,7 +245,8 @@ def cmd_simulate_call(args) -> int:
     ticket = call("GET", f"/tickets/{ticket_id}", headers=staff_headers()) if ticket_id else {}
     out = {key: ticket.get(key) for key in TICKET_KEYS}
     patched = next((t["person"] for t in connect.tried if t["result"] != "no_answer"), None)
-    route = "patch" if connect.tried else contact.attributes.get("route") or ("queue" if outcomes[0].how == "queued" else None)
+    route = contact.attributes.get("route") or ("queue" if outcomes[0].how == "queued" else None)
+    route = "patch" if connect.tried and route in ("page", "refer") else route
     out.update(route=route, patched_to=patched, tried=connect.tried,
                queue=contact.attributes.get("queue") or None, heard=connect.heard, agent_heard=connect.agent_heard,
                voices=contact.spoken,
@@ -469,6 +471,7 @@ def parser() -> argparse.ArgumentParser:
     phone.add_argument("--wait", type=int, default=30, help="seconds in the queue before an agent answers")
     phone.add_argument("--talk", type=int, default=240, help="seconds the agent talks with the caller")
     phone.add_argument("--abandon", action="store_true", help="the caller hangs up while waiting in the queue")
+    phone.add_argument("--agents", type=int, default=1, help="CSRs free to take a call in office hours")
     phone.add_argument("--answer", default="answer", metavar="PERSON|none|voicemail",
                        help="who picks up a patched emergency call: a person's id or name, nobody, or voicemail "
                             "(default: the first person called)")

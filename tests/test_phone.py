@@ -34,7 +34,7 @@ def heard(connect):
 
 
 MENU = [
-    ("1", "my radiator is making a funny noise", "page", "", "maintenance", "emergency"),
+    ("1", "my radiator is making a funny noise", "page", "maintenance", "maintenance", "emergency"),  # first in line
     ("2", "the dishwasher will not drain", "queue", "maintenance", "maintenance", "routine"),
     ("3", "I would like to renew my lease", "queue", "leasing", "leasing", "routine"),
     ("4", "question about a late fee on my rent", "queue", "billing", "billing", "routine"),
@@ -352,3 +352,46 @@ def test_acknowledging_soon_after_a_connected_patch_counts_time_to_human_to_the_
     assert phone == {"count": 1, "p50_reached_seconds": done["reached_seconds"],
                      "p90_reached_seconds": done["reached_seconds"], "patched": 1, "patch_connected": 1,
                      "patch_connected_share": 1.0}
+
+
+def test_in_office_hours_a_caller_asking_for_dana_is_put_through_to_her(aws):
+    connect, contact, outcomes = ring(aws, ["1", "5"], "this is for Dana, please call me back about my parking spot")
+    assert contact.attributes["route"] == "person" and connect.tried == [{"person": "mgr-dana", "result": "connected"}]
+    assert "putting you through to Dana" in heard(connect) and outcomes[0].how == "disconnected"
+    ticket = ticket_of(contact)
+    assert ticket.for_person == "Dana Whitfield"
+    from tests.test_ticket_store import trail
+    assert ("connect", "put_through", {"person": "Dana Whitfield", "result": "connected"}) in trail(ticket.ticket_id)
+
+
+def test_when_dana_does_not_answer_her_message_is_emailed_to_her_alone(aws):
+    from tests.test_clocks import ses_sent
+    connect, contact, _ = ring(aws, ["1", "5"], "this is for Dana, please call me back about my parking spot",
+                               answer="none")
+    ticket = ticket_of(contact)
+    assert connect.tried == [{"person": "mgr-dana", "result": "no_answer"}]
+    assert "passed your message on to Dana" in heard(connect) and ticket.ref in heard(connect)
+    mails = [m for m in ses_sent(aws) if ticket.ref in m.subject]
+    assert [m.destinations["ToAddresses"] for m in mails] == [["dana.whitfield@maplecourt.example"]]
+    assert "parking spot" in mails[0].body
+
+
+def test_after_hours_a_message_for_dana_is_taken_as_before(aws):
+    connect, contact, _ = ring(aws, ["1", "5"], "this is for Dana, please call me back", at=NIGHT)
+    assert contact.attributes["route"] == "message" and connect.tried == []
+
+
+def test_in_office_hours_an_emergency_goes_first_in_line_for_a_csr_while_on_call_is_paged(aws):
+    routine, _, _ = ring(aws, ["1", "2"], "the dishwasher will not drain")
+    connect, contact, outcomes = ring(aws, ["1", "1"], "water is pouring through the ceiling", caller="+12125550177")
+    ticket = ticket_of(contact)
+    assert outcomes[0].how == "queued" and outcomes[0].route["priority"] == 1 and connect.tried == []
+    assert contact.queue.endswith("/queue/maintenance") and "first in line" in heard(connect)
+    assert "[queued at priority 1" in heard(connect) and "[queued at priority" not in heard(routine)
+    wait_for(lambda: tickets.get_ticket(ticket.ticket_id).escalation == "paging")  # maintenance paged meanwhile
+
+
+def test_in_office_hours_with_no_csr_free_an_emergency_is_patched_to_on_call(aws):
+    connect = Connect(aws, "test", presses=["1", "1"], words="water is pouring through the ceiling", agents=0)
+    contact, outcomes = connect.call(STRANGER, MAPLE, OPEN)
+    assert connect.tried and connect.tried[0]["result"] == "connected" and outcomes[0].how == "disconnected"

@@ -47,10 +47,10 @@ def placeholder_values(stage: str) -> dict[str, str]:
 
 class Connect(FlowWalker):
     def __init__(self, session, stage: str, presses: list[str] | None = None, words: str | None = None,
-                 third_party: str = "answer"):
+                 third_party: str = "answer", agents: int = 1):
         self.values = placeholder_values(stage)
         super().__init__({stem: connect_flows.render(stem, self.values) for stem in connect_flows.FLOWS},
-                         presses, words, third_party=third_party)
+                         presses, words, answers={"agents_available": str(agents)}, third_party=third_party)
         self.lam = session.client("lambda")
         self.events = session.client("events")
         self.lambda_ms: list[float] = []

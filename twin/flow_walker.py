@@ -485,6 +485,8 @@ class FlowWalker:
         if not contact.queue:
             return self._error(action, "NoMatchingError")
         contact.queued_at = contact.now()
+        if contact.priority is not None:
+            heard.append(f"[queued at priority {contact.priority}, ahead of contacts with a higher number]")
         return Outcome("queued", [], {"queue": contact.queue, "priority": contact.priority})
 
     def _do_DequeueContactAndTransferToQueue(self, action, contact, heard):
@@ -554,7 +556,7 @@ class FlowWalker:
     def _do_TransferParticipantToThirdParty(self, action, contact, heard):
         params = action["Parameters"]
         number = self.resolve(params.get("ThirdPartyPhoneNumber", ""), contact)
-        who = contact.attributes.get("patch_person") or number  # a flow may say whom the number reaches
+        who = contact.attributes.get("calling") or number  # a flow may say whom the number reaches
         ring = params.get("ThirdPartyConnectionTimeLimitSeconds") or params.get("ThirdPartyConnectionTimeoutSeconds")
         picked_up = self._picks_up(who)
         self.tried.append({"person": who, "result": "voicemail" if picked_up and self.third_party == "voicemail"

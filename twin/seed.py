@@ -106,7 +106,7 @@ def seed(session) -> dict:
         ses.verify_domain_identity(Domain=domain)  # SES sends only from verified identities
         for person_id, name, role, phone, email in STAFF[data["sk"]]:
             Person(property_pk(data["sk"]), keys.person_sk(person_id), name=name, role=role, phone=phone,
-                   email=email).save()
+                   email=email, takes_transfers=role == "manager").save()  # technicians are on call instead
         for phone, name, unit, language in RESIDENTS[data["sk"]]:
             Resident(property_pk(data["sk"]), keys.resident_sk(phone), name=name, unit=unit, language=language).save()
     for pid, rotations in ROTATIONS.items():

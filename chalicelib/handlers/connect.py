@@ -24,6 +24,7 @@ ACTIONS = {
     "queue_position": lambda call, when: voice.queue_position(call),
     "patch_next": voice.patch_next,
     "patch_result": voice.patch_result,
+    "put_through_result": voice.put_through_result,
 }
 CONTACT_EVENTS = {"source": ["aws.connect"], "detail-type": ["Amazon Connect Contact Event"]}
 

@@ -5,6 +5,16 @@ from chalicelib.core import aws
 from chalicelib.tickets import portfolio as properties
 
 
+def person(property_id: str, who, subject: str, text: str) -> bool:
+    """An email to one staff member (a message a caller left for them); False when they have no email."""
+    prop = properties.get_property(property_id)
+    if not who.email or not prop.inbox:
+        return False
+    aws.client("ses").send_email(Source=prop.inbox, Destination={"ToAddresses": [who.email]},
+                                 Message={"Subject": {"Data": subject[:200]}, "Body": {"Text": {"Data": text}}})
+    return True
+
+
 def managers(property_id: str, subject: str, text: str, sms: bool = True) -> list[str]:
     prop = properties.get_property(property_id)
     told = []

@@ -1,6 +1,6 @@
 """Portfolio configuration. Properties live in one partition (pk=PORTFOLIO) so listing them is a
 Query; a property's knowledge base and staff live under pk=PROPERTY#<id>."""
-from pynamodb.attributes import JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from chalicelib.models.base import meta
@@ -53,6 +53,7 @@ class Person(Model):
     role = UnicodeAttribute()  # technician | supervisor | manager | office
     phone = UnicodeAttribute(null=True)
     email = UnicodeAttribute(null=True)
+    takes_transfers = BooleanAttribute(default=False)  # callers asking for them by name are put through
 
 
 class Resident(Model):

@@ -135,6 +135,23 @@ TEXTS = {
         "en": "Please stay on the line: we are connecting you now to {name}, our on-call technician.",
         "es": "Por favor no cuelgue: le estamos comunicando ahora con {name}, nuestro técnico de guardia.",
     },
+    "call_emergency_queue": {
+        "en": "We are treating this as an emergency, reference {ref}. You are first in line for the next team "
+              "member, and our on-call technician is being paged as well. If anyone is in danger, call 911.",
+        "es": "Estamos tratando esto como una emergencia, reporte {ref}. Usted es el primero en la fila para el "
+              "próximo miembro del equipo, y también estamos localizando al técnico de guardia. Si alguien está en "
+              "peligro, llame al 911.",
+    },
+    "call_put_through": {
+        "en": "Please hold: we are putting you through to {name} now.",
+        "es": "Un momento, por favor: le comunicamos ahora con {name}.",
+    },
+    "call_person_missed": {
+        "en": "{name} can't take your call right now. We have passed your message on to {name}, who will call "
+              "you back. Your reference is {ref}. Goodbye.",
+        "es": "{name} no puede atender su llamada ahora. Le pasamos su mensaje a {name}, que le devolverá la "
+              "llamada. Su número de reporte es {ref}. Adiós.",
+    },
     "call_911": {
         "en": "This could be dangerous. Hang up now, leave the apartment, and call 911 from outside. Do not use "
               "light switches or anything that could spark. We have also alerted our on-call team, reference {ref}.",

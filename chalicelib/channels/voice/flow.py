@@ -17,7 +17,7 @@ from chalicelib.channels.voice import contact_events
 from chalicelib.core import aws
 from chalicelib.core.errors import Invalid, NotFound
 from chalicelib.escalation import patch
-from chalicelib.lifecycle import digest, intake
+from chalicelib.lifecycle import digest, intake, notify
 from chalicelib.models import Lookup, Person, Property, Ticket, keys
 from chalicelib.rules import addresses, replies, service_levels
 from chalicelib.rules.calendar import is_open, local_label, next_open
@@ -138,6 +138,8 @@ def _route(call: Call, new_id: str, now: datetime) -> dict:
     text = call.parameters.get("transcript", "").strip()
     result = assess(text, intent, call.language, properties.staff(prop.property_id))
     where = decide(result, call.parameters.get("office_open") == "true")
+    person = put_through_to(result, prop) if where == "queue" else None  # office open: asked for by name
+    where = "person" if person else where
     # An earlier attempt for this contact that died after creating its ticket (under the reserved id) is
     # resumed by _open; otherwise a known caller's open ticket about the same problem takes the call.
     resumed = tickets.find_ticket(new_id) is not None
@@ -151,7 +153,7 @@ def _route(call: Call, new_id: str, now: datetime) -> dict:
     else:
         ticket = _open(call, prop, result, body, name, unit, new_id, now)
     contact_events.link(call.contact_id, ticket.ticket_id, now)
-    return answer(where, ticket, result, prop, call.language, now)
+    return answer(where, ticket, result, prop, call.language, now, person)
 
 
 def assess(text: str, intent: str, language: str, staff: list[Person]) -> Triage:
@@ -174,6 +176,14 @@ def assess(text: str, intent: str, language: str, staff: list[Person]) -> Triage
         category, person = "message", named.name if named else person
         reasons.insert(0, f"message for {person}" if person else "message for the office")
     return Triage(category, urgency, found.refer, language, reasons, person if category == "message" else None)
+
+
+def put_through_to(result: Triage, prop: Property) -> Person | None:
+    """The staff member a caller asked for by name, when they take transferred calls and have a number."""
+    if result.category != "message" or not result.person:
+        return None
+    named = digest.person_named(result.person, properties.staff(prop.property_id))
+    return named if named and named.takes_transfers and named.phone else None
 
 
 def named_in(text: str, staff: list[Person]) -> Person | None:
@@ -217,8 +227,11 @@ def _open(call: Call, prop: Property, result: Triage, body: str, name: str | Non
     return intake.opened(ticket, now)
 
 
-def answer(where: str, ticket: Ticket, result: Triage, prop: Property, lang: str, now: datetime) -> dict:
-    queue = next((i for i in QUEUED_INTENTS if i == ticket.category), "general") if where == "queue" else ""
+def answer(where: str, ticket: Ticket, result: Triage, prop: Property, lang: str, now: datetime,
+           person: Person | None = None) -> dict:
+    # An emergency in office hours is queued first in line for a CSR (maintenance) while on call is paged.
+    queue = next((i for i in QUEUED_INTENTS if i == ticket.category), "general") if where == "queue" else \
+        "maintenance" if where == "page" else ""
     ref = ticket.ref
     if where == "refer" and result.refer == "utility":
         say = replies.say("call_utility", lang, ref=ref, utility=prop.utility_name or "your electric utility",
@@ -229,15 +242,19 @@ def answer(where: str, ticket: Ticket, result: Triage, prop: Property, lang: str
         say = replies.say("call_page", lang, ref=ref)
     elif where == "queue":
         say = replies.say("call_queue", lang, ref=ref, team=TEAMS[lang][queue])
+    elif where == "person":
+        say = replies.say("call_put_through", lang, name=person.name.split()[0])
     else:
         say = message_taken(ticket, prop, lang, now)
     return {"route": where, "ticket_id": ticket.ticket_id, "ticket_ref": ref, "queue": queue, "say": say,
             "patch": "yes" if ticket.urgency == "emergency" else "no",
+            "person_number": person.phone if person else "", "person_id": keys.id_of(person.sk) if person else "",
             "category": ticket.category, "urgency": ticket.urgency, "whisper": whisper(ticket, lang),
             "prompt_queue": replies.say("call_in_queue", lang, ref=ref),
             "prompt_callback": replies.say("call_offer_callback", lang),
             "prompt_callback_done": replies.say("call_callback_done", lang),
-            "prompt_hold": replies.say("call_hold", lang)}
+            "prompt_hold": replies.say("call_hold", lang),
+            "prompt_emergency_queue": replies.say("call_emergency_queue", lang, ref=ref)}
 
 
 def message_taken(ticket: Ticket, prop: Property, lang: str, now: datetime) -> str:
@@ -328,6 +345,25 @@ def patch_result(call: Call, now: datetime) -> dict:
     person, result = call.parameters.get("person", ""), call.parameters.get("result", "failed")
     return _once(call.contact_id, f"patch-result-{person}", now,
                  lambda _id: (patch.record_result(ticket, person, result, now) or {"recorded": result}))
+
+
+def put_through_result(call: Call, now: datetime) -> dict:
+    """How putting the caller through to the person they asked for went. Not answered: their message is
+    already on the ticket, and it goes to that person alone by email now."""
+    ticket = call_ticket(call.contact_id)
+    result = "connected" if call.parameters.get("result") == "connected" else "no_answer"
+
+    def run(_new_id: str) -> dict:
+        person = digest.person_named(ticket.for_person, properties.staff(ticket.property_id))
+        tickets.record(ticket, "connect", "put_through", now,
+                       {"person": ticket.for_person, "result": result})
+        if result == "connected" or person is None:
+            return {"say": ""}
+        notify.person(ticket.property_id, person, f"Message for you: {ticket.ref}",
+                      f"{ticket.contact_name or ticket.contact_phone or 'A caller'} asked for you and left this "
+                      f"message: {ticket.summary}\nCall back: {ticket.contact_phone or 'no number'}. Ticket {ticket.ref}.")
+        return {"say": replies.say("call_person_missed", ticket.language, name=person.name.split()[0], ref=ticket.ref)}
+    return _once(call.contact_id, "put-through", now, run)
 
 
 def queue_position(call: Call) -> dict:
