@@ -12,7 +12,7 @@ from chalicelib.core import ids, settings, times
 from chalicelib.core.errors import Forbidden, Invalid, NotFound, TooLarge, Unauthorized
 from chalicelib.lifecycle import intake, safety_question
 from chalicelib.models import ChatSession, Message, Ticket, keys
-from chalicelib.rules import asking, knowledge, replies
+from chalicelib.rules import asking, knowledge, redaction, replies
 from chalicelib.rules.triage import URGENCY_RANK, Triage, triage
 from chalicelib.rules.wording import normalize
 from chalicelib.tickets import claims
@@ -77,6 +77,8 @@ def post_message(session: ChatSession, text: str, now: datetime, client_message_
 
 
 def _handle(session: ChatSession, text: str, now: datetime) -> dict:
+    removed = redaction.redact(text)  # card, SSN and bank numbers never go further than this line
+    text = removed.text
     result = triage(text)
     language = session.language or result.language
     result = _in(result, language, text)
@@ -106,6 +108,9 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
         reply = _auto_reply(ticket, result, text, language, now, first)
     else:
         reply = _after_answer(ticket, answered, language)
+    if removed.kinds:  # told, with where to pay instead
+        notice = replies.redaction_notice(removed.kinds, language)
+        reply = f"{notice} {reply}" if reply else notice
     if reply:
         out.append(tickets.add_message(tickets.get_ticket(ticket.ticket_id), direction="outbound",
                                        author="tenantline", body=reply, now=now, automated=True))

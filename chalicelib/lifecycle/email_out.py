@@ -7,10 +7,11 @@ from email.utils import formataddr, make_msgid
 
 from chalicelib.core import aws
 from chalicelib.models import Guard, Message, Property, Ticket, keys
+from chalicelib.rules import redaction
 
 
 def subject_for(ticket: Ticket, subject: str | None) -> str:
-    subject = (subject or ticket.subject or ticket.summary or "").strip()
+    subject = redaction.clean(subject or ticket.subject or ticket.summary or "").strip()
     if not subject.lower().startswith(("re:", "re :", "rv:")):
         subject = f"Re: {subject}" if subject else f"Ticket {ticket.ref}"
     return subject if f"[{ticket.ref}]" in subject else f"[{ticket.ref}] {subject}"

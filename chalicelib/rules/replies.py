@@ -39,6 +39,16 @@ TEXTS = {
         "es": "Parece un apagón en la zona, que debe arreglar la compañía de luz: por favor repórtelo a "
               "{utility}{utility_phone}. Lo registramos en el reporte {ref} y estaremos pendientes del edificio.",
     },
+    "redacted": {
+        "en": "For your safety we removed the {what} from your message and did not keep it. Please never send "
+              "payment or identity details here: pay rent in the resident portal or at the office.",
+        "es": "Por su seguridad quitamos de su mensaje {what} y no lo guardamos. Por favor nunca envíe datos de "
+              "pago o de identidad por aquí: pague la renta en el portal de residentes o en la oficina.",
+    },
+    "redacted_card": {"en": "card number", "es": "el número de tarjeta"},
+    "redacted_card_details": {"en": "card details", "es": "los datos de la tarjeta"},
+    "redacted_ssn": {"en": "Social Security number", "es": "el número de seguro social"},
+    "redacted_bank": {"en": "bank account details", "es": "los datos bancarios"},
     "safety_no": {
         "en": "Thank you. We'll handle ticket {ref} as a regular request. If anything changes or gets worse, "
               "tell us here or call {emergency_line}.",
@@ -211,6 +221,15 @@ TEXTS = {
 def say(key: str, language: str, **values) -> str:
     texts = TEXTS[key]
     return texts.get(language, texts["en"]).format(callback_minutes=minutes(TIME_TO_HUMAN), **values)
+
+
+def redaction_notice(kinds: list[str], language: str) -> str:
+    """What was removed from the resident's message ("the card number, card details and SSN")."""
+    order = ("card", "card_details", "ssn", "bank")
+    items = [say(f"redacted_{k}", language) for k in sorted(kinds, key=order.index)]
+    joined = items[0] if len(items) == 1 else \
+        f"{', '.join(items[:-1])} {'y' if language == 'es' else 'and'} {items[-1]}"
+    return say("redacted", language, what=joined)
 
 
 def acknowledgement(cal: Calendar, now: datetime, language: str, ref: str, emergency_line: str | None) -> str:

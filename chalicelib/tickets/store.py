@@ -19,7 +19,7 @@ from chalicelib.core.errors import Conflict, Invalid, NotFound
 from chalicelib.core.times import iso
 from chalicelib.models import AuditEntry, Guard, Message, Ticket, keys
 from chalicelib.models.base import transaction
-from chalicelib.rules import service_levels
+from chalicelib.rules import redaction, service_levels
 from chalicelib.rules.service_levels import OPEN_STATUSES, STATUSES
 from chalicelib.rules.triage import URGENCY_RANK, Triage
 from chalicelib.tickets import portfolio as properties
@@ -67,6 +67,7 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
                   ticket_id: str | None = None) -> tuple[Ticket, Message]:
     if channel not in TICKET_CHANNELS:
         raise Invalid(f"channel must be one of {', '.join(TICKET_CHANNELS)}")
+    text, ticket_fields = redaction.clean(text), _redacted(ticket_fields)  # the one place every channel passes
     prop = properties.get_property(property_id)
     first_due, resolve_due = service_levels.due_times(properties.calendar(prop), result.urgency, result.category, now)
     created = iso(now)
@@ -77,7 +78,7 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
             ticket_id, ref=ref, property_id=property_id, unit=unit, contact_name=contact.name,
             contact_phone=contact.phone, contact_email=contact.email, channel=channel,
             category=result.category, urgency=result.urgency, refer=result.refer, language=result.language,
-            reasons=list(result.reasons), summary=text.strip()[:140], status="new", tier=1,
+            reasons=[redaction.clean(r) for r in result.reasons], summary=text.strip()[:140], status="new", tier=1,
             escalation="pending" if result.urgency == "emergency" else None, for_person=result.person,
             chat_session_id=chat_session_id, first_response_due=iso(first_due), resolve_due=iso(resolve_due),
             created_at=created, updated_at=created, **(ticket_fields or {}),
@@ -126,10 +127,18 @@ def _raced(exc: TransactWriteError) -> bool:
 
 def _message(ticket: Ticket, direction: str, channel: str, author: str, body: str, now: datetime,
              automated: bool = False, language: str | None = None, **fields) -> Message:
+    """Every message body and subject, on every channel and from staff too, has card, SSN and bank numbers
+    removed before it is stored (rules/redaction.py)."""
     message_id = fields.pop("message_id", None) or ids.new_id()
+    body, fields = redaction.clean(body), _redacted(fields)
     return Message(ticket.ticket_id, keys.message_sk(message_id), message_id=message_id, direction=direction,
                    channel=channel, author=author, body=body, automated=automated,
                    language=language or ticket.language, created_at=iso(now), **fields)
+
+
+def _redacted(fields: dict | None) -> dict:
+    return {k: redaction.clean(v) if k in ("subject", "summary") and isinstance(v, str) else v
+            for k, v in (fields or {}).items()}
 
 
 def _audit(ticket_id: str, actor: str, action: str, now: datetime, detail: dict | None = None) -> AuditEntry:
