@@ -178,8 +178,8 @@ def _auto_reply(ticket: Ticket, result: Triage, text: str, language: str, now: d
 
 
 def messages_since(session: ChatSession, after: str | None) -> list[dict]:
-    if after is not None and (not isinstance(after, str) or len(after) > 40):
-        raise Invalid("after must be a message id")
+    if after is not None and (not isinstance(after, str) or not ids.is_id(after)):
+        raise Invalid("after must be the id of a message in this conversation")
     if not session.ticket_id:
         return []
     return [message_view(m) for m in tickets.thread(session.ticket_id, after)]

@@ -1,3 +1,4 @@
+import re
 import secrets
 
 from ulid import ULID
@@ -8,6 +9,11 @@ REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 def new_id() -> str:
     return str(ULID())
+
+
+def is_id(value: str) -> bool:
+    """Whether `value` has the shape of an id new_id makes (a ULID: 26 Crockford base-32 characters)."""
+    return bool(re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{26}", value or ""))
 
 
 def new_ref(length: int = 4) -> str:

@@ -1,8 +1,8 @@
 """Website chat routes (public; each session is guarded by its own token)."""
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
 from chalice import Blueprint
-from pydantic import BaseModel, ConfigDict, StrictStr
+from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints
 
 from chalicelib.channels import chat
 from chalicelib.core.errors import Invalid
@@ -17,18 +17,19 @@ bp = Blueprint(__name__)
 
 class SessionIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    property_id: StrictStr
+    # Bounded so that nothing a widget sends can outgrow a DynamoDB key or item later on.
+    property_id: Annotated[StrictStr, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]
     language: Optional[Literal["en", "es"]] = None
-    name: Optional[StrictStr] = None
-    phone: Optional[StrictStr] = None
-    email: Optional[StrictStr] = None
-    unit: Optional[StrictStr] = None
+    name: Optional[Annotated[StrictStr, StringConstraints(max_length=100)]] = None
+    phone: Optional[Annotated[StrictStr, StringConstraints(max_length=32)]] = None
+    email: Optional[Annotated[StrictStr, StringConstraints(max_length=254)]] = None
+    unit: Optional[Annotated[StrictStr, StringConstraints(max_length=20)]] = None
 
 
 class MessageIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
     text: StrictStr
-    client_message_id: Optional[StrictStr] = None
+    client_message_id: Optional[Annotated[StrictStr, StringConstraints(max_length=100)]] = None
 
 
 def _token(request) -> str | None:

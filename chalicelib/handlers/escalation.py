@@ -143,6 +143,8 @@ def _at(request) -> datetime:
         when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise Invalid("at must be an ISO 8601 time") from None
+    if not 2000 <= when.year <= 2100:  # converting year 1 or 9999 to a property's zone overflows
+        raise Invalid("at must be a time between the years 2000 and 2100")
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 

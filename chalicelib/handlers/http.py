@@ -27,14 +27,37 @@ def api(view):
 
 
 def parse(request, model: type[BaseModel]):
-    body = request.json_body if request.raw_body else None
+    try:
+        body = request.json_body if request.raw_body else None
+    except (RecursionError, ValueError):  # nested too deep to read, or not JSON at all
+        raise Invalid("the request body must be a JSON object of reasonable depth") from None
     if not isinstance(body, dict):
         raise Invalid("the request body must be a JSON object")
+    _storable(body)
     try:
         return model.model_validate(body)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors())
         raise Invalid(problems) from None
+
+
+def _storable(value, depth: int = 0) -> None:
+    """Text that cannot be written as UTF-8 (a lone surrogate from a broken client) is refused here, before
+    anything is stored: DynamoDB would refuse it later, half-way through."""
+    if depth > 32:
+        raise Invalid("the request body is nested too deeply")
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise Invalid("text must be valid Unicode (it has a lone surrogate)") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key, depth + 1)
+            _storable(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _storable(item, depth + 1)
 
 
 def staff(request, role: str = "csr") -> auth.Staff:
