@@ -87,3 +87,12 @@ def test_whatever_a_widget_sends_is_a_2xx_or_a_4xx(aws, client, text, unit, name
     sent = post(client, f"/chat/sessions/{made.json_body['session_id']}/messages", {"text": text},
                 {"X-Session-Token": made.json_body["token"]})
     assert sent.status_code < 500, sent.json_body
+
+
+def test_a_ticket_takes_one_satisfaction_rating(aws, client):
+    from tests.conftest import NOW, chat
+    answer, widget = chat(client, "The blinds in my bedroom are broken")
+    same_day = {"X-Session-Token": widget.token, "X-Tenantline-Time": NOW.isoformat()}
+    first = post(client, f"/chat/sessions/{widget.session_id}/csat", {"score": 9}, same_day)
+    again = post(client, f"/chat/sessions/{widget.session_id}/csat", {"score": 0}, same_day)
+    assert first.status_code == 200 and again.status_code == 409 and "already rated 9/10" in again.json_body["Message"]

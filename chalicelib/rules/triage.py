@@ -485,8 +485,9 @@ def triage(text: str) -> Triage:
     p_em, reasons = p["urgency"]["emergency"], list(rules.reasons)
     if rules.settled:  # a stated temperature against the policy's thresholds: nothing to weigh or ask
         sure, urgency = True, rules.urgency
-    elif rules.urgency == "emergency":  # the floor: only a question about a hazard, which the model reads as
-        sure = p_em >= LEXICON_SURE or not HYPOTHETICAL.search(normalize(text or ""))  # none, is asked instead
+    elif rules.urgency == "emergency":
+        # The lexicon is a floor: only a question about a hazard, which the model reads as none, is asked.
+        sure = p_em >= LEXICON_SURE or not HYPOTHETICAL.search(normalize(text or ""))
         urgency = "emergency" if sure else "urgent"
     else:  # a hazard the rules read as over or negated needs the classifier to be all but certain
         sure = p_em >= (DISCOUNTED_SURE if any(r.startswith("ignored") for r in rules.reasons) else SURE)
