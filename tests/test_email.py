@@ -189,7 +189,8 @@ def test_spam_and_virus_are_quarantined_listed_and_releasable(aws, client, csr_h
 def test_spf_and_dkim_results_are_recorded(aws):
     result = receive(aws, eml("html_only"), spf="FAIL", dkim="GRAY")
     from chalicelib.tickets import store as tickets
-    assert tickets.thread(result["ticket_id"])[0].auth == {"spf": "FAIL", "dkim": "GRAY", "dmarc": "PASS"}
+    assert tickets.thread(result["ticket_id"])[0].auth == {"spf": "FAIL", "dkim": "GRAY", "dmarc": "FAIL"}
+    assert not result["acknowledged"]  # a sender who failed authentication gets no automatic reply
 
 
 def test_emergency_mail_is_flagged_to_on_call(aws):
@@ -258,3 +259,39 @@ def test_csrs_see_attachments_and_get_a_download_link(aws, client, csr_headers):
     missing = client.http.get(f"/tickets/{result['ticket_id']}/messages/{first['message_id']}/attachments/5",
                               headers=csr_headers)
     assert missing.status_code == 404
+
+
+def plain_mail(subject="Leaking sink", sender="Eve <eve@example.com>", reply_to=None, body="The sink leaks.",
+               message_id="<m1@example.com>") -> bytes:
+    from email.message import EmailMessage
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"], mail["Message-ID"] = sender, INBOX, subject, message_id
+    if reply_to:
+        mail["Reply-To"] = reply_to
+    mail.set_content(body)
+    return mail.as_bytes()
+
+
+@pytest.mark.parametrize("verdicts, reply_to, reason", [
+    ({"spf": "FAIL", "dkim": "FAIL"}, None, "failed authentication"),
+    ({"spf": "GRAY", "dkim": "GRAY"}, "victim@elsewhere.example", "Reply-To points to another domain"),
+])
+def test_no_auto_reply_is_relayed_for_a_sender_who_is_not_who_they_claim(aws, client, csr_headers, verdicts, reply_to,
+                                                                         reason):
+    opened = receive(aws, plain_mail(subject="Buy cheap pills at spam.example", reply_to=reply_to), **verdicts)
+    assert opened["new"] and not opened["acknowledged"] and sent_mail(aws) == []
+    audit = ticket(client, csr_headers, opened["ticket_id"])["audit"]
+    assert any(a["action"] == "auto_ack_skipped" and reason in a["detail"]["reason"] for a in audit)
+
+
+def test_an_unauthenticated_sender_gets_an_ack_that_echoes_nothing_of_theirs(aws):
+    opened = receive(aws, plain_mail(subject="Visit spam.example now", sender="Click spam.example <eve@example.com>"),
+                     spf="GRAY", dkim="GRAY")
+    (ack,) = sent_mail(aws)
+    assert opened["acknowledged"] and "spam.example" not in str(ack["Subject"]) + ack.get_content()
+
+
+def test_plus_addressing_does_not_beat_the_auto_reply_limit(aws):
+    outcomes = [receive(aws, plain_mail(sender=f"Eve <eve+{n}@example.com>", message_id=f"<p{n}@example.com>"),
+                        at=NOW + timedelta(minutes=n)) for n in range(5)]
+    assert [o["acknowledged"] for o in outcomes] == [True, True, True, False, False]

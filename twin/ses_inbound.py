@@ -46,6 +46,13 @@ def announce(session, notification: dict) -> None:
                                   Message=json.dumps(notification), Subject="Amazon SES Email Receipt Notification")
 
 
+def _dmarc(spf: str, dkim: str) -> str:
+    """DMARC passes when SPF or DKIM passes (alignment assumed), fails when they fail, else has no verdict."""
+    if "PASS" in (spf, dkim):
+        return "PASS"
+    return "FAIL" if "FAIL" in (spf, dkim) else "GRAY"
+
+
 def store(session, raw: bytes, recipient: str, *, spam: str = "PASS", virus: str = "PASS", spf: str = "PASS",
           dkim: str = "PASS", message_id: str | None = None, at: datetime | None = None) -> dict:
     """The receipt rule's S3 action: the raw message into the bucket; returns the notification SES sends."""
@@ -65,7 +72,7 @@ def store(session, raw: bytes, recipient: str, *, spam: str = "PASS", virus: str
         "receipt": {"timestamp": now, "processingTimeMillis": 120, "recipients": [recipient],
                     "spamVerdict": {"status": spam}, "virusVerdict": {"status": virus},
                     "spfVerdict": {"status": spf}, "dkimVerdict": {"status": dkim},
-                    "dmarcVerdict": {"status": "PASS"},
+                    "dmarcVerdict": {"status": _dmarc(spf, dkim)},
                     "action": {"type": "S3", "topicArn": action["TopicArn"], "bucketName": action["BucketName"],
                                "objectKeyPrefix": action.get("ObjectKeyPrefix", ""), "objectKey": key}},
     }

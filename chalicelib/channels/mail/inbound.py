@@ -106,7 +106,7 @@ def deliver(property_id: str, raw: bytes, bucket: str | None, key: str | None, v
     mail = _parse(raw)
     earlier = tickets.find_ticket(reserved) if reserved else None
     if earlier is not None:
-        return _finish_open(properties.get_property(property_id), earlier, mail, now, linked=None)
+        return _finish_open(properties.get_property(property_id), earlier, mail, now, linked=None, verdicts=verdicts)
     if not keep_attachments and mail.attachments:
         mail.problems.append(f"{len(mail.attachments)} attachment(s) not kept: the message failed the virus scan")
         mail.attachments = []
@@ -197,35 +197,39 @@ def _open(property_id: str, mail: ParsedMail, key: str | None, verdicts: dict, n
                        "participants": sorted(filter(None, {mail.sender, mail.reply_to})),
                        "linked_ticket_id": linked.ticket_id if linked else None},
         message_fields=_fields(mail, key, verdicts, message_id, refs))
-    return _finish_open(prop, ticket, mail, now, linked, result)
+    return _finish_open(prop, ticket, mail, now, linked, result, verdicts)
 
 
 def _finish_open(prop, ticket: Ticket, mail: ParsedMail, now: datetime, linked: Ticket | None,
-                 result: Triage | None = None) -> dict:
+                 result: Triage | None = None, verdicts: dict | None = None) -> dict:
     _remember(mail, ticket.ticket_id)
     if linked is not None:
         tickets.record(linked, "email", "follow_up_opened", now, {"ticket_id": ticket.ticket_id, "ref": ticket.ref})
     ticket = intake.opened(ticket, now)
     if result is not None:
         ticket = safety_question.ask(ticket, result, now)
-    acknowledged = _acknowledge(prop, ticket, mail, now)
+    acknowledged = _acknowledge(prop, ticket, mail, now, verdicts or {})
     return {"ticket_id": ticket.ticket_id, "ref": ticket.ref, "new": True, "acknowledged": acknowledged}
 
 
-def _acknowledge(prop, ticket: Ticket, mail: ParsedMail, now: datetime) -> bool:
-    """One automatic reply per new ticket, at most N per sender per hour."""
+def _acknowledge(prop, ticket: Ticket, mail: ParsedMail, now: datetime, verdicts: dict) -> bool:
+    """One automatic reply per new ticket, at most N per sender per hour, and never a relay: no reply when the
+    sender failed authentication, or sent it elsewhere (Reply-To) without passing it; and nothing of theirs
+    (subject, display name) is echoed to a sender who is not authenticated."""
     if not mail.contact:
         return False
-    if not _within_rate(mail.contact, now):
+    refused = safety.auto_reply_refused(mail, verdicts)
+    if refused or not _within_rate(safety.rate_key(mail.contact), now):
         tickets.record(ticket, "email", "auto_ack_skipped", now,
-                       {"reason": f"more than {settings.AUTO_REPLIES_PER_SENDER_HOUR} auto-replies to "
-                                  f"{mail.contact} this hour"})
+                       {"reason": refused or f"more than {settings.AUTO_REPLIES_PER_SENDER_HOUR} auto-replies to "
+                                             f"{mail.contact} this hour"})
         return False
+    trusted = safety.authenticated(verdicts)
     body = replies.email_acknowledgement(properties.calendar(prop), now, ticket.language, ticket.ref, prop.name,
-                                         prop.emergency_line, ticket.urgency, mail.sender_name)
+                                         prop.emergency_line, ticket.urgency, mail.sender_name if trusted else None)
     if safety_question.awaiting(ticket):  # the emergency line is in the acknowledgement already: urgency is not routine
         body = f"{body}\n\n{ticket.safety_question}"
-    subject = outbound.subject_for(ticket, mail.subject)
+    subject = outbound.subject_for(ticket, mail.subject if trusted else f"Your message to {prop.name}")
     references = (mail.references + [mail.message_id])[-20:] if mail.message_id else mail.references
     sent_id = outbound.send(prop, ticket, mail.contact, body, subject=subject, in_reply_to=mail.message_id,
                             references=references, automated=True)

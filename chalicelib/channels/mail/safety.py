@@ -34,3 +34,27 @@ def automated_reason(mail: ParsedMail, our_addresses: set[str]) -> str | None:
     if not mail.contact:
         return "no sender address"
     return None
+
+
+def _domain(address: str | None) -> str:
+    return (address or "").rsplit("@", 1)[-1].lower()
+
+
+def authenticated(verdicts: dict) -> bool:
+    """SES says the sender is who they claim: DMARC, or SPF or DKIM, passed."""
+    return "PASS" in (verdicts.get("dmarc"), verdicts.get("spf"), verdicts.get("dkim"))
+
+
+def auto_reply_refused(mail: ParsedMail, verdicts: dict) -> str | None:
+    """Why an automatic reply would make us a relay for someone else's words, or None when it is safe."""
+    if verdicts.get("dmarc") == "FAIL" or (verdicts.get("spf") == "FAIL" and verdicts.get("dkim") != "PASS"):
+        return "the sender failed authentication (SPF/DKIM/DMARC)"
+    if not authenticated(verdicts) and mail.reply_to and _domain(mail.reply_to) != _domain(mail.sender):
+        return "Reply-To points to another domain and the sender is not authenticated"
+    return None
+
+
+def rate_key(address: str) -> str:
+    """One sender however they tag the address: a+1@x and a+2@x count as a@x."""
+    local, _, domain = address.lower().partition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
