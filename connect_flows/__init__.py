@@ -7,6 +7,8 @@ import json
 import re
 from pathlib import Path
 
+from connect_flows.language import reference  # the table; language.py imports nothing from here
+
 HERE = Path(__file__).resolve().parent
 # file stem -> (Connect flow type, the placeholder other flows use for its ARN)
 FLOWS = {
@@ -15,8 +17,8 @@ FLOWS = {
     "agent_whisper": ("AGENT_WHISPER", "AgentWhisperFlowArn"),
 }
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9]+)\}")
-# Actions that end a flow (flow_language.json, "terminal"): their Transitions are empty.
-TERMINAL = {"DisconnectParticipant", "EndFlowExecution", "EndFlowModuleExecution", "TransferContactToAgent"}
+# Actions that end a flow: their Transitions are empty (the flow-language table says which).
+TERMINAL = {kind for kind, spec in reference()["actions"].items() if spec["terminal"]}
 
 
 def text(name: str) -> str:

@@ -94,22 +94,18 @@ class Connect(FlowWalker):
             return "DescribeProblem", {"problem": words}
         return super().lex_intent(action, words)
 
-    def invoke(self, arn: str, event: dict) -> tuple[object, bool]:
+    def invoke(self, arn: str, event: dict, limit: float) -> tuple[object, bool]:
         started = time.perf_counter()
         response = self.lam.invoke(FunctionName=arn, Payload=json.dumps(event).encode())
         took = time.perf_counter() - started
         self.lambda_ms.append(round(took * 1000, 1))
         payload = json.loads(response["Payload"].read() or b"{}")
-        return payload, bool(response.get("FunctionError")) or took > self.limit
-
-    def _do_InvokeLambdaFunction(self, action, contact, heard):
-        contact.attributes["tenantline_time"] = contact.now().isoformat()  # the twin's clock, for the Lambda
-        self.limit = float(action["Parameters"].get("InvocationTimeLimitSeconds", "8"))
-        return super()._do_InvokeLambdaFunction(action, contact, heard)
+        return payload, bool(response.get("FunctionError")) or took > limit
 
     # --- what Connect sends ---
 
     def flow_event(self, contact: SimulatedCall, parameters: dict) -> dict:
+        contact.attributes["tenantline_time"] = contact.now().isoformat()  # the twin's clock, for the Lambda
         queue = {"ARN": contact.queue, "Name": contact.queue.rsplit("/", 1)[-1].title(), "OutboundCallerId": None} \
             if contact.queue else None
         return {"Name": "ContactFlowEvent", "Details": {

@@ -115,8 +115,9 @@ class FlowWalker:
                 return stem
         return None
 
-    def invoke(self, arn: str, event: dict) -> tuple[object, bool]:
-        """(the Lambda's answer, whether it failed): a foreign Lambda answers with the canned attributes."""
+    def invoke(self, arn: str, event: dict, limit: float) -> tuple[object, bool]:
+        """(the Lambda's answer, whether it failed or took longer than `limit` seconds): a foreign Lambda
+        answers with the canned attributes."""
         return dict(self.answers), False
 
     def hours_open(self, arn: str, contact: SimulatedCall) -> bool | None:
@@ -459,7 +460,8 @@ class FlowWalker:
     def _do_InvokeLambdaFunction(self, action, contact, heard):
         params = action["Parameters"]
         event = self.flow_event(contact, self.resolve(params.get("LambdaInvocationAttributes") or {}, contact))
-        answer, failed = self.invoke(params.get("LambdaFunctionARN", ""), event)
+        answer, failed = self.invoke(params.get("LambdaFunctionARN", ""), event,
+                                     float(params.get("InvocationTimeLimitSeconds", "8")))
         if failed:
             contact.external = {}
             return self._error(action, "NoMatchingError")

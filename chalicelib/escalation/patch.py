@@ -52,10 +52,11 @@ def record_result(ticket: Ticket, person_id: str, result: str, now: datetime) ->
                     "result": result if result in RESULTS else "failed"})
 
 
-def attempts(ticket_id: str) -> list[dict]:
-    """Every patch attempt with its result: who, when the phone rang, and what happened."""
+def attempts(ticket_id: str, trail: list | None = None) -> list[dict]:
+    """Every patch attempt with its result: who, when the phone rang, and what happened (from `trail`, the
+    ticket's audit trail when the caller has it already)."""
     found: list[dict] = []
-    for entry in tickets.audit_trail(ticket_id):
+    for entry in tickets.audit_trail(ticket_id) if trail is None else trail:
         detail = entry.detail or {}
         if entry.action == "patch_attempt":
             found.append({"person_id": detail.get("person_id"), "name": detail.get("name"), "at": entry.at,

@@ -89,12 +89,12 @@ def list_tickets():
 def get_ticket(ticket_id):
     staff(bp.current_request)
     ticket = tickets.get_ticket(tickets.resolve_ticket_id(ticket_id))
-    proof = escalation_view(ticket)
+    trail, proof = tickets.audit_trail(ticket.ticket_id), escalation_view(ticket)
     if proof is not None:  # the live patches to on-call people are part of the proof
-        proof["patches"] = patch.attempts(ticket.ticket_id)
+        proof["patches"] = patch.attempts(ticket.ticket_id, trail)
     return dict(ticket_view(ticket), escalation_proof=proof,
                 messages=[message_view(m, staff=True) for m in tickets.thread(ticket.ticket_id)],
-                audit=[audit_view(a) for a in tickets.audit_trail(ticket.ticket_id)])
+                audit=[audit_view(a) for a in trail])
 
 
 @bp.route("/tickets/{ticket_id}/messages/{message_id}/attachments/{index}", methods=["GET"],

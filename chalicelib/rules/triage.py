@@ -480,23 +480,23 @@ LEXICON_SURE = 0.2  # a lexicon emergency phrased as a question the model gives 
 def triage(text: str) -> Triage:
     """The lexicon (a floor for hazards and the policy's thresholds) and the trained classifier together;
     when the evidence for an emergency is neither clearly high nor clearly low, one safety question."""
-    rules = lexicon(text)
+    rules, norm = lexicon(text), normalize(text or "")
     p = classifier.probabilities(text or "", rules.language)
     p_em, reasons = p["urgency"]["emergency"], list(rules.reasons)
     if rules.settled:  # a stated temperature against the policy's thresholds: nothing to weigh or ask
         sure, urgency = True, rules.urgency
     elif rules.urgency == "emergency":
         # The lexicon is a floor: only a question about a hazard, which the model reads as none, is asked.
-        sure = p_em >= LEXICON_SURE or not HYPOTHETICAL.search(normalize(text or ""))
+        sure = p_em >= LEXICON_SURE or not HYPOTHETICAL.search(norm)
         urgency = "emergency" if sure else "urgent"
     else:  # a hazard the rules read as over or negated needs the classifier to be all but certain
         sure = p_em >= (DISCOUNTED_SURE if any(r.startswith("ignored") for r in rules.reasons) else SURE)
         urgency = "emergency" if sure else _lesser_urgency(rules.urgency, p["urgency"])
     ask = None if sure or (rules.urgency != "emergency" and p_em < UNSURE) else \
-        asking.question(normalize(text or ""), rules.language)
+        asking.question(norm, rules.language)
     if not rules.settled:
         reasons.append(f"classifier: emergency {p_em:.2f}" + (" -> ask" if ask else ""))
-    category = _final_category(rules, urgency, p["category"], normalize(text or ""))
+    category = _final_category(rules, urgency, p["category"], norm)
     refer = _final_refer(rules, urgency, p["refer"])
     confidence = 1.0 if rules.settled else max(p["urgency"].get(urgency, 0.0), 0.9 if rules.urgency == urgency else 0.0)
     return Triage(category, urgency, refer, rules.language, reasons, rules.person if category == "message" else None,
