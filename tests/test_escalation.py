@@ -206,7 +206,11 @@ def test_console_ack_and_the_report(aws, client, csr_headers):
     wait_for(lambda: sent_sms(aws))
     acked = client.http.post(f"/tickets/{ticket['ticket_id']}/ack", headers=csr_headers).json_body
     assert acked["acknowledged"] and acked["by"] == "dev-csr"
-    report = client.http.get("/reports/escalations?from=2026-11-01&to=2026-11-30", headers=csr_headers).json_body
+
+    def report():  # the start is recorded a moment after the first SMS can go out: wait until it is
+        found = client.http.get("/reports/escalations?from=2026-11-01&to=2026-11-30", headers=csr_headers).json_body
+        return found if found["count"] else None
+    report = wait_for(report)
     assert report["count"] == 1 and report["met"] == 1 and report["escalations"][0]["ref"] == ticket["ref"]
     assert client.http.get("/reports/escalations?from=2026-12-01&to=2026-11-01", headers=csr_headers).status_code == 400
 
