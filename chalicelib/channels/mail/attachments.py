@@ -8,6 +8,7 @@ from chalicelib.core import aws, settings
 from chalicelib.core.errors import NotFound
 from chalicelib.models import keys
 from chalicelib.models.thread import AttachmentRef
+from chalicelib.rules import redaction
 
 
 def _safe(name: str) -> str:
@@ -17,6 +18,7 @@ def _safe(name: str) -> str:
 def store(ticket_id: str, message_id: str, files: list[Attachment]) -> tuple[list[AttachmentRef], list[str]]:
     kept, dropped, total = [], [], 0
     for n, f in enumerate(files, 1):
+        f.filename = redaction.clean(f.filename)  # "card 4111….pdf" is a card number too
         if len(kept) >= settings.MAX_ATTACHMENTS:
             dropped.append(f"{f.filename} ({_mb(f.size)}): more than {settings.MAX_ATTACHMENTS} attachments")
             continue

@@ -13,13 +13,21 @@ from email.utils import parseaddr
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.channels.mail import attachments, safety
-from chalicelib.channels.mail.parse import ParsedMail, decode_bytes, parse
+from chalicelib.channels.mail.parse import (
+    MAX_ADDRESS,
+    MAX_SUBJECT,
+    Attachment,
+    ParsedMail,
+    clean_header,
+    decode_bytes,
+    parse,
+)
 from chalicelib.core import aws, ids, settings, times
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.lifecycle import email_out as outbound
 from chalicelib.lifecycle import intake, safety_question
 from chalicelib.models import Counter, Guard, Quarantined, Ticket, keys
-from chalicelib.rules import replies
+from chalicelib.rules import redaction, replies
 from chalicelib.rules.triage import Triage, triage
 from chalicelib.tickets import claims
 from chalicelib.tickets import portfolio as properties
@@ -76,17 +84,26 @@ def _process(notification: dict, now: datetime, reserved: str | None = None) -> 
     raw = _read(bucket, key)
     if raw is None:
         return quarantine("the raw message is not in the mail bucket", **kept)
+    if isinstance(raw, int):
+        return quarantine(f"too large to read here ({raw / 1048576:.1f} MB, the limit is "
+                          f"{settings.MAX_RAW_MAIL_BYTES / 1048576:.0f} MB): open the raw message", **kept)
     return deliver(property_id, raw, bucket, key, verdicts, now, reserved=reserved)
 
 
-def _read(bucket: str | None, key: str | None) -> bytes | None:
+def _read(bucket: str | None, key: str | None) -> bytes | int | None:
+    """The raw message; its size instead when it is over the limit (parsing takes about nine times a
+    message's size in memory); None when it is not there."""
     if not bucket or not key:
         return None
     s3 = aws.client("s3")
     try:
-        return s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        obj = s3.get_object(Bucket=bucket, Key=key)
     except s3.exceptions.NoSuchKey:
         return None
+    if obj["ContentLength"] > settings.MAX_RAW_MAIL_BYTES:
+        obj["Body"].close()
+        return obj["ContentLength"]
+    return obj["Body"].read()
 
 
 def _parse(raw: bytes) -> ParsedMail:
@@ -104,6 +121,7 @@ def deliver(property_id: str, raw: bytes, bucket: str | None, key: str | None, v
     opening it (SES down for the acknowledgement, say) finishes that ticket instead of opening or threading
     another."""
     mail = _parse(raw)
+    _long_text(mail)
     earlier = tickets.find_ticket(reserved) if reserved else None
     if earlier is not None:
         return _finish_open(properties.get_property(property_id), earlier, mail, now, linked=None, verdicts=verdicts)
@@ -153,6 +171,18 @@ def _too_old_to_reopen(ticket: Ticket, now: datetime) -> bool:
 def _body(mail: ParsedMail, dropped: list[str]) -> str:
     notes = [f"[attachment not kept: {d}]" for d in dropped] + [f"[{p}]" for p in mail.problems[:3]]
     return "\n\n".join(filter(None, [mail.text.strip() or "(no text)", "\n".join(notes)]))
+
+
+def _long_text(mail: ParsedMail) -> None:
+    """A body longer than a thread item holds: the ticket shows its start, the whole text goes with the
+    attachments (a file the CSR can open), the raw message stays in the bucket."""
+    if len(mail.text) <= settings.MAX_MAIL_TEXT_CHARS:
+        return
+    mail.attachments.insert(0, Attachment("message.txt", "text/plain; charset=utf-8",
+                                          redaction.clean(mail.text).encode()))
+    mail.problems.insert(0, f"the message is {len(mail.text):,} characters long: the first "
+                            f"{settings.MAX_MAIL_TEXT_CHARS:,} are shown, all of it is in message.txt")
+    mail.text = mail.text[:settings.MAX_MAIL_TEXT_CHARS]
 
 
 def _fields(mail: ParsedMail, key: str | None, verdicts: dict, message_id: str, refs: list) -> dict:
@@ -255,8 +285,9 @@ def _within_rate(address: str, now: datetime) -> bool:
 def quarantine(reason: str, now: datetime, *, property_id: str | None = None, bucket: str | None = None,
                raw_key: str | None = None, notification: dict | None = None, verdicts: dict | None = None,
                sender: str | None = None, subject: str | None = None) -> dict:
-    entry = Quarantined(sk=ids.new_id(), property_id=property_id, reason=reason, sender=sender,
-                        subject=(subject or "")[:300] or None, received_at=times.iso(now), bucket=bucket,
+    entry = Quarantined(sk=ids.new_id(), property_id=property_id, reason=reason,
+                        sender=clean_header(sender or "", MAX_ADDRESS) or None,
+                        subject=redaction.clean(clean_header(subject or "", MAX_SUBJECT)) or None, received_at=times.iso(now), bucket=bucket,
                         raw_key=raw_key, notification=_slim(notification), verdicts=verdicts or {})
     entry.save()
     return {"quarantined": True, "reason": reason, "quarantine_id": entry.sk}

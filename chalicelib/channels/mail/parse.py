@@ -17,7 +17,15 @@ QUOTE_HEADERS = re.compile(
     r"Obtener Outlook para .{2,30})\s*$",
     re.IGNORECASE)
 SIGNATURE = re.compile(r"^(-- ?|--\s*)$")
-MSGID = re.compile(r"<[^<>\s]+>")
+MSGID = re.compile(r"<[^<>\s]{1,250}>")
+CONTROLS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+MAX_ADDRESS = 254  # RFC 5321's limit; a longer one would also overflow an index key
+MAX_NAME = 200
+MAX_SUBJECT = 300
+MAX_PARTS = 100
+MAX_DEPTH = 5  # forwarded messages inside forwarded messages
+MAX_NESTING = 20  # multiparts inside multiparts
+MAX_TEXT_BYTES = 1024 * 1024  # of one text part; the raw message keeps the rest
 
 
 @dataclass
@@ -66,6 +74,8 @@ def decode_bytes(data: bytes, declared: str | None) -> str:
 
 def _part_text(part: EmailMessage) -> str:
     data = part.get_payload(decode=True) or b""
+    if len(data) > MAX_TEXT_BYTES:  # html2text and the triage rules need not read megabytes
+        data = data[:MAX_TEXT_BYTES]
     text = decode_bytes(data, part.get_content_charset())
     if part.get_content_type() == "text/html":
         return html_to_text(text)
@@ -97,14 +107,20 @@ def strip_quotes(text: str) -> str:
     return new or text.strip()
 
 
+def clean_header(value: str, limit: int = 998) -> str:
+    """One line of printable text: a decoded header may hold CR/LF or controls (RFC 2047 allows them), and
+    nothing downstream (SES, a page, a log line) may see them as line breaks."""
+    return CONTROLS.sub(" ", value).strip()[:limit]
+
+
 def _header(msg: EmailMessage, name: str, problems: list[str]) -> str:
     try:
         value = msg.get(name)
-        return str(value).strip() if value is not None else ""
+        return clean_header(str(value)) if value is not None else ""
     except Exception as exc:  # a header the parser cannot fold or decode
         problems.append(f"unreadable {name} header ({type(exc).__name__})")
         raw = msg.get_all(name, failobj=[None])[0] if hasattr(msg, "get_all") else None
-        return str(raw or "").strip()
+        return clean_header(str(raw or ""))
 
 
 def _address(msg: EmailMessage, name: str, problems: list[str]) -> tuple[str | None, str | None]:
@@ -112,14 +128,41 @@ def _address(msg: EmailMessage, name: str, problems: list[str]) -> tuple[str | N
     if not value:
         return None, None
     display, address = parseaddr(value)
-    if "@" not in address:
+    if "@" not in address or len(address) > MAX_ADDRESS:
         problems.append(f"no usable address in {name}: {value[:80]!r}")
-        return display or None, None
-    return display or None, address.strip().lower()
+        return display[:MAX_NAME] or None, None
+    return display[:MAX_NAME] or None, address.strip().lower()
 
 
-def _bodies(msg: EmailMessage, problems: list[str]) -> tuple[str, list[str], list[Attachment]]:
-    """The readable body of this message, those of messages forwarded inside it, and its attachments."""
+class _Budget:
+    """How many MIME parts are still read: a message of a thousand tiny parts costs what a hundred do."""
+
+    def __init__(self, problems: list[str]):
+        self.left, self.problems = MAX_PARTS, problems
+
+    def take(self) -> bool:
+        self.left -= 1
+        if self.left == -1:
+            self.problems.append(f"only the first {MAX_PARTS} parts were read")
+        return self.left >= 0
+
+
+def _leaves(part: EmailMessage, budget: _Budget, depth: int = 0):
+    """This message's parts in order, each message forwarded inside it as one part (read on its own)."""
+    if not budget.take():
+        return
+    if part.get_content_type() == "message/rfc822" or not part.is_multipart() or depth > MAX_NESTING:
+        yield part
+        return
+    for sub in part.iter_parts():
+        yield from _leaves(sub, budget, depth + 1)
+
+
+def _bodies(msg: EmailMessage, problems: list[str], budget: _Budget | None = None,
+            depth: int = 0) -> tuple[str, list[str], list[Attachment]]:
+    """The readable body of this message, those of messages forwarded inside it, and its attachments:
+    one pass over the parts, forwarded messages to MAX_DEPTH levels, MAX_PARTS parts in all."""
+    budget = budget or _Budget(problems)
     attachments: list[Attachment] = []
     body_part = None
     try:
@@ -130,36 +173,34 @@ def _bodies(msg: EmailMessage, problems: list[str]) -> tuple[str, list[str], lis
     if body_part is None and not msg.is_multipart() and msg.get_content_maintype() == "text":
         text = _part_text(msg)
     forwarded = []
-    for part in msg.walk() if msg.is_multipart() else []:
-        if part is body_part or part.is_multipart() and part.get_content_type() != "message/rfc822":
-            continue
+    for part in _leaves(msg, budget) if msg.is_multipart() else []:
         ctype = part.get_content_type()
-        if ctype == "message/rfc822":
-            inner = part.get_payload()[0] if isinstance(part.get_payload(), list) else None
-            if inner is not None:
-                inner_text, inner_forwarded, inner_files = _bodies(inner, problems)
-                forwarded.append("\n\n".join([f"---------- Forwarded message ----------\nFrom: {inner.get('From', '')}\n"
-                                                f"Subject: {inner.get('Subject', '')}\n\n{inner_text}",
-                                                *inner_forwarded]))
-                attachments += inner_files
+        if part is body_part or part.is_multipart() and ctype != "message/rfc822":
             continue
-        if _inside_rfc822(msg, part):
+        if ctype == "message/rfc822":
+            forwarded += _forwarded(part, problems, budget, depth, attachments)
             continue
         filename = part.get_filename()
-        disposition = part.get_content_disposition()
-        if filename or disposition == "attachment" or part.get_content_maintype() in ("image", "application",
-                                                                                       "audio", "video"):
-            attachments.append(Attachment(filename or f"attachment.{part.get_content_subtype()}", ctype,
-                                          part.get_payload(decode=True) or b""))
+        if filename or part.get_content_disposition() == "attachment" or part.get_content_maintype() in (
+                "image", "application", "audio", "video"):
+            name = clean_header(filename or f"attachment.{part.get_content_subtype()}", MAX_NAME)
+            attachments.append(Attachment(name, ctype, part.get_payload(decode=True) or b""))
     return text.strip(), forwarded, attachments
 
 
-def _inside_rfc822(root: EmailMessage, target: EmailMessage) -> bool:
-    for part in root.walk():
-        if part.get_content_type() == "message/rfc822" and part is not target:
-            if any(p is target for p in part.walk()):
-                return True
-    return False
+def _forwarded(part: EmailMessage, problems: list[str], budget: _Budget, depth: int,
+               attachments: list[Attachment]) -> list[str]:
+    inner = part.get_payload()[0] if isinstance(part.get_payload(), list) and part.get_payload() else None
+    if inner is None:
+        return []
+    if depth >= MAX_DEPTH:
+        problems.append(f"messages forwarded more than {MAX_DEPTH} levels deep were not read")
+        return []
+    inner_text, inner_forwarded, inner_files = _bodies(inner, problems, budget, depth + 1)
+    attachments += inner_files
+    heading = (f"---------- Forwarded message ----------\nFrom: {_header(inner, 'From', problems)}\n"
+               f"Subject: {_header(inner, 'Subject', problems)}\n\n{inner_text}")
+    return ["\n\n".join([heading, *inner_forwarded])]
 
 
 def parse(raw: bytes) -> ParsedMail:
@@ -169,7 +210,7 @@ def parse(raw: bytes) -> ParsedMail:
     sender_name, sender = _address(msg, "From", problems)
     _, reply_to = _address(msg, "Reply-To", problems)
     to = [a.lower() for _, a in getaddresses([_header(msg, "To", problems), _header(msg, "Cc", problems)]) if "@" in a]
-    subject = _header(msg, "Subject", problems)
+    subject = _header(msg, "Subject", problems)[:MAX_SUBJECT]
     try:
         own, forwarded, attachments = _bodies(msg, problems)
     except Exception as exc:  # the structure is beyond repair: keep what the raw bytes say
@@ -185,6 +226,6 @@ def parse(raw: bytes) -> ParsedMail:
         sender_name=sender_name, sender=sender, reply_to=reply_to, to=to, subject=subject,
         message_id=(MSGID.findall(_header(msg, "Message-ID", problems)) or [None])[0],
         in_reply_to=MSGID.findall(_header(msg, "In-Reply-To", problems)),
-        references=MSGID.findall(_header(msg, "References", problems)),
+        references=MSGID.findall(_header(msg, "References", problems))[-20:],
         text=text, full_text=full, attachments=attachments,
         headers={k: v for k, v in headers.items() if v}, content_type=msg.get_content_type(), problems=problems)
