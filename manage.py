@@ -392,7 +392,7 @@ def cmd_oncall(args) -> int:
     admin = {"Authorization": f"Bearer {dev_token('admin')}"}
     if args.action == "show":
         query = f"?at={urllib.parse.quote(args.at)}" if args.at else ""
-        result = call("GET", f"/admin/properties/{prop}/oncall{query}", headers=staff_headers())
+        result = call("GET", f"/admin/properties/{prop}/oncall{query}", headers=admin)
     else:
         if not args.file or not Path(args.file).is_file():
             print("usage error: give a JSON file", file=sys.stderr)

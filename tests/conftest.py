@@ -112,6 +112,12 @@ def csr_headers():
 
 
 @pytest.fixture
+def admin_headers():
+    from chalicelib.core import auth
+    return {"Authorization": f"Bearer {auth.dev_token('admin')}", "Content-Type": "application/json"}
+
+
+@pytest.fixture
 def lambda_context():
     from twin.lambdas import LambdaContext
     return LambdaContext("tenantline-test-test")

@@ -194,8 +194,10 @@ def test_policy_that_misses_the_target_is_refused_on_save(client):
                            headers=csr).status_code == 403
 
 
-def test_who_is_on_call_now_and_at_a_time(client, csr_headers):
-    view = client.http.get("/admin/properties/maple-court/oncall?at=2026-11-26T07:13:00Z", headers=csr_headers)
+def test_who_is_on_call_now_and_at_a_time(client, admin_headers, csr_headers):
+    at = "/admin/properties/maple-court/oncall?at=2026-11-26T07:13:00Z"
+    assert client.http.get(at, headers=csr_headers).status_code == 403  # the rota is an admin's page
+    view = client.http.get(at, headers=admin_headers)
     primary = next(r for r in view.json_body["rotations"] if r["id"] == "primary")
     assert primary["on_call_name"] == "Ben Okafor"
     assert view.json_body["policy"]["now"][0]["people"] == ["Ben Okafor"]

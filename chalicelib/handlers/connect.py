@@ -65,6 +65,6 @@ def on_contact_event(event):
 @api
 def calls_report():
     request = bp.current_request
-    staff(request)
+    who = staff(request)
     start, end = report_period(request)
-    return call_report.calls(start, end, query_params(request).get("property"))
+    return call_report.calls(start, end, who.only(query_params(request).get("property")))

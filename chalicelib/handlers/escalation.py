@@ -9,11 +9,10 @@ from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr
 from chalicelib.core.errors import Invalid, TenantlineError
 from chalicelib.escalation import ack, alert, report, runner
 from chalicelib.handlers.http import api, error_response, now, parse, query_params, report_period, staff
-from chalicelib.handlers.tickets import authorizer
+from chalicelib.handlers.tickets import authorizer, ticket_for
 from chalicelib.models import EscalationPolicy, Rotation, keys
 from chalicelib.rules import oncall
 from chalicelib.tickets import portfolio as properties
-from chalicelib.tickets import store as tickets
 
 bp = Blueprint(__name__)
 
@@ -95,16 +94,16 @@ def acknowledge_link(token):
 def acknowledge_from_console(ticket_id):
     request = bp.current_request
     who = staff(request)
-    return ack.acknowledge(tickets.resolve_ticket_id(ticket_id), who.username, "console", now(request))
+    return ack.acknowledge(ticket_for(who, ticket_id).ticket_id, who.username, "console", now(request))
 
 
 @bp.route("/reports/escalations", methods=["GET"], authorizer=authorizer, cors=True)
 @api
 def escalation_report():
     request = bp.current_request
-    staff(request)
+    who = staff(request)
     start, end = report_period(request)
-    return report.escalations(start, end, query_params(request).get("property"))
+    return report.escalations(start, end, who.only(query_params(request).get("property")))
 
 
 # --- on-call admin ---
@@ -173,7 +172,7 @@ def oncall_view(property_id: str, at: datetime) -> dict:
 @api
 def get_oncall(property_id):
     request = bp.current_request
-    staff(request, "csr")
+    staff(request, "admin")
     return oncall_view(property_id, _at(request))
 
 

@@ -48,6 +48,13 @@ class TierIn(BaseModel):
     version: Optional[StrictInt] = None
 
 
+def ticket_for(who, ticket_id: str) -> tickets.Ticket:
+    """The ticket a staff member asked for, if it is at one of their properties."""
+    ticket = tickets.get_ticket(tickets.resolve_ticket_id(ticket_id))
+    who.check(ticket.property_id, f"ticket {ticket_id}")
+    return ticket
+
+
 def _limit(params: dict) -> int:
     try:
         limit = int(params.get("limit", 25))
@@ -62,7 +69,7 @@ def _limit(params: dict) -> int:
 @api
 def list_tickets():
     request = bp.current_request
-    staff(request)
+    who = staff(request)
     params = query_params(request)
     prop, status, urgency = params.get("property"), params.get("status"), params.get("urgency")
     if status and status not in service_levels.STATUSES:
@@ -71,24 +78,24 @@ def list_tickets():
         raise Invalid(f"urgency must be one of {', '.join(URGENCY_RANK)}")
     limit, cursor = _limit(params), params.get("cursor")
     if prop:
+        who.only(prop)
         properties.get_property(prop)
     if not status:  # the working queue: open tickets, most urgent and oldest first
-        ids = [prop] if prop else [p.property_id for p in properties.list_properties()]
+        ids = [prop] if prop else [p.property_id for p in properties.list_properties() if who.sees(p.property_id)]
         page, next_cursor = tickets.open_queue(ids, urgency, limit, cursor)
     elif prop:
         page, next_cursor = tickets.by_index(tickets.Ticket.by_property, prop, status=status, urgency=urgency,
                                              limit=limit, cursor=cursor, newest_first=True)
-    else:  # aging: one status across the portfolio, oldest first
+    else:  # aging: one status across the portfolio, oldest first (a page may hold fewer for a scoped person)
         page, next_cursor = tickets.by_index(tickets.Ticket.by_status, status, status=None, urgency=urgency,
                                              limit=limit, cursor=cursor, newest_first=False)
-    return {"tickets": [ticket_view(t) for t in page], "next_cursor": next_cursor}
+    return {"tickets": [ticket_view(t) for t in page if who.sees(t.property_id)], "next_cursor": next_cursor}
 
 
 @bp.route("/tickets/{ticket_id}", methods=["GET"], authorizer=authorizer, cors=True)
 @api
 def get_ticket(ticket_id):
-    staff(bp.current_request)
-    ticket = tickets.get_ticket(tickets.resolve_ticket_id(ticket_id))
+    ticket = ticket_for(staff(bp.current_request), ticket_id)
     trail, proof = tickets.audit_trail(ticket.ticket_id), escalation_view(ticket)
     if proof is not None:  # the live patches to on-call people are part of the proof
         proof["patches"] = patch.attempts(ticket.ticket_id, trail)
@@ -102,8 +109,7 @@ def get_ticket(ticket_id):
 @api
 def attachment(ticket_id, message_id, index):
     """A short-lived download link for one attachment."""
-    staff(bp.current_request)
-    ticket = tickets.get_ticket(tickets.resolve_ticket_id(ticket_id))
+    ticket = ticket_for(staff(bp.current_request), ticket_id)
     return {"url": attachments.download_url(ticket.ticket_id, message_id, index), "expires_in": 300}
 
 
@@ -113,7 +119,7 @@ def reply(ticket_id):
     request = bp.current_request
     who = staff(request)
     body = parse(request, ReplyIn)
-    ticket = tickets.get_ticket(tickets.resolve_ticket_id(ticket_id))
+    ticket = ticket_for(who, ticket_id)
     message = delivery.reply(ticket, who.username, body.body, now(request))
     return {"message_id": message.message_id, "ticket": ticket_view(tickets.get_ticket(ticket.ticket_id))}
 
@@ -125,7 +131,7 @@ def set_status(ticket_id):
     who = staff(request)
     body = parse(request, StatusIn)
     when = now(request)
-    ticket = tickets.change_status(tickets.resolve_ticket_id(ticket_id), body.status, who.username, when,
+    ticket = tickets.change_status(ticket_for(who, ticket_id).ticket_id, body.status, who.username, when,
                                    body.version, body.note)
     return ticket_view(intake.status_changed(ticket, when))
 
@@ -147,7 +153,7 @@ def record_csat(ticket_id):
     request = bp.current_request
     who = staff(request)
     body = parse(request, ScoreIn)
-    return ticket_view(intake.record_csat(tickets.resolve_ticket_id(ticket_id), body.score, who.username,
+    return ticket_view(intake.record_csat(ticket_for(who, ticket_id).ticket_id, body.score, who.username,
                                           now(request)))
 
 
@@ -157,7 +163,7 @@ def manager_review(ticket_id):
     request = bp.current_request
     who = staff(request, "manager")
     body = parse(request, ReviewIn)
-    return ticket_view(intake.review_done(tickets.resolve_ticket_id(ticket_id), who.username, now(request),
+    return ticket_view(intake.review_done(ticket_for(who, ticket_id).ticket_id, who.username, now(request),
                                           body.note))
 
 
@@ -167,7 +173,7 @@ def assign(ticket_id):
     request = bp.current_request
     who = staff(request)
     body = parse(request, AssignIn)
-    return ticket_view(tickets.assign(tickets.resolve_ticket_id(ticket_id), body.assignee, who.username,
+    return ticket_view(tickets.assign(ticket_for(who, ticket_id).ticket_id, body.assignee, who.username,
                                       now(request), body.version))
 
 
@@ -177,5 +183,5 @@ def set_tier(ticket_id):
     request = bp.current_request
     who = staff(request)
     body = parse(request, TierIn)
-    return ticket_view(tickets.set_tier(tickets.resolve_ticket_id(ticket_id), body.tier, who.username,
+    return ticket_view(tickets.set_tier(ticket_for(who, ticket_id).ticket_id, body.tier, who.username,
                                         now(request), body.version))

@@ -302,13 +302,15 @@ def list_quarantine(limit: int = 100) -> list[Quarantined]:
     return list(Quarantined.query("QUARANTINE", scan_index_forward=False, limit=limit))
 
 
-def release(quarantine_id: str, actor: str, now: datetime) -> dict:
+def release(quarantine_id: str, actor: str, now: datetime, sees=lambda property_id: True) -> dict:
     """Let a quarantined message through: it becomes (or joins) a ticket. A virus-flagged message
     comes through as text only; its attachments stay unopened."""
     try:
         entry = Quarantined.get("QUARANTINE", quarantine_id, consistent_read=True)
     except DoesNotExist:
         raise NotFound(f"no quarantined message {quarantine_id}") from None
+    if not sees(entry.property_id):
+        raise NotFound(f"no quarantined message {quarantine_id}")
     if entry.released_at:
         raise Conflict(f"already released by {entry.released_by} at {entry.released_at}")
     if not entry.property_id:
