@@ -63,7 +63,6 @@ def test_a_csr_works_only_on_their_properties(aws, client):
     import json
 
     from tests.conftest import NOW, chat
-    from tests.test_email import INBOX
     from twin import ses_inbound
 
     def headers(properties):
