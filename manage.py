@@ -406,6 +406,20 @@ def cmd_oncall(args) -> int:
     return 0
 
 
+def cmd_privacy(args) -> int:
+    if not (args.phone or args.email):
+        print("usage error: give --phone or --email", file=sys.stderr)
+        return 2
+    admin = {"Authorization": f"Bearer {dev_token('admin')}"}
+    person = {k: v for k, v in (("phone", args.phone), ("email", args.email)) if v}
+    if args.action == "export":
+        result = call("GET", f"/admin/privacy/export?{urllib.parse.urlencode(person)}", headers=admin)
+    else:
+        result = call("POST", "/admin/privacy/erase", person, admin)
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
 def cmd_report(args) -> int:
     query = "&".join(f"{k}={v}" for k, v in (("from", args.start), ("to", args.end), ("property", args.property))
                      if v)
@@ -508,6 +522,12 @@ def parser() -> argparse.ArgumentParser:
     oncall.add_argument("--urgency", default="emergency", choices=("emergency",))
     oncall.add_argument("--id", default="primary", help="rotation id for set-rotation")
     oncall.set_defaults(func=cmd_oncall)
+
+    privacy = sub.add_parser("privacy", help="a resident's data: export it as one JSON document, or erase it")
+    privacy.add_argument("action", choices=("export", "erase"))
+    privacy.add_argument("--phone", help="E.164, e.g. +12125550142")
+    privacy.add_argument("--email")
+    privacy.set_defaults(func=cmd_privacy)
 
     report = sub.add_parser("report", help="reports")
     report.add_argument("kind", choices=("escalations", "calls"))

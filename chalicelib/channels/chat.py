@@ -70,9 +70,9 @@ def post_message(session: ChatSession, text: str, now: datetime, client_message_
         return dict(_handle(session, text, now), replayed=False)
     if not isinstance(client_message_id, str) or not 0 < len(client_message_id) <= 100:
         raise Invalid("client_message_id must be a string of 1 to 100 characters")
-    result, replayed = claims.once(keys.chat_message_claim(session.session_id, client_message_id),
+    result, replayed = claims.once(keys.chat_message_claims(session.session_id),
                                    lambda _reserved: _handle(session, text, now), lease_seconds=CLAIM_LEASE,
-                                   keep=CLAIM_KEPT)
+                                   keep=CLAIM_KEPT, item=client_message_id)
     return dict(result, replayed=replayed)
 
 

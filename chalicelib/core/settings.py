@@ -47,6 +47,8 @@ AUTO_REPLIES_PER_SENDER_HOUR = int(os.environ.get("AUTO_REPLIES_PER_SENDER_HOUR"
 MAX_ATTACHMENTS = int(os.environ.get("MAX_ATTACHMENTS", "10"))
 MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", str(25 * 1024 * 1024)))
 MAX_RAW_MAIL_BYTES = int(os.environ.get("MAX_RAW_MAIL_BYTES", str(40 * 1024 * 1024)))  # SES accepts up to 40 MB
+# A closed ticket's messages are deleted (DynamoDB TTL) this many days after it closes (tickets/retention.py).
+MESSAGE_RETENTION_DAYS = int(os.environ.get("MESSAGE_RETENTION_DAYS", "730"))
 MAX_MAIL_TEXT_CHARS = 30_000  # of a body on the thread, far below DynamoDB's 400 KB item
 
 

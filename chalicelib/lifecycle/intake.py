@@ -10,6 +10,7 @@ from chalicelib.lifecycle import notify, timers
 from chalicelib.models import Ticket
 from chalicelib.rules import service_levels
 from chalicelib.tickets import portfolio as properties
+from chalicelib.tickets import retention
 from chalicelib.tickets import store as tickets
 
 
@@ -22,7 +23,9 @@ def opened(ticket: Ticket, now: datetime) -> Ticket:
 
 
 def status_changed(ticket: Ticket, now: datetime) -> Ticket:
-    """A proposed resolution gets a follow-up a week later (each resolution its own clock)."""
+    """A proposed resolution gets a follow-up a week later (each resolution its own clock); a closed
+    ticket's messages start their retention period."""
+    retention.status_changed(ticket, now)
     if ticket.status == "resolved":
         return timers.start_clocks(ticket, [service_levels.follow_up_clock(now)], now, suffix=f"-v{ticket.version}")
     return ticket

@@ -41,7 +41,10 @@ def ack_link_used(token_digest: str) -> str:
 
 
 def auto_replies(address: str, hour: str) -> str:
-    return f"AUTOREPLY#{address}#{hour}"
+    """Keyed by a digest of the address: a counter that lives two hours need not hold it."""
+    import hashlib  # noqa: PLC0415 - only the mail path counts replies
+
+    return f"AUTOREPLY#{hashlib.sha256(address.encode()).hexdigest()[:32]}#{hour}"
 
 
 def contact_record(contact_id: str) -> str:
@@ -50,16 +53,19 @@ def contact_record(contact_id: str) -> str:
 
 # --- once-only work (tickets/claims.py) ---
 
-def chat_message_claim(session_id: str, client_message_id: str) -> str:
-    return f"CHATMSG#{session_id}#{client_message_id}"
+# Claims of one conversation or one call share a partition (the sort key names the message or step), so
+# erasing a resident's data finds them all with one query (tickets/privacy.py).
+
+def chat_message_claims(session_id: str) -> str:
+    return f"CHATMSG#{session_id}"
 
 
 def ses_message_claim(ses_message_id: str) -> str:
     return f"SESMSG#{ses_message_id}"
 
 
-def call_step_claim(contact_id: str, step: str) -> str:
-    return f"CALL#{contact_id}#{step}"
+def call_step_claims(contact_id: str) -> str:
+    return f"CALLSTEP#{contact_id}"
 
 
 def announcement(ticket_id: str) -> str:

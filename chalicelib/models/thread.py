@@ -43,6 +43,7 @@ class Message(Model):
     auth = JSONAttribute(null=True)
     # voice: the Connect contact the words came from (its IVR recording is filed under this id)
     contact_id = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute(null=True)  # DynamoDB TTL, set when the ticket closes (tickets/retention.py)
 
 
 class AuditEntry(Model):

@@ -6,16 +6,16 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     VersionAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.models.base import meta
 
 
-def _index(name: str, hash_key: str, range_key: str) -> GlobalSecondaryIndex:
+def _index(name: str, hash_key: str, range_key: str, projected=AllProjection) -> GlobalSecondaryIndex:
     class Meta:
         index_name = name
-        projection = AllProjection()
+        projection = projected()
 
     attrs = {"Meta": Meta,
              hash_key: UnicodeAttribute(hash_key=True),
@@ -79,6 +79,7 @@ class Ticket(Model):
     queue = _index("queue", "queue_key", "queue_sort")
     by_property = _index("by_property", "property_id", "created_at")
     by_phone = _index("by_phone", "contact_phone", "created_at")
+    by_email = _index("by_email", "contact_email", "created_at", KeysOnlyProjection)
     by_status = _index("by_status", "status", "created_at")
     by_escalation = _index("by_escalation", "escalation_period", "escalation_started_at")
     held = _index("held", "held_key", "created_at")

@@ -23,9 +23,11 @@ from chalicelib.core.errors import Conflict
 from chalicelib.models import Guard, keys
 
 
-def once(key: str, work: Callable[[str], dict], *, lease_seconds: int, keep: timedelta) -> tuple[dict, bool]:
-    """(the result, whether it was replayed from an earlier delivery)."""
-    claim = _claim(key, lease_seconds, keep)
+def once(key: str, work: Callable[[str], dict], *, lease_seconds: int, keep: timedelta,
+         item: str = keys.GUARD) -> tuple[dict, bool]:
+    """(the result, whether it was replayed from an earlier delivery). `item`: the sort key, when one
+    partition holds a conversation's or a call's claims."""
+    claim = _claim(key, item, lease_seconds, keep)
     if claim.state == "done":
         return claim.data["result"], True
     try:
@@ -37,9 +39,9 @@ def once(key: str, work: Callable[[str], dict], *, lease_seconds: int, keep: tim
     return result, False
 
 
-def _claim(key: str, lease_seconds: int, keep: timedelta) -> Guard:
+def _claim(key: str, item: str, lease_seconds: int, keep: timedelta) -> Guard:
     now = int(time.time())
-    claim = Guard(key)
+    claim = Guard(key, item)
     try:
         claim.update(actions=[Guard.state.set("pending"), Guard.claimed_at.set(now),
                               Guard.target.set(Guard.target | ids.new_id()), Guard.data.set(Guard.data | {}),
@@ -48,7 +50,7 @@ def _claim(key: str, lease_seconds: int, keep: timedelta) -> Guard:
                      ((Guard.state == "pending") & (Guard.claimed_at < now - lease_seconds)))
         return claim
     except UpdateError:
-        existing = Guard.get(key, keys.GUARD, consistent_read=True)
+        existing = Guard.get(key, item, consistent_read=True)
         if existing.state == "done":
             return existing
         raise Conflict("this is already being processed; retry in a moment") from None

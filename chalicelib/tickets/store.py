@@ -23,6 +23,7 @@ from chalicelib.rules import redaction, service_levels
 from chalicelib.rules.service_levels import OPEN_STATUSES, STATUSES
 from chalicelib.rules.triage import URGENCY_RANK, Triage
 from chalicelib.tickets import portfolio as properties
+from chalicelib.tickets import retention
 
 TRANSITIONS = {
     "new": {"acknowledged", "in_progress", "waiting_on_resident", "resolved", "closed"},
@@ -248,7 +249,9 @@ def add_message(ticket: Ticket, *, direction: str, author: str, body: str, now: 
     detail = {"message_id": message.message_id, "channel": message.channel}
     if "status" in changes:
         detail["status"] = [ticket.status, changes["status"]]
-    update(ticket, changes, author, action, now, detail, extra=[message], recompute=changes_for)
+    updated = update(ticket, changes, author, action, now, detail, extra=[message], recompute=changes_for)
+    if ticket.status == "closed" and updated.status != "closed":  # reopened: its messages are kept again
+        retention.status_changed(updated, now)
     return message
 
 

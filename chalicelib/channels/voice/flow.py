@@ -393,4 +393,5 @@ def call_ticket(contact_id: str) -> Ticket:
 def _once(contact_id: str, step: str, now: datetime, run) -> dict:
     """Connect retries a failed or slow invocation: the work for (contact, step) happens once and a
     retry gets the first answer. A retry after a crash resumes with the same reserved id."""
-    return claims.once(keys.call_step_claim(contact_id, step), run, lease_seconds=CLAIM_LEASE, keep=CLAIM_KEPT)[0]
+    return claims.once(keys.call_step_claims(contact_id), run, lease_seconds=CLAIM_LEASE, keep=CLAIM_KEPT,
+                       item=step)[0]
