@@ -272,3 +272,19 @@ def test_connect_walk_runs_our_own_flows_with_the_projects_lambdas(twin):
     assert out["route"]["how"] == "queued" and out["route"]["queue"].endswith("/queue/billing")
     assert out["attributes"]["queue"] == "billing" and out["attributes"]["ticket_id"]
     assert out["heard"][0]["voice"] == "Joanna" and out["ended_by"].endswith("(TransferContactToQueue)")
+
+
+def test_privacy_erase_by_phone_leaves_nothing_findable_for_maria(twin):
+    """Last in this file: it erases the demo caller's tickets that the tests above made."""
+    cli(twin, "simulate", "call", "--press", "1", "2", "--say", "the kitchen sink is leaking",
+        "--at", "2026-11-18T10:00")  # María López, the demo caller
+    exported = json.loads(cli(twin, "privacy", "export", "--phone", "+12125550142"))
+    assert exported["tickets"] and exported["resident_directory"][0]["name"] == "María López"
+    assert any(t["contact"]["name"] == "María López" for t in exported["tickets"])
+    erased = json.loads(cli(twin, "privacy", "erase", "--phone", "+12125550142"))["erased"]
+    assert erased["tickets"] == len(exported["tickets"]) and erased["residents"] == 1
+    again = json.loads(cli(twin, "privacy", "export", "--phone", "+12125550142"))
+    assert again["tickets"] == [] and again["resident_directory"] == []
+    token = cli(twin, "token", "--role", "csr").strip()
+    seen = json.dumps([http(twin, f"/tickets/{t['id']}", token) for t in exported["tickets"]], ensure_ascii=False)
+    assert "María" not in seen and "+12125550142" not in seen and "sink" not in seen
