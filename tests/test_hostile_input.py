@@ -96,3 +96,31 @@ def test_a_ticket_takes_one_satisfaction_rating(aws, client):
     first = post(client, f"/chat/sessions/{widget.session_id}/csat", {"score": 9}, same_day)
     again = post(client, f"/chat/sessions/{widget.session_id}/csat", {"score": 0}, same_day)
     assert first.status_code == 200 and again.status_code == 409 and "already rated 9/10" in again.json_body["Message"]
+
+
+def test_a_script_starting_chats_or_flooding_one_is_slowed_down(aws, client, monkeypatch):
+    from tests.conftest import NOW
+    monkeypatch.setattr("chalicelib.core.settings.CHAT_SESSIONS_PER_CLIENT_HOUR", 3)
+    monkeypatch.setattr("chalicelib.core.settings.CHAT_MESSAGES_PER_SESSION_MINUTE", 2)
+    at = {"X-Tenantline-Time": NOW.isoformat()}
+    made = [post(client, "/chat/sessions", {"property_id": "maple-court"}, at).status_code for _ in range(4)]
+    assert made == [200, 200, 200, 429]
+    later = {"X-Tenantline-Time": NOW.replace(hour=NOW.hour + 1).isoformat()}
+    started = post(client, "/chat/sessions", {"property_id": "maple-court"}, later)
+    assert started.status_code == 200  # the next hour
+    token = {"X-Session-Token": started.json_body["token"], **later}
+    sent = [post(client, f"/chat/sessions/{started.json_body['session_id']}/messages", {"text": f"light {n} is out"},
+                 token) for n in range(3)]
+    assert [s.status_code for s in sent] == [200, 200, 429] and "wait a moment" in sent[2].json_body["Message"]
+
+
+def test_an_ended_chat_takes_no_more_messages_but_can_be_read(aws, client):
+    from datetime import timedelta
+
+    from tests.conftest import NOW, chat
+    answer, widget = chat(client, "The blinds in my bedroom are broken")
+    four_days_on = {"X-Session-Token": widget.token, "X-Tenantline-Time": (NOW + timedelta(days=4)).isoformat()}
+    late = post(client, f"/chat/sessions/{widget.session_id}/messages", {"text": "hello?"}, four_days_on)
+    assert late.status_code == 410 and "start a new one" in late.json_body["Message"]
+    thread = client.http.get(f"/chat/sessions/{widget.session_id}/messages", headers=four_days_on)
+    assert thread.status_code == 200 and len(thread.json_body["messages"]) == 2

@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.core import ids, settings, times
-from chalicelib.core.errors import Forbidden, Invalid, NotFound, TooLarge, Unauthorized
+from chalicelib.core.errors import Forbidden, Gone, Invalid, NotFound, TooLarge, TooMany, Unauthorized
 from chalicelib.lifecycle import intake, safety_question
 from chalicelib.models import ChatSession, Message, Ticket, keys
 from chalicelib.rules import asking, knowledge, redaction, replies
 from chalicelib.rules.triage import URGENCY_RANK, Triage, triage
 from chalicelib.rules.wording import normalize
-from chalicelib.tickets import claims
+from chalicelib.tickets import claims, limits
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
 from chalicelib.tickets.views import message_view
@@ -30,10 +30,14 @@ def _hash(token: str) -> str:
 
 
 def create_session(*, property_id: str, now: datetime, language: str | None = None,
-                   contact: tickets.Requester = tickets.Requester(), unit: str | None = None) -> tuple[ChatSession, str, str]:
+                   contact: tickets.Requester = tickets.Requester(), unit: str | None = None,
+                   client: str | None = None) -> tuple[ChatSession, str, str]:
+    """`client`: the caller's address; a few dozen chats an hour from one address is a script, not a building."""
     if language is not None and language not in LANGUAGES:
         raise Invalid(f"language must be one of {', '.join(LANGUAGES)}")
     prop = properties.get_property(property_id)
+    if client and not limits.within("chat-session", client, settings.CHAT_SESSIONS_PER_CLIENT_HOUR, 3600, now):
+        raise TooMany("too many chats were started from your network this hour; please try again later")
     token = ids.new_token()
     session = ChatSession(ids.new_id(), token_hash=_hash(token), property_id=property_id, language=language,
                           contact_name=contact.name, contact_phone=contact.phone, contact_email=contact.email,
@@ -63,9 +67,18 @@ def validate_text(text) -> str:
     return text.strip()
 
 
+def open_for_messages(session: ChatSession, now: datetime) -> None:
+    """An ended chat takes no more messages (its thread can still be read until DynamoDB deletes it)."""
+    if now > session.expires_at:
+        raise Gone("this chat has ended; please start a new one")
+
+
 def post_message(session: ChatSession, text: str, now: datetime, client_message_id: str | None = None) -> dict:
     """A retried `client_message_id` gets the first answer back (`replayed`)."""
     text = validate_text(text)
+    open_for_messages(session, now)
+    if not limits.within("chat-message", session.session_id, settings.CHAT_MESSAGES_PER_SESSION_MINUTE, 60, now):
+        raise TooMany("too many messages in a minute; please wait a moment")
     if client_message_id is None:
         return dict(_handle(session, text, now), replayed=False)
     if not isinstance(client_message_id, str) or not 0 < len(client_message_id) <= 100:

@@ -28,3 +28,11 @@ class NotFound(TenantlineError):
 
 class Conflict(TenantlineError):
     status, code = 409, "Conflict"
+
+
+class Gone(TenantlineError):
+    status, code = 410, "Gone"
+
+
+class TooMany(TenantlineError):
+    status, code = 429, "TooManyRequests"

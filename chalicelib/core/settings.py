@@ -35,6 +35,9 @@ def demo_mode() -> bool:
 
 MAX_CHAT_MESSAGE_BYTES = 4096
 CHAT_SESSION_TTL_HOURS = int(os.environ.get("CHAT_SESSION_TTL_HOURS", "72"))
+# Per-client limits on the public chat routes (tickets/limits.py); API Gateway throttles the whole API too.
+CHAT_SESSIONS_PER_CLIENT_HOUR = int(os.environ.get("CHAT_SESSIONS_PER_CLIENT_HOUR", "60"))
+CHAT_MESSAGES_PER_SESSION_MINUTE = int(os.environ.get("CHAT_MESSAGES_PER_SESSION_MINUTE", "20"))
 
 
 def mail_bucket() -> str:

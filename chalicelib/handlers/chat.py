@@ -36,6 +36,11 @@ def _token(request) -> str | None:
     return (request.headers or {}).get("x-session-token")
 
 
+def _client(request) -> str | None:
+    """The caller's IP as API Gateway saw it (not a header the caller could set)."""
+    return ((request.context or {}).get("identity") or {}).get("sourceIp")
+
+
 @bp.route("/chat/sessions", methods=["POST"], cors=True)
 @api
 def create_session():
@@ -44,7 +49,8 @@ def create_session():
     contact = tickets.Requester(name=(body.name or "").strip()[:100] or None,
                               phone=addresses.normalize_phone(body.phone), email=addresses.normalize_email(body.email))
     session, token, greeting = chat.create_session(property_id=body.property_id, language=body.language,
-                                                   contact=contact, unit=body.unit, now=now(request))
+                                                   contact=contact, unit=body.unit, now=now(request),
+                                                   client=_client(request))
     return {"session_id": session.session_id, "token": token, "greeting": greeting,
             "expires_at": session.expires_at.isoformat()}
 
@@ -75,5 +81,6 @@ def rate(session_id):
     body = parse(request, ScoreIn)
     if not session.ticket_id:
         raise Invalid("there is nothing to rate yet")
+    chat.open_for_messages(session, now(request))
     ticket = intake.record_csat(session.ticket_id, body.score, "resident", now(request))
     return {"ref": ticket.ref, "score": int(ticket.csat)}

@@ -40,11 +40,12 @@ def ack_link_used(token_digest: str) -> str:
     return f"ACKLINK#{token_digest}"
 
 
-def auto_replies(address: str, hour: str) -> str:
-    """Keyed by a digest of the address: a counter that lives two hours need not hold it."""
-    import hashlib  # noqa: PLC0415 - only the mail path counts replies
+def rate(kind: str, who: str, window: int) -> str:
+    """A use counter of one client (an address, an IP, a session) in one time window, keyed by a digest:
+    a counter that lives an hour or two need not hold an address (tickets/limits.py)."""
+    import hashlib  # noqa: PLC0415 - only the counted paths need it
 
-    return f"AUTOREPLY#{hashlib.sha256(address.encode()).hexdigest()[:32]}#{hour}"
+    return f"RATE#{kind}#{hashlib.sha256(who.encode()).hexdigest()[:32]}#{window}"
 
 
 def contact_record(contact_id: str) -> str:

@@ -10,7 +10,7 @@ import re
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.channels.mail import attachments, safety
 from chalicelib.channels.mail.parse import (
@@ -26,10 +26,10 @@ from chalicelib.core import aws, ids, settings, times
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.lifecycle import email_out as outbound
 from chalicelib.lifecycle import intake, safety_question
-from chalicelib.models import Counter, Guard, Quarantined, Ticket, keys
+from chalicelib.models import Guard, Quarantined, Ticket, keys
 from chalicelib.rules import redaction, replies
 from chalicelib.rules.triage import Triage, triage
-from chalicelib.tickets import claims
+from chalicelib.tickets import claims, limits
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
 
@@ -249,7 +249,8 @@ def _acknowledge(prop, ticket: Ticket, mail: ParsedMail, now: datetime, verdicts
     if not mail.contact:
         return False
     refused = safety.auto_reply_refused(mail, verdicts)
-    if refused or not _within_rate(safety.rate_key(mail.contact), now):
+    if refused or not limits.within("auto-reply", safety.rate_key(mail.contact),
+                                    settings.AUTO_REPLIES_PER_SENDER_HOUR, 3600, now):
         tickets.record(ticket, "email", "auto_ack_skipped", now,
                        {"reason": refused or f"more than {settings.AUTO_REPLIES_PER_SENDER_HOUR} auto-replies to "
                                              f"{mail.contact} this hour"})
@@ -267,17 +268,6 @@ def _acknowledge(prop, ticket: Ticket, mail: ParsedMail, now: datetime, verdicts
                         now=now, automated=True, channel="email",
                         fields={"email_message_id": sent_id, "subject": subject})
     return True
-
-
-def _within_rate(address: str, now: datetime) -> bool:
-    bucket = Counter(keys.auto_replies(address, f"{now:%Y%m%d%H}"))
-    try:
-        bucket.update(actions=[Counter.count.add(1), Counter.expires_at.set(int(now.timestamp()) + 7200)],
-                      condition=Counter.count.does_not_exist() |
-                      (Counter.count < settings.AUTO_REPLIES_PER_SENDER_HOUR))
-        return True
-    except UpdateError:
-        return False
 
 
 # --- quarantine ---
