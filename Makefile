@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 SITE = $(shell $(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 PYTEST_ARGS ?=
 
-.PHONY: run test lint unit bench vendor package clean mutate train-triage triage-report
+.PHONY: run test lint unit bench vendor package clean mutate train-triage triage-report policies
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] >= (3, 11), sys.version" || { echo "need Python 3.11"; exit 1; }
@@ -70,6 +70,10 @@ triage-report: $(STAMP)
 vendor: $(STAMP)
 	rm -rf vendor && mkdir -p vendor
 	cp -r $(SITE)/pynamodb vendor/
+
+## policies: each Lambda's IAM policy for your account and region (ACCOUNT=… REGION=… [STAGE=prod])
+policies: $(STAMP)
+	$(BIN)/python -m infra.policies --stage $(or $(STAGE),prod) --region $(or $(REGION),us-east-1) --account $(or $(ACCOUNT),123456789012)
 
 ## package: the deployable CloudFormation package in build/ (no AWS account needed)
 package: $(STAMP) vendor

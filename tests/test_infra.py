@@ -72,14 +72,20 @@ def test_chalice_packages_offline_with_vendored_pynamodb(tmp_path):
     assert not any(n.startswith(("twin/", "tests/")) for n in names)
     template = (out / "sam.yaml").read_text()
     assert "cognito_user_pools" in template
-    # Every function runs with the explicit least-privilege policy, never one chalice generated.
+    # Every function runs with its own least-privilege policy (infra/policies.py), never one chalice generated.
+    import re
+
     import yaml
+
+    from infra import policies
     resources = yaml.safe_load(template)["Resources"]
-    wanted = json.loads((ROOT / ".chalice" / "policy-prod.json").read_text())
-    roles = [r for r in resources.values() if r["Type"] == "AWS::IAM::Role"]
+    roles = {re.sub(r"(?<!^)([A-Z])", r"_\1", name.removesuffix("Role")).lower(): r for name, r in resources.items()
+             if r["Type"] == "AWS::IAM::Role"}
     functions = [r for r in resources.values() if r["Type"] == "AWS::Serverless::Function"]
-    assert roles and len(roles) == len(functions)
-    assert all([p["PolicyDocument"] for p in role["Properties"]["Policies"]] == [wanted] for role in roles)
+    assert set(roles) == set(policies.FUNCTIONS) and len(functions) == len(roles)
+    for name, role in roles.items():
+        wanted = policies.policy(name, **policies.EXAMPLE)
+        assert [p["PolicyDocument"] for p in role["Properties"]["Policies"]] == [wanted], name
     assert (out / "deployment.zip").stat().st_size < 10 * 1024 * 1024
 
 
@@ -98,3 +104,24 @@ def test_every_checkov_skip_names_its_reason():
             skips += [(path.name, name, s) for s in ((res.get("Metadata") or {}).get("checkov") or {}).get("skip", [])]
     assert len(skips) >= 39
     assert all(s["id"].startswith("CKV_") and len(s.get("comment", "")) > 30 for _p, _n, s in skips), skips
+
+
+def test_each_function_has_only_what_it_needs_on_named_resources():
+    """The committed policy files are the table's rendering; no ARN leaves its region or account open; only
+    the paging paths can text a phone; the public API can neither text nor page nor start an escalation."""
+    from infra import policies
+    for name, document in policies.render(**policies.EXAMPLE).items():
+        assert json.loads((ROOT / ".chalice" / name).read_text()) == document, f"run python -m infra.policies ({name})"
+    def allowed(function):
+        return {(a, r) for s in policies.policy(function, **policies.EXAMPLE)["Statement"]
+                for a in s["Action"] for r in s.get("Resource", ["NOT " + s.get("NotResource", "")])}
+    for function in policies.FUNCTIONS:
+        for _action, resource in allowed(function):
+            if not resource.startswith("NOT ") and not resource.startswith("arn:aws:s3:::"):
+                assert resource.split(":")[3:5] == ["us-east-1", "123456789012"], (function, resource)
+    texting = {f for f in policies.FUNCTIONS if ("sns:Publish", "NOT arn:aws:sns:*:*:*") in allowed(f)}
+    assert texting == {"connect_contact", "sla_clock"}
+    api = {a for a, _r in allowed("api_handler")}
+    assert "sns:Publish" not in api and "states:StartExecution" in api  # timers only:
+    assert not any("escalation" in r for a, r in allowed("api_handler") if a == "states:StartExecution")
+    assert not any(r.endswith("/inbound/*") for a, r in allowed("api_handler") if a == "s3:PutObject")

@@ -81,3 +81,14 @@ def test_a_card_number_in_an_email_subject_and_body_is_not_stored_or_echoed(aws,
     (ack,) = sent_mail(aws)
     leaks = [s for s in SECRETS if s in ticket or s in str(ack["Subject"]) or s in ack.get_content()]
     assert leaks == [] and "[card number removed]" in ticket
+
+
+@pytest.mark.integration
+def test_a_card_number_said_on_a_call_is_not_kept_or_whispered(aws, client, csr_headers):
+    from tests.test_phone import MARIA, ring, ticket_of
+    connect, contact, _ = ring(aws, ["1", "2"], "my sink leaks, charge card 4111 1111 1111 1111 for the repair",
+                               caller=MARIA)
+    ticket = client.http.get(f"/tickets/{ticket_of(contact).ticket_id}", headers=csr_headers).json_body
+    said = json.dumps(ticket) + json.dumps(contact.attributes)
+    assert "4111" not in said and "[card number removed]" in ticket["messages"][0]["body"]
+    assert "sink leaks" in contact.attributes["whisper"]

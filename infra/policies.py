@@ -1,0 +1,119 @@
+"""Each Lambda's IAM policy, from one table: which function may do what, on which named resources.
+
+`python -m infra.policies [--stage S] [--region R] [--account A]` writes `.chalice/policy-<stage>-<function>.json`
+with the account and region spelled out (a JSON policy file cannot use CloudFormation's pseudo-parameters),
+and `.chalice/config.json` names each function's file. Run it with your account before `chalice deploy`
+(`make policies ACCOUNT=… REGION=…`); the committed files are rendered for the example account, and a test
+checks they match this table. In Chalice every HTTP route runs in one function (`api_handler`): the public
+chat routes share it with the staff routes, so it gets what the staff routes need and nothing that only the
+event functions need (no SMS, no publishing to the emergencies topic, no starting escalations)."""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = {"stage": "prod", "region": "us-east-1", "account": "123456789012"}
+
+ARN = "arn:aws:{service}:{region}:{account}:{what}"
+TABLES = ("tickets", "ticket-events", "chat-sessions", "properties")
+
+
+def _arn(service: str, what: str) -> str:
+    return ARN.format(service=service, region="{region}", account="{account}", what=what)
+
+
+def _tables(*names: str) -> list[str]:
+    arns = []
+    for name in names:
+        arns += [_arn("dynamodb", f"table/tenantline-{{stage}}-{name}"),
+                 _arn("dynamodb", f"table/tenantline-{{stage}}-{name}/index/*")]
+    return arns
+
+
+MAIL = "arn:aws:s3:::tenantline-{stage}-raw-mail-{account}"
+STATEMENTS = {
+    "Logs": (["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+             [_arn("logs", "log-group:/aws/lambda/tenantline-{stage}-*")]),
+    "Tables": (["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"], _tables(*TABLES)),
+    "TicketsStream": (["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+                       "dynamodb:ListStreams"], [_arn("dynamodb", "table/tenantline-{stage}-tickets/stream/*")]),
+    "ReadRawMail": (["s3:GetObject"], [MAIL + "/inbound/*"]),
+    "StoreAttachments": (["s3:PutObject"], [MAIL + "/attachments/*"]),
+    "ReadAttachments": (["s3:GetObject"], [MAIL + "/attachments/*"]),
+    # Privacy export and erasure (tickets/privacy.py): every version of a resident's mail and files.
+    "EraseMail": (["s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+                  [MAIL + "/inbound/*", MAIL + "/attachments/*"]),
+    "ListMail": (["s3:ListBucket", "s3:ListBucketVersions"], [MAIL]),
+    "SendMail": (["ses:SendRawEmail", "ses:SendEmail"], [_arn("ses", "identity/*")]),
+    "EmergencyTopic": (["sns:Publish"], [_arn("sns", "tenantline-{stage}-emergencies")]),
+    "Timers": (["states:StartExecution"], [_arn("states", "stateMachine:tenantline-{stage}-timer")]),
+    "StartEscalations": (["states:StartExecution"], [_arn("states", "stateMachine:tenantline-{stage}-escalation")]),
+    "StopEscalations": (["states:StopExecution", "states:DescribeExecution"],
+                        [_arn("states", "execution:tenantline-{stage}-escalation:*")]),
+    "QueuePosition": (["connect:GetContactMetrics"], [_arn("connect", "instance/*/contact/*")]),
+    "DeadLetters": (["sqs:SendMessage"], [_arn("sqs", "tenantline-{stage}-dead-letters")]),
+    "LinkSecret": (["secretsmanager:GetSecretValue"], [_arn("secretsmanager", "secret:tenantline-{stage}-*")]),
+}
+# SMS to a phone number has no ARN: allowed as "anything that is not a topic" (every function checks the
+# stage's link secret at start, core/secrets.py, hence LinkSecret everywhere).
+SMS = {"Sid": "SmsToPeople", "Effect": "Allow", "Action": ["sns:Publish"], "NotResource": "arn:aws:sns:*:*:*"}
+
+FUNCTIONS = {
+    "api_handler": ["Logs", "Tables", "ReadAttachments", "EraseMail", "ListMail", "SendMail", "Timers",
+                    "StopEscalations", "LinkSecret"],
+    "inbound_email": ["Logs", "Tables", "ReadRawMail", "StoreAttachments", "SendMail", "Timers", "DeadLetters",
+                      "LinkSecret"],
+    "connect_contact": ["Logs", "Tables", "SendMail", "Timers", "QueuePosition", "LinkSecret", "SMS"],
+    "contact_events": ["Logs", "Tables", "Timers", "LinkSecret"],
+    "sla_clock": ["Logs", "Tables", "SendMail", "Timers", "LinkSecret", "SMS"],
+    "send_digest": ["Logs", "Tables", "SendMail", "Timers", "LinkSecret"],
+    "start_escalations": ["Logs", "Tables", "TicketsStream", "EmergencyTopic", "StartEscalations", "Timers",
+                          "DeadLetters", "LinkSecret"],
+}
+
+
+def policy(function: str, stage: str, region: str, account: str) -> dict:
+    statements = []
+    for sid in FUNCTIONS[function]:
+        if sid == "SMS":
+            statements.append(SMS)
+            continue
+        actions, resources = STATEMENTS[sid]
+        statements.append({"Sid": sid, "Effect": "Allow", "Action": actions,
+                           "Resource": [r.format(stage=stage, region=region, account=account) for r in resources]})
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def file_name(stage: str, function: str) -> str:
+    return f"policy-{stage}-{function.replace('_', '-')}.json"
+
+
+def render(stage: str, region: str, account: str) -> dict[str, dict]:
+    return {file_name(stage, f): policy(f, stage, region, account) for f in FUNCTIONS}
+
+
+def write(stage: str, region: str, account: str) -> None:
+    chalice = ROOT / ".chalice"
+    for name, document in render(stage, region, account).items():
+        (chalice / name).write_text(json.dumps(document, indent=2) + "\n")
+    config_path = chalice / "config.json"
+    config = json.loads(config_path.read_text())
+    functions = config["stages"].setdefault(stage, {}).setdefault("lambda_functions", {})
+    for function in FUNCTIONS:
+        functions.setdefault(function, {})["iam_policy_file"] = file_name(stage, function)
+    config_path.write_text(json.dumps(config, indent=2) + "\n")
+
+
+def main() -> None:
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    for name, default in EXAMPLE.items():
+        args.add_argument(f"--{name}", default=default)
+    ns = args.parse_args()
+    write(ns.stage, ns.region, ns.account)
+
+
+if __name__ == "__main__":
+    main()
