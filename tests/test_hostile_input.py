@@ -124,3 +124,17 @@ def test_an_ended_chat_takes_no_more_messages_but_can_be_read(aws, client):
     assert late.status_code == 410 and "start a new one" in late.json_body["Message"]
     thread = client.http.get(f"/chat/sessions/{widget.session_id}/messages", headers=four_days_on)
     assert thread.status_code == 200 and len(thread.json_body["messages"]) == 2
+
+
+def test_oversized_staff_fields_are_refused(aws, client, csr_headers, admin_headers):
+    from tests.conftest import chat
+    answer, _ = chat(client, "The blinds in my bedroom are broken")
+    ticket = answer["ticket_id"]
+    assert post(client, f"/tickets/{ticket}/assign", {"assignee": "a" * 5000}, csr_headers).status_code == 400
+    assert post(client, f"/tickets/{ticket}/reply", {"body": "x" * 30_000}, csr_headers).status_code == 400
+    assert post(client, f"/tickets/{ticket}/reply", {"body": ""}, csr_headers).status_code == 400
+    tiers = [{"name": f"t{n}", "targets": [{"person": "tech-ana"}], "channels": ["sms"], "window_minutes": 5}
+             for n in range(500)]
+    refused = client.http.put("/admin/properties/maple-court/policies/emergency", headers=admin_headers,
+                              body=json.dumps({"tiers": tiers}))
+    assert refused.status_code == 400 and "tiers" in refused.json_body["Message"]

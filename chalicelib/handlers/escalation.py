@@ -2,9 +2,10 @@
 on-call admin API."""
 import html
 from datetime import datetime, timezone
+from typing import Annotated
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, StringConstraints
 
 from chalicelib.core.errors import Invalid, TenantlineError
 from chalicelib.escalation import ack, alert, report, runner
@@ -108,30 +109,34 @@ def escalation_report():
 
 # --- on-call admin ---
 
+# Bounded so a rota or policy stays a small item and the escalation's input far below Step Functions' 256 KB.
+Short = Annotated[StrictStr, StringConstraints(max_length=100)]
+
+
 class RotationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: StrictStr
-    members: list[StrictStr]
-    every: StrictStr = "weekly"
-    handoff_at: StrictStr = "08:00"
-    anchor: StrictStr
-    overrides: list[dict] = []
+    name: Short
+    members: Annotated[list[Short], Field(max_length=50)]
+    every: Short = "weekly"
+    handoff_at: Short = "08:00"
+    anchor: Short
+    overrides: Annotated[list[dict], Field(max_length=100)] = []
 
 
 class TierIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: StrictStr
-    targets: list[dict]
-    channels: list[StrictStr]
+    name: Short
+    targets: Annotated[list[dict], Field(max_length=20)]
+    channels: Annotated[list[Short], Field(max_length=5)]
     window_minutes: StrictInt
     guaranteed: StrictBool = False
 
 
 class PolicyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    tiers: list[TierIn]
+    tiers: Annotated[list[TierIn], Field(max_length=10)]
     repeat: StrictInt = 2
-    managers: list[StrictStr] = []
+    managers: Annotated[list[Short], Field(max_length=20)] = []
 
 
 def _at(request) -> datetime:

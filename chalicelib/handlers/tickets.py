@@ -1,9 +1,9 @@
 """The CSR ticket API. Every route needs a staff bearer token (Cognito in AWS, a dev token on the twin)."""
 import os
-from typing import Optional
+from typing import Annotated, Optional
 
 from chalice import Blueprint, CognitoUserPoolAuthorizer
-from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr, StringConstraints
 
 from chalicelib.channels.mail import attachments
 from chalicelib.core.errors import Invalid
@@ -26,19 +26,19 @@ MAX_PAGE = 100
 
 class ReplyIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    body: StrictStr
+    body: Annotated[StrictStr, StringConstraints(min_length=1, max_length=20_000)]
 
 
 class StatusIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
     status: StrictStr
     version: Optional[StrictInt] = None
-    note: Optional[StrictStr] = None
+    note: Optional[Annotated[StrictStr, StringConstraints(max_length=2000)]] = None
 
 
 class AssignIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    assignee: Optional[StrictStr]
+    assignee: Optional[Annotated[StrictStr, StringConstraints(max_length=100)]]
     version: Optional[StrictInt] = None
 
 
@@ -143,7 +143,7 @@ class ScoreIn(BaseModel):
 
 class ReviewIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    note: Optional[StrictStr] = None
+    note: Optional[Annotated[StrictStr, StringConstraints(max_length=2000)]] = None
 
 
 @bp.route("/tickets/{ticket_id}/csat", methods=["POST"], authorizer=authorizer, cors=True)
