@@ -50,8 +50,8 @@ lint: $(STAMP) $(NODE_STAMP) $(CHECKOV) package
 	$(BIN)/python -m twin.asl_check
 	$(BIN)/python -m connect_flows.language
 
-## bench: performance figures (import/cold-start ratios, package size, triage throughput)
-bench: $(STAMP)
+## bench: performance figures (package size against its budget, import/cold-start ratios, triage throughput)
+bench: $(STAMP) package
 	$(BIN)/python bench/run.py
 
 ## train-triage: retrain the triage classifiers (deterministic: one thread, fixed seed) into chalicelib/rules/models/
@@ -66,12 +66,12 @@ train-triage: $(STAMP)
 triage-report: $(STAMP)
 	$(BIN)/python -m triage_model.evaluate $(or $(SPLIT),test)
 
-## vendor: PynamoDB without its dependencies (the Lambda runtime already has botocore)
+## vendor: PynamoDB without its dependencies (the Lambda runtime already has botocore), holidays with the
+## portfolio's countries only (infra/package.py)
 vendor: $(STAMP)
-	rm -rf vendor && mkdir -p vendor
-	cp -r $(SITE)/pynamodb vendor/
+	$(BIN)/python -m infra.package vendor
 
-## policies: each Lambda's IAM policy for your account and region (ACCOUNT=… REGION=… [STAGE=prod])
+## policies: each Lambda's IAM policy and the Powertools layer for your account and region (ACCOUNT=… REGION=… [STAGE=prod])
 policies: $(STAMP)
 	$(BIN)/python -m infra.policies --stage $(or $(STAGE),prod) --region $(or $(REGION),us-east-1) --account $(or $(ACCOUNT),123456789012)
 
@@ -79,6 +79,7 @@ policies: $(STAMP)
 package: $(STAMP) vendor
 	rm -rf build/package
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(BIN)/chalice package --stage prod --pkg-format cloudformation --template-format yaml --merge-template .chalice/package-merge.yaml build/package
+	$(BIN)/python -m infra.package check build/package/deployment.zip
 
 ## mutate: mutation testing (mutmut, in a copy under mutants/) of the pure rules and the ticket store's write path
 mutate: $(STAMP)

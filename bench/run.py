@@ -1,5 +1,6 @@
 """`make bench`: performance figures as ratios measured in one run (these machines are noisy).
 
+- package: the Lambda zip `make package` built, zipped and unpacked, against its budget (infra/package.py);
 - cold start: importing the app in a fresh interpreter vs a bare `import boto3`;
 - triage: messages per second on the frozen test split, model size, and the import time it adds;
 - a chat message end to end (triage, ticket transaction, reply) on the in-process twin vs one PutItem;
@@ -126,7 +127,19 @@ def call_latency(session, runs: int = 20) -> dict:
     return {action: statistics.median(values) for action, values in timings.items()}
 
 
+def package_size() -> None:
+    import zipfile
+
+    from infra.package import BUDGET
+    built = ROOT / "build" / "package" / "deployment.zip"
+    files = zipfile.ZipFile(built).infolist()
+    size = built.stat().st_size
+    print(f"package: {size / 1048576:.2f} MB zipped ({size / BUDGET:.0%} of the {BUDGET / 1048576:.0f} MB budget), "
+          f"{sum(f.file_size for f in files) / 1048576:.1f} MB and {len(files)} files unpacked")
+
+
 if __name__ == "__main__":
+    package_size()
     cold_start()
     triage_speed()
     chat_latency()

@@ -2,7 +2,7 @@
 
 `python -m infra.policies [--stage S] [--region R] [--account A]` writes `.chalice/policy-<stage>-<function>.json`
 with the account and region spelled out (a JSON policy file cannot use CloudFormation's pseudo-parameters),
-and `.chalice/config.json` names each function's file. Run it with your account before `chalice deploy`
+and `.chalice/config.json` names each function's file and the region's Powertools layer (infra/layers.py). Run it with your account before `chalice deploy`
 (`make policies ACCOUNT=… REGION=…`); the committed files are rendered for the example account, and a test
 checks they match this table. In Chalice every HTTP route runs in one function (`api_handler`): the public
 chat routes share it with the staff routes, so it gets what the staff routes need and nothing that only the
@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+
+from infra import layers
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = {"stage": "prod", "region": "us-east-1", "account": "123456789012"}
@@ -101,7 +103,8 @@ def write(stage: str, region: str, account: str) -> None:
         (chalice / name).write_text(json.dumps(document, indent=2) + "\n")
     config_path = chalice / "config.json"
     config = json.loads(config_path.read_text())
-    functions = config["stages"].setdefault(stage, {}).setdefault("lambda_functions", {})
+    config["stages"].setdefault(stage, {})["layers"] = [layers.powertools(region)]  # the region's own copy
+    functions = config["stages"][stage].setdefault("lambda_functions", {})
     for function in FUNCTIONS:
         functions.setdefault(function, {})["iam_policy_file"] = file_name(stage, function)
     config_path.write_text(json.dumps(config, indent=2) + "\n")

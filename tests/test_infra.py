@@ -2,6 +2,7 @@
 template declares, the twin provisions exactly those, and the app packages for CloudFormation."""
 import json
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -86,7 +87,37 @@ def test_chalice_packages_offline_with_vendored_pynamodb(tmp_path):
     for name, role in roles.items():
         wanted = policies.policy(name, **policies.EXAMPLE)
         assert [p["PolicyDocument"] for p in role["Properties"]["Policies"]] == [wanted], name
-    assert (out / "deployment.zip").stat().st_size < 10 * 1024 * 1024
+    from infra import package
+    assert package.check(out / "deployment.zip") == 0  # within the budget, after trimming
+    _runs_on_the_lambda_runtime_alone(out / "deployment.zip", tmp_path)
+
+
+# What the Lambda runtime and the Powertools layer provide; everything else must be in the zip.
+RUNTIME = ("boto3", "botocore", "s3transfer", "jmespath", "urllib3", "six.py", "dateutil", "aws_lambda_powertools",
+           "pydantic", "pydantic_core", "typing_extensions.py", "annotated_types", "typing_inspection")
+
+
+def _runs_on_the_lambda_runtime_alone(zip_path, tmp_path):
+    """The trimmed zip imports the app and answers with the same holidays as the full package."""
+    import sysconfig
+    code, runtime = tmp_path / "code", tmp_path / "runtime"
+    zipfile.ZipFile(zip_path).extractall(code)
+    runtime.mkdir()
+    site = Path(sysconfig.get_paths()["purelib"])
+    for name in RUNTIME:
+        if (site / name).exists():
+            (runtime / name).symlink_to(site / name)
+    script = ("import app, holidays, json; from chalicelib.rules.triage import triage; "
+              "print(json.dumps([holidays.__file__, sorted(str(d) for d in holidays.country_holidays("
+              "'US', subdiv='NY', years=2026)), triage('water pouring from the ceiling').urgency]))")
+    result = subprocess.run([sys.executable, "-S", "-c", script], cwd=tmp_path, capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{code}:{runtime}", "TENANTLINE_STAGE": "prod",
+                                 "AWS_DEFAULT_REGION": "us-east-1"})
+    assert result.returncode == 0, result.stderr
+    where, days, urgency = json.loads(result.stdout)
+    import holidays
+    assert where.startswith(str(code)) and urgency == "emergency"
+    assert days == sorted(str(d) for d in holidays.country_holidays("US", subdiv="NY", years=2026))
 
 
 def test_every_checkov_skip_names_its_reason():
