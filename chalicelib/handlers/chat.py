@@ -81,6 +81,5 @@ def rate(session_id):
     body = parse(request, ScoreIn)
     if not session.ticket_id:
         raise Invalid("there is nothing to rate yet")
-    chat.open_for_messages(session, now(request))
     ticket = intake.record_csat(session.ticket_id, body.score, "resident", now(request))
     return {"ref": ticket.ref, "score": int(ticket.csat)}
