@@ -101,7 +101,7 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
             if _cancelled_by_condition(exc):
                 continue  # the reference was taken: draw another
             raise
-        return get_ticket(ticket_id), message
+        return ticket, message  # as written (the transaction set its version): no read back
     raise Conflict("could not allocate a ticket reference; please retry")
 
 
@@ -209,7 +209,7 @@ def update(ticket: Ticket, changes: dict, actor: str, action: str | None, now: d
                     tx.save(_audit(ticket.ticket_id, actor, action, now, detail))
                 for item in extra or []:
                     tx.save(item)
-            return get_ticket(ticket.ticket_id)
+            return _applied(ticket, stamped)
         except TransactWriteError as exc:
             if not _raced(exc):
                 raise
@@ -221,6 +221,15 @@ def update(ticket: Ticket, changes: dict, actor: str, action: str | None, now: d
         if changes is None:
             return ticket
     raise AssertionError("unreachable")
+
+
+def _applied(ticket: Ticket, changes: dict) -> Ticket:
+    """The ticket as the conditional update left it, without reading it back: the version condition held, so
+    it is the old item (its version already advanced by the transaction) with these values set or removed."""
+    updated = Ticket.from_raw_data(ticket.serialize())
+    for name, value in changes.items():
+        setattr(updated, name, value)
+    return updated
 
 
 def add_message(ticket: Ticket, *, direction: str, author: str, body: str, now: datetime,
