@@ -177,7 +177,9 @@ async function act(path, body, done) {
     state.notice = { kind: "status", text: done };
     await Promise.all([openTicket(t.id, false), loadQueue()]);
   } catch (error) {
-    if (error.status === 409) state.conflict = error.message;
+    // 409 on a versioned change: someone else changed the ticket first. Other 409s (a channel that cannot
+    // take replies, a second rating) are plain errors.
+    if (error.status === 409 && body && "version" in body) state.conflict = error.message;
     else state.notice = { kind: "alert", text: error.message };
   }
   render();
@@ -222,7 +224,13 @@ function threadView(t) {
           onclick: async () => { const { url } = await api("GET", `/tickets/${t.id}/messages/${m.message_id}/attachments/${a.index}`); window.open(url, "_blank", "noopener"); } })))) : null))));
 }
 
+const REPLY_CHANNELS = ["chat", "email"];
+
 function replyView(t) {
+  if (!REPLY_CHANNELS.includes(t.channel) || (t.channel === "email" && !t.contact.email)) {
+    return el("p", { class: "reply-none", text: `Replies by ${t.channel} are not available here yet: call the resident back` +
+      (t.contact.phone ? ` on ${t.contact.phone}.` : ".") });
+  }
   const box = el("textarea", { id: "reply-body", rows: "4", oninput: (e) => { state.drafts[t.id] = e.target.value; } });
   box.value = state.drafts[t.id] || "";
   return el("form", { class: "reply", onsubmit: async (e) => {

@@ -1,0 +1,299 @@
+"""The people's pages in a real browser (Playwright driving Debian's Chromium) against the twin as `make run`
+starts it: the resident chat (full page, and the launcher on a property's own website at phone width) and the
+CSR console (sign-in, queue, reply, resolve, conflict, screen pop). axe-core checks each page; a screenshot of
+each goes to build/screenshots/."""
+import http.server
+import json
+import os
+import re
+import subprocess
+import tempfile
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.test_twin_server import free_port, start_twin, stop_twin, wait_for
+
+pytestmark = pytest.mark.server
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "build" / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+
+
+@pytest.fixture(scope="module")
+def twin():
+    subprocess.run(["node", "web/build.mjs"], cwd=ROOT, check=True, capture_output=True, timeout=120)
+    ports = {"MOTO_PORT": str(free_port()), "API_PORT": str(free_port())}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TENANTLINE_"))}
+    env.update(ports, TENANTLINE_TIME_SCALE="0.01")
+    log = tempfile.TemporaryFile(mode="w+")
+    process = start_twin(env, log)
+    try:
+        base = f"http://127.0.0.1:{ports['API_PORT']}"
+        wait_for(f"{base}/tickets", process)
+        yield dict(env, base=base)
+    finally:
+        stop_twin(process)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: `apt-get install -y chromium` (make test does it)")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
+        yield chromium
+        chromium.close()
+
+
+def new_page(browser, **options):
+    """A fresh browser profile; any script error on the page fails the test."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.errors = errors
+    return page
+
+
+def axe_clean(target, name: str) -> None:
+    """axe-core (from npm) in the page or frame: no serious or critical violation of WCAG 2.1 A/AA."""
+    target.evaluate(AXE.read_text())  # evaluated over the DevTools protocol: the page's CSP stays as served
+    violations = target.evaluate("""axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+        'best-practice']}).then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+        .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))})))""")
+    assert violations == [], f"{name}: {json.dumps(violations, indent=1)}"
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def api(twin, method, path, body=None, token=None, session_token=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    if session_token:
+        headers["X-Session-Token"] = session_token
+    request = urllib.request.Request(twin["base"] + path, method=method, headers=headers,
+                                     data=json.dumps(body).encode() if body is not None else None)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def staff_token(twin, username="dev-csr", role="csr") -> str:
+    return api(twin, "POST", "/app/local-signin", {"username": username, "role": role})["token"]
+
+
+def resident_chat(twin, property_id, text):
+    session = api(twin, "POST", "/chat/sessions", {"property_id": property_id, "name": "Test Resident"})
+    answer = api(twin, "POST", f"/chat/sessions/{session['session_id']}/messages", {"text": text},
+                 session_token=session["token"])
+    return session, answer
+
+
+def sign_in(page, twin, username):
+    page.goto(twin["base"] + "/app/console")
+    expect(page.get_by_role("heading", name="Local sign-in (twin only)")).to_be_visible()
+    page.get_by_label("Name").fill(username)
+    page.get_by_role("button", name="Sign in locally").click()
+    expect(page.get_by_text(f"{username} (csr)")).to_be_visible()
+
+
+def test_resident_chats_in_spanish_and_sees_the_csr_reply(twin, browser):
+    page = new_page(browser, locale="es-ES")
+    page.goto(twin["base"] + "/app/chat/maple-court")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chat con Maple Court Apartments")
+    page.get_by_label("Nombre").fill("María López")
+    page.get_by_label("Apartamento").fill("4B")
+    page.get_by_label("Su mensaje").fill("Hay agua cayendo del techo de mi baño")
+    page.get_by_role("button", name="Enviar").click()
+    safety = page.locator(".tlw-safety")
+    expect(safety).to_contain_text("emergencia")
+    expect(safety).to_contain_text("Importante")
+    ref = re.search(r"TL-[0-9A-Z]{4}", safety.inner_text()).group(0)
+    csr = staff_token(twin)
+    ticket = api(twin, "GET", f"/tickets/{ref}", token=csr)
+    assert (ticket["language"], ticket["unit"], ticket["contact"]["name"]) == ("es", "4B", "María López")
+
+    page.reload()  # the conversation is kept in the tab
+    expect(page.locator(".tlw-safety")).to_contain_text(ref)
+    api(twin, "POST", f"/tickets/{ref}/reply", {"body": "Hola María, el técnico va en camino."}, token=csr)
+    expect(page.locator(".tlw-human")).to_contain_text("el técnico va en camino", timeout=15_000)
+    page.get_by_role("button", name="9 de 10").click()
+    expect(page.get_by_text("Gracias por su calificación.")).to_be_visible()
+    assert api(twin, "GET", f"/tickets/{ref}", token=csr)["csat"] == 9
+    page.get_by_role("button", name="Switch to English").click()
+    expect(page.get_by_label("Your message")).to_be_visible()
+    page.get_by_role("button", name="Español").click()
+    shot(page, "chat_page_es")
+    axe_clean(page, "chat page")
+    assert page.errors == []
+
+
+class _HostSite(http.server.BaseHTTPRequestHandler):
+    """A property's own website with the one-line widget pasted in (another origin than the API)."""
+    api_base = ""
+
+    def do_GET(self):
+        body = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
+                f'content="width=device-width, initial-scale=1"><title>Maple Court Apartments</title></head><body>'
+                f'<main><h1>Maple Court Apartments</h1><p>Quiet living near the park.</p></main>'
+                f'<script src="{self.api_base}/app/widget.js?property=maple-court"></script></body></html>').encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_widget_on_a_phone_survives_a_lost_answer(twin, browser):
+    handler = type("Host", (_HostSite,), {"api_base": twin["base"]})
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    try:
+        page = new_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                        locale="en-US")
+        lost = []
+
+        def lose_first_answer(route):
+            if route.request.method == "POST" and not lost:
+                route.fetch()  # the server handles it, but the answer never reaches the phone
+                lost.append(route.request.post_data_json)
+                route.abort("connectionreset")
+            else:
+                route.continue_()
+        page.context.route("**/chat/sessions/*/messages", lose_first_answer)
+        page.goto(f"http://127.0.0.1:{site.server_port}/")
+        launcher = page.get_by_role("button", name="Chat with us")
+        launcher.click()
+        expect(launcher).to_have_attribute("aria-expanded", "true")
+        frame = page.frame_locator(".tlw-frame")
+        frame.get_by_label("Your message").fill("The blinds in my bedroom are broken")
+        frame.get_by_role("button", name="Send").click()
+        expect(frame.locator(".tlw-theirs").last).to_contain_text("TL-", timeout=20_000)
+        assert lost and lost[0]["client_message_id"]
+        box = page.locator(".tlw-frame-box").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] > 400
+        inner = page.frame(url=re.compile(r"/app/chat/maple-court"))
+        assert inner.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        ref = re.search(r"TL-[0-9A-Z]{4}", frame.locator(".tlw-theirs").last.inner_text()).group(0)
+        thread = api(twin, "GET", f"/tickets/{ref}", token=staff_token(twin))["messages"]
+        assert [m["body"] for m in thread if m["direction"] == "inbound"] == ["The blinds in my bedroom are broken"]
+        shot(page, "widget_phone_390")
+        axe_clean(page, "property site with the launcher")
+        axe_clean(inner, "widget panel")
+        frame.get_by_role("button", name="Close chat").click()
+        expect(page.locator(".tlw-frame")).to_have_count(0)  # closed: no frame left polling
+        expect(launcher).to_be_focused()
+        assert page.errors == []
+    finally:
+        site.shutdown()
+        site.server_close()
+
+
+def test_csr_signs_in_finds_the_ticket_first_replies_and_resolves(twin, browser):
+    session, answer = resident_chat(twin, "sunset-villas", "Water is pouring through my ceiling")
+    ref = answer["ref"]
+    page = new_page(browser)
+    page.goto(twin["base"] + "/app/console")
+    axe_clean(page, "console sign-in")
+    shot(page, "console_signin")
+    sign_in(page, twin, "alex")
+    page.get_by_label("Property").select_option("sunset-villas")
+    first = page.locator(".row-button").first
+    expect(first).to_contain_text(ref)
+    expect(first).to_contain_text("emergency")
+    first.click()
+    expect(page.locator("#ticket-h")).to_contain_text(ref)
+    page.get_by_label("Reply to the resident (goes out by chat)").fill("A technician is on the way, Test.")
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.locator(".thread")).to_contain_text("A technician is on the way, Test.")
+    seen = api(twin, "GET", f"/chat/sessions/{session['session_id']}/messages", session_token=session["token"])
+    assert any(m["body"] == "A technician is on the way, Test." and m["author"] == "alex" for m in seen["messages"])
+    shot(page, "console_ticket")
+    axe_clean(page, "console with a ticket")
+    page.get_by_role("button", name="Resolve").click()
+    expect(page.locator(".facts")).to_contain_text("resolved")
+    expect(page.locator(f".row-button:has-text('{ref}')")).to_have_count(0)  # resolved tickets leave the queue
+    assert api(twin, "GET", f"/tickets/{ref}", token=staff_token(twin))["status"] == "resolved"
+    assert page.errors == []
+
+
+def test_two_csrs_on_one_ticket_the_second_sees_the_conflict(twin, browser):
+    _, answer = resident_chat(twin, "maple-court", "The closet door in the hallway is off its track")
+    ref = answer["ref"]
+    first, second = new_page(browser), new_page(browser)
+    for page, name in ((first, "sam"), (second, "kim")):
+        sign_in(page, twin, name)
+        page.locator(f".row-button:has-text('{ref}')").click()
+        expect(page.locator("#ticket-h")).to_contain_text(ref)
+    first.locator("#act-status").select_option("in_progress")
+    first.get_by_role("button", name="Set status").click()
+    expect(first.locator(".notice")).to_contain_text("Status set to in progress")
+    second.get_by_label("Reply to the resident (goes out by chat)").fill("Draft that must not be lost")
+    second.get_by_role("button", name="Assign to me").click()
+    conflict = second.locator(".conflict")
+    expect(conflict).to_contain_text("Someone changed this ticket")
+    expect(second.get_by_label("Reply to the resident (goes out by chat)")).to_have_value("Draft that must not be lost")
+    shot(second, "console_conflict")
+    axe_clean(second, "console conflict")
+    assert api(twin, "GET", f"/tickets/{ref}", token=staff_token(twin))["assignee"] is None  # nothing applied
+    second.get_by_role("button", name="Reload ticket").click()
+    expect(conflict).to_have_count(0)
+    expect(second.locator(".facts")).to_contain_text("in progress")
+    second.get_by_role("button", name="Assign to me").click()
+    expect(second.locator(".facts")).to_contain_text("kim")
+    assert first.errors == [] and second.errors == []
+
+
+STREAMS_STAND_IN = """
+// Amazon Connect Streams as far as the console uses it; the test raises onConnected.
+window.connect = {
+  core: { initCCP() {} },
+  contact(callback) { window.__contactSubscriber = callback; },
+};
+window.__connectCall = (attributes) => {
+  const handlers = [];
+  const contact = { onConnected: (h) => handlers.push(h), getAttributes: () => attributes,
+                    getContactId: () => 'test-contact' };
+  window.__contactSubscriber(contact);
+  handlers.forEach((h) => h(contact));
+};
+"""
+
+
+def test_screen_pop_opens_the_callers_ticket(twin, browser):
+    env = {k: v for k, v in twin.items() if k != "base"}
+    done = subprocess.run([os.sys.executable, "manage.py", "simulate", "call", "--press", "1", "2", "--say",
+                           "the dishwasher will not drain"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=90)
+    assert done.returncode == 0, done.stderr
+    call = json.loads(done.stdout)
+    page = new_page(browser)
+    page.add_init_script(STREAMS_STAND_IN)
+    sign_in(page, twin, "rio")
+    page.wait_for_function("() => typeof window.__contactSubscriber === 'function'")
+    # The attributes the inbound flow set on this contact (connect_flows/inbound.json: ticket_id, ticket_ref).
+    page.evaluate("attrs => window.__connectCall(attrs)",
+                  {"ticket_id": {"name": "ticket_id", "value": call["id"]},
+                   "ticket_ref": {"name": "ticket_ref", "value": call["ref"]}})
+    expect(page.locator("#ticket-h")).to_contain_text(call["ref"])
+    expect(page.locator(".pop")).to_contain_text(f"opened {call['ref']}")
+    expect(page.locator(".facts")).to_contain_text("voice")
+    expect(page.locator("#ticket-h")).to_be_focused()
+    expect(page.locator(".reply-none")).to_contain_text("call the resident back on +12125550142")
+    shot(page, "console_screen_pop")
+    axe_clean(page, "console after a screen pop")
+    assert page.errors == []
