@@ -19,7 +19,7 @@ from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, StrictStr
 
 from chalicelib.core import auth, settings
-from chalicelib.core.errors import Invalid, NotFound
+from chalicelib.core.errors import Invalid, NotFound, TenantlineError
 from chalicelib.handlers.http import api, parse
 from chalicelib.tickets import portfolio as properties
 
@@ -116,7 +116,7 @@ def streams_js():
 def chat_page(property_id):
     try:
         prop = properties.get_property(property_id)
-    except NotFound:
+    except TenantlineError:  # unknown (the portfolio answers Invalid) or not a property id at all
         return _page(_html("Not found", "<main><h1>No such property</h1></main>", "../widget.css"), csp(), 404)
     name, pid = html.escape(prop.name), html.escape(prop.property_id)
     body = (f'<main id="tenantline-chat" class="tlw-page-main"></main>'
