@@ -139,6 +139,21 @@ def test_resident_chats_in_spanish_and_sees_the_csr_reply(twin, browser):
     assert page.errors == []
 
 
+def test_a_safety_question_comes_with_quick_replies_usable_by_keyboard(twin, browser):
+    page = new_page(browser, locale="en-US")
+    page.goto(twin["base"] + "/app/chat/sunset-villas")
+    page.get_by_label("Your message").fill("what am I supposed to do if I smell gas, is there a number I call? I'm new here")
+    page.keyboard.press("Enter")
+    answers = page.get_by_role("group", name=re.compile("smell gas"))
+    expect(answers.get_by_role("button")).to_have_text(["1 Yes", "2 No"])
+    answers.get_by_role("button", name="2 No").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".tlw-theirs").last).to_contain_text("as a regular request")
+    expect(page.locator(".tlw-quick")).to_have_count(0)
+    shot(page, "chat_page_quick_replies")
+    assert page.errors == []
+
+
 class _HostSite(http.server.BaseHTTPRequestHandler):
     """A property's own website with the one-line widget pasted in (another origin than the API)."""
     api_base = ""
@@ -256,6 +271,26 @@ def test_two_csrs_on_one_ticket_the_second_sees_the_conflict(twin, browser):
     second.get_by_role("button", name="Assign to me").click()
     expect(second.locator(".facts")).to_contain_text("kim")
     assert first.errors == [] and second.errors == []
+
+
+def test_quarantined_mail_is_listed_and_released(twin, browser):
+    env = {k: v for k, v in twin.items() if k != "base"}
+    done = subprocess.run([os.sys.executable, "manage.py", "simulate", "email", "tests/emails/outlook.eml", "--spam",
+                           "FAIL"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90)
+    assert done.returncode == 0 and json.loads(done.stdout)["quarantined"], done.stdout + done.stderr
+    page = new_page(browser)
+    sign_in(page, twin, "lee")
+    page.get_by_role("button", name="Quarantine").click()
+    row = page.locator("tbody tr").filter(has=page.get_by_role("button", name=re.compile("^Release")))
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("spam")
+    shot(page, "console_quarantine")
+    axe_clean(page, "console quarantine")
+    row.get_by_role("button").click()
+    expect(page.locator(".notice")).to_contain_text("Released")
+    page.get_by_role("button", name="open ticket").click()
+    expect(page.locator(".facts")).to_contain_text("email")
+    assert page.errors == []
 
 
 STREAMS_STAND_IN = """

@@ -288,11 +288,13 @@ function quarantineView() {
     el("table", {}, el("thead", {}, el("tr", {}, ["Received", "Property", "From", "Subject", "Reason", ""].map((h) => el("th", { scope: "col", text: h })))),
       el("tbody", {}, state.quarantine.map((q) => el("tr", {}, el("td", { text: when(q.received_at) }), el("td", { text: q.property_id }),
         el("td", { text: q.sender }), el("td", { text: q.subject }), el("td", { text: q.reason }),
-        el("td", {}, q.released_at ? `released by ${q.released_by}` : el("button", { type: "button", text: "Release",
+        el("td", {}, q.released_at ? [`released by ${q.released_by} `, q.ticket_id ? el("button", { type: "button", class: "link",
+          text: "open ticket", onclick: () => openTicket(q.ticket_id) }) : null] : el("button", { type: "button", text: "Release",
+          "aria-label": `Release the message from ${q.sender}`,
           onclick: async () => {
             try {
               const out = await api("POST", `/quarantine/${encodeURIComponent(q.id)}/release`);
-              state.notice = { kind: "status", text: `Released${out.ref ? " as " + out.ref : ""}` };
+              state.notice = { kind: "status", text: `Released${out.ref ? " as " + out.ref : out.ticket_id ? " into a ticket" : ""}` };
             } catch (error) { state.notice = { kind: "alert", text: error.message }; }
             await loadQuarantine();
             render();
