@@ -22,6 +22,9 @@ CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "build" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6300010000"
+                    "0500010d0a2db40000000049454e44ae426082")
+
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
@@ -131,6 +134,15 @@ def test_resident_chats_in_spanish_and_sees_the_csr_reply(twin, browser):
     page.get_by_role("button", name="9 de 10").click()
     expect(page.get_by_text("Gracias por su calificación.")).to_be_visible()
     assert api(twin, "GET", f"/tickets/{ref}", token=csr)["csat"] == 9
+    page.get_by_label(re.compile("Agregar una foto")).set_input_files(
+        files=[{"name": "fuga.png", "mimeType": "image/png", "buffer": PNG}])
+    expect(page.locator(".tlw-status")).to_have_text("Foto agregada a su reporte.")
+    expect(page.locator(".tlw-mine").last).to_contain_text("fuga.png")
+    photos = [a for m in api(twin, "GET", f"/tickets/{ref}", token=csr)["messages"] for a in m["attachments"]]
+    assert [(a["name"], a["content_type"], a["size"]) for a in photos] == [("fuga.png", "image/png", len(PNG))]
+    page.get_by_label(re.compile("Agregar una foto")).set_input_files(
+        files=[{"name": "notas.txt", "mimeType": "text/plain", "buffer": b"hola"}])
+    expect(page.locator(".tlw-status")).to_contain_text("no es una foto")
     page.get_by_role("button", name="Switch to English").click()
     expect(page.get_by_label("Your message")).to_be_visible()
     page.get_by_role("button", name="Español").click()

@@ -59,3 +59,53 @@ def test_local_sign_in_gives_a_working_token_only_on_the_twin(client, monkeypatc
     monkeypatch.setattr("chalicelib.core.settings.demo_mode", lambda: False)  # a deployed stage
     assert sign_in({"username": "alex", "role": "admin"}).status_code == 404
     assert 'data-local-signin="False"' in client.http.get("/app/console").body.decode()
+
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6300010000"
+                    "0500010d0a2db40000000049454e44ae426082")
+
+
+def photo_post(client, session, path, body):
+    return client.http.post(f"/chat/sessions/{session.session_id}/{path}", body=json.dumps(body),
+                            headers={"Content-Type": "application/json", "X-Session-Token": session.token})
+
+
+def test_a_photo_goes_to_s3_by_presigned_post_and_onto_the_ticket_once(client, csr_headers):
+    import boto3
+    import requests
+
+    from chalicelib.core import settings
+    from tests.conftest import Widget, chat
+
+    made = client.http.post("/chat/sessions", body=json.dumps({"property_id": "maple-court"}),
+                            headers={"Content-Type": "application/json"}).json_body
+    early = photo_post(client, Widget(made["session_id"], made["token"]), "photos",
+                       {"name": "leak.png", "content_type": "image/png", "size": len(PNG)})
+    assert early.status_code == 409  # nothing to attach it to yet
+    answer, session = chat(client, "The sink is leaking under the cabinet")
+    assert photo_post(client, session, "photos", {"name": "x.pdf", "content_type": "application/pdf",
+                                                  "size": 10}).status_code == 400
+    assert photo_post(client, session, "photos", {"name": "x.png", "content_type": "image/png",
+                                                  "size": 11 * 1024 * 1024}).status_code == 400
+    offer = photo_post(client, session, "photos", {"name": "my leak (1).png", "content_type": "image/png",
+                                                   "size": len(PNG)}).json_body
+    assert offer["key"].startswith(f"attachments/{answer['ticket_id']}/chat-") and offer["key"].endswith("my_leak_1_.png")
+    upload = requests.post(offer["url"], data=offer["fields"], files={"file": ("leak.png", PNG, "image/png")},
+                           timeout=10)
+    assert upload.status_code in (200, 204), upload.text
+    done = photo_post(client, session, "photos/done", {"key": offer["key"]}).json_body
+    again = photo_post(client, session, "photos/done", {"key": offer["key"]}).json_body
+    assert done["replayed"] is False and again["replayed"] is True
+    ticket = client.http.get(f"/tickets/{answer['ticket_id']}", headers=csr_headers).json_body
+    photos = [m for m in ticket["messages"] if m["attachments"]]
+    assert len(photos) == 1 and photos[0]["attachments"][0]["content_type"] == "image/png"
+    assert photos[0]["attachments"][0]["size"] == len(PNG)
+    # Something that is not a photo, put under a well-formed key, is refused and removed.
+    s3 = boto3.client("s3")
+    bad_key = offer["key"].rsplit("/", 2)[0] + "/chat-01ARZ3NDEKTSV4RRFFQ69G5FAV/notes.png"
+    s3.put_object(Bucket=settings.mail_bucket(), Key=bad_key, Body=b"hello", ContentType="text/plain")
+    assert photo_post(client, session, "photos/done", {"key": bad_key}).status_code == 400
+    assert s3.list_objects_v2(Bucket=settings.mail_bucket(), Prefix=bad_key)["KeyCount"] == 0
+    other, _ = chat(client, "Another problem entirely")
+    assert photo_post(client, session, "photos/done",
+                      {"key": f"attachments/{other['ticket_id']}/chat-01ARZ3NDEKTSV4RRFFQ69G5FAV/a.png"}).status_code == 400

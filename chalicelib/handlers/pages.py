@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, StrictStr
 
-from chalicelib.core import auth, settings
+from chalicelib.core import auth, aws, settings
 from chalicelib.core.errors import Invalid, NotFound, TenantlineError
 from chalicelib.handlers.http import api, parse
 from chalicelib.tickets import portfolio as properties
@@ -53,6 +53,15 @@ def _origin(url: str | None) -> str | None:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("https", "http") and parts.netloc else None
 
 
+@functools.lru_cache(maxsize=1)
+def upload_origin() -> str | None:
+    """Where the widget's presigned photo POSTs go (S3; moto on the twin): signing needs no network."""
+    try:
+        return _origin(aws.client("s3").generate_presigned_post(settings.mail_bucket(), "probe")["url"])
+    except Exception:  # no region or credentials to sign with: the page works, photos will not
+        return None
+
+
 def console_config() -> dict:
     """What the console needs to sign in and to sit beside the Connect CCP (all optional)."""
     return {"cognito_domain": os.environ.get("CSR_COGNITO_DOMAIN", "").rstrip("/"),
@@ -61,8 +70,9 @@ def console_config() -> dict:
             "local_signin": bool(settings.demo_mode() and settings.dev_auth_secret())}
 
 
-def csp(connect: str | None = None, cognito: str | None = None, ancestors: str | None = None) -> str:
-    extra_connect = " ".join(filter(None, (cognito, connect)))
+def csp(connect: str | None = None, cognito: str | None = None, ancestors: str | None = None,
+        uploads: str | None = None) -> str:
+    extra_connect = " ".join(filter(None, (cognito, connect, uploads)))
     return "; ".join([
         "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
         f"connect-src 'self' {extra_connect}".strip(), "font-src 'self'", "base-uri 'none'",
@@ -125,7 +135,7 @@ def chat_page(property_id):
     # The launcher on a property's website shows this page in a frame: only those sites may frame it
     # (WIDGET_FRAME_ANCESTORS, space-separated origins; any site by default, as a paste-in widget needs).
     return _page(_html(f"Chat with {prop.name}", body, "../widget.css"),
-                 csp(ancestors=os.environ.get("WIDGET_FRAME_ANCESTORS", "*")))
+                 csp(ancestors=os.environ.get("WIDGET_FRAME_ANCESTORS", "*"), uploads=upload_origin()))
 
 
 @bp.route("/app/console", methods=["GET"])

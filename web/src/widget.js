@@ -111,6 +111,7 @@ async function flush() {
         { text: item.text, client_message_id: item.id }));
       const urgent = answer.urgency === "emergency" || (answer.refer && answer.refer !== "none");
       addMessages(answer.messages, urgent);
+      state.ref = answer.ref || state.ref;
       state.ask = answer.ask || null;
       state.quick = answer.quick_replies || [];
       state.pending.shift();
@@ -177,6 +178,33 @@ async function rate(score) {
   ui.panel.querySelector(".tlw-thanks")?.focus();
 }
 
+const PHOTO_TYPES = ["image/jpeg", "image/png", "image/webp", "image/heic", "image/heif", "image/gif"];
+const MAX_PHOTO = 10 * 1024 * 1024;
+
+// A photo goes straight to S3 with the presigned POST our API signs (type and size are in its policy), then
+// the API checks what arrived and puts it on the ticket. The S3 answer is opaque (no-cors): the check is ours.
+async function sendPhoto(file) {
+  if (!file) return;
+  if (!PHOTO_TYPES.includes(file.type)) return status(t("photoType"), true);
+  if (file.size > MAX_PHOTO) return status(t("photoSize"), true);
+  status(t("uploading"));
+  try {
+    const offer = await withRetry(() => request("POST", `/chat/sessions/${state.session}/photos`,
+      { name: file.name, content_type: file.type, size: file.size }));
+    const form = new FormData();
+    for (const [k, v] of Object.entries(offer.fields)) form.append(k, v);
+    form.append("file", file);
+    await fetch(offer.url, { method: "POST", mode: "no-cors", body: form });
+    const done = await withRetry(() => request("POST", `/chat/sessions/${state.session}/photos/done`, { key: offer.key }));
+    addMessages([done.message]);
+    save();
+    render();
+    status(t("photoSent"));
+  } catch (error) {
+    status(t("failed", { reason: error.message }), true);
+  }
+}
+
 // ---- rendering ---------------------------------------------------------------------------------------
 function messageItem(m) {
   const mine = m.direction === "inbound";
@@ -230,9 +258,13 @@ function render() {
   const input = el("textarea", { id: "tlw-input", class: "tlw-input", rows: "2", maxlength: "4000",
     placeholder: t("placeholder"), onkeydown: (e) => { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); submit(); } } });
   input.value = draft;
+  const photo = state.session && state.ref ? el("div", { class: "tlw-photo" },
+    el("label", { for: "tlw-photo", class: "tlw-photo-label", text: t("addPhoto") }),
+    el("input", { id: "tlw-photo", type: "file", accept: PHOTO_TYPES.join(","), class: "tlw-photo-input",
+      onchange: (e) => { sendPhoto(e.target.files[0]); e.target.value = ""; } })) : null;
   const form = el("form", { class: "tlw-composer", onsubmit: (e) => { e.preventDefault(); submit(); } },
     el("label", { for: "tlw-input", class: "tlw-label", text: t("message") }), input,
-    el("button", { type: "submit", class: "tlw-send", text: t("send") }));
+    el("button", { type: "submit", class: "tlw-send", text: t("send") }), photo);
   const stat = el("p", { class: "tlw-status", role: "status", hidden: true });
   const staffReplied = state.messages.some((m) => m.direction === "outbound" && !m.automated && m.author !== "tenantline");
   let csat = null;
