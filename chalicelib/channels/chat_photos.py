@@ -62,7 +62,10 @@ def _attach(session: ChatSession, key: str, name: str, now: datetime) -> dict:
         raise Invalid("the photo has not arrived: upload it first") from None
     content_type, size = head.get("ContentType", ""), int(head.get("ContentLength", 0))
     if content_type not in PHOTO_TYPES or not 0 < size <= MAX_PHOTO_BYTES:  # the policy should have stopped it
-        s3.delete_object(Bucket=settings.mail_bucket(), Key=key)
+        try:  # best effort: the deployed policy grants no s3:DeleteObject; unattached, it is never shown
+            s3.delete_object(Bucket=settings.mail_bucket(), Key=key)
+        except s3.exceptions.ClientError:
+            pass
         raise Invalid("that file is not a photo we can take (type or size)")
     ticket = tickets.get_ticket(session.ticket_id)
     message = tickets.add_message(ticket, direction="inbound", author=session.contact_name or "resident",
