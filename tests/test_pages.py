@@ -242,7 +242,7 @@ def test_csr_signs_in_finds_the_ticket_first_replies_and_resolves(twin, browser)
     first = page.locator(".row-button").first
     expect(first).to_contain_text(ref)
     expect(first).to_contain_text("emergency")
-    first.click()
+    page.locator("body").press("j")  # the keyboard: j opens the next ticket, here the first
     expect(page.locator("#ticket-h")).to_contain_text(ref)
     page.get_by_label("Reply to the resident (goes out by chat)").fill("A technician is on the way, Test.")
     page.get_by_role("button", name="Send reply").click()
@@ -302,6 +302,11 @@ def test_quarantined_mail_is_listed_and_released(twin, browser):
     expect(page.locator(".notice")).to_contain_text("Released")
     page.get_by_role("button", name="open ticket").click()
     expect(page.locator(".facts")).to_contain_text("email")
+    page.get_by_role("button", name="Reports").click()
+    page.get_by_role("button", name="Calls").click()
+    expect(page.locator(".report h3")).to_have_text("calls report")
+    shot(page, "console_reports")
+    axe_clean(page, "console reports")
     assert page.errors == []
 
 

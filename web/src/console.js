@@ -316,13 +316,44 @@ function reportView() {
   return el("section", { class: "wide", "aria-labelledby": "r-h" }, el("h2", { id: "r-h", text: "Reports (this month)" }),
     el("div", { class: "inline" }, el("button", { type: "button", text: "Escalations", onclick: () => loadReport("escalations") }),
       el("button", { type: "button", text: "Calls", onclick: () => loadReport("calls") })),
-    r ? (r.error ? el("p", { class: "alert", role: "alert", text: r.error }) : el("pre", { class: "report", tabindex: "0", text: JSON.stringify(r.data, null, 2) })) : null);
+    r ? (r.error ? el("p", { class: "alert", role: "alert", text: r.error }) : reportBody(r)) : null);
+}
+
+// Any report: its figures as a list, each list of rows as a table (columns from the rows' keys).
+function reportBody(r) {
+  const cell = (v) => (v === null || v === undefined ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v));
+  const entries = Object.entries(r.data);
+  const figures = entries.filter(([, v]) => !Array.isArray(v));
+  const tables = entries.filter(([, v]) => Array.isArray(v));
+  return el("div", { class: "report" }, el("h3", { text: `${r.kind} report` }),
+    figures.length ? el("dl", { class: "facts" }, figures.map(([k, v]) => [el("dt", { text: label(k) }), el("dd", { text: cell(v) })])) : null,
+    tables.map(([name, rows]) => {
+      const columns = [...new Set(rows.flatMap((row) => (row && typeof row === "object" ? Object.keys(row) : ["value"])))];
+      return el("table", {}, el("caption", { text: `${label(name)} (${rows.length})` }),
+        el("thead", {}, el("tr", {}, columns.map((c) => el("th", { scope: "col", text: label(c) })))),
+        el("tbody", {}, rows.map((row) => el("tr", {}, columns.map((c) => el("td", { text: cell(row && typeof row === "object" ? row[c] : row) }))))));
+    }));
+}
+
+// Re-rendering must not move the caret of someone typing: keep focus and selection across it.
+function keepFocus() {
+  const a = document.activeElement;
+  if (!a || !a.id) return () => {};
+  const id = a.id;
+  const range = typeof a.selectionStart === "number" ? [a.selectionStart, a.selectionEnd] : null;
+  return () => {
+    const b = document.getElementById(id);
+    if (!b) return;
+    b.focus();
+    if (range && b.setSelectionRange) try { b.setSelectionRange(...range); } catch { /* not a text field */ }
+  };
 }
 
 // ---- the frame ----------------------------------------------------------------------------------------
 function tab(view, text) {
   return el("button", { type: "button", class: "tab", "aria-pressed": String(state.view === view), text, onclick: async () => {
     state.view = view;
+    state.notice = null;
     if (view === "quarantine") await loadQuarantine();
     render();
   } });
@@ -333,7 +364,7 @@ function render(error) {
     root.replaceChildren(signInView(error));
     return;
   }
-  const active = document.activeElement && document.activeElement.id;
+  const restoreFocus = keepFocus();
   const notice = state.notice;
   root.replaceChildren(
     el("header", { class: "top" }, el("h1", { text: "Tenantline console" }),
@@ -346,7 +377,7 @@ function render(error) {
       state.view === "queue" ? el("div", { class: "split" }, queueView(), ticketView())
         : state.view === "quarantine" ? quarantineView() : reportView()),
     el("footer", { class: "keys", text: "Keys: j/k next/previous ticket · r reply · s status · / filters · g refresh" }));
-  if (active) document.getElementById(active)?.focus();
+  restoreFocus();
 }
 
 async function refresh() {
@@ -407,7 +438,11 @@ async function start() {
   await loadQueue();
   render();
   clearInterval(refresher);
-  refresher = setInterval(() => { if (!document.hidden && state.view === "queue") refresh(); }, REFRESH_MS);
+  // Live queue, but never under someone's hands: no refresh while a field has the focus.
+  refresher = setInterval(() => {
+    const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement?.tagName || "");
+    if (!document.hidden && state.view === "queue" && !typing) refresh();
+  }, REFRESH_MS);
   if (!screenPopWired) connectBeside();
 }
 

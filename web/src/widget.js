@@ -205,6 +205,20 @@ async function sendPhoto(file) {
   }
 }
 
+// Re-rendering must not move the caret of someone typing: keep focus and selection across it.
+function keepFocus() {
+  const a = document.activeElement;
+  if (!a || !a.id) return () => {};
+  const id = a.id;
+  const range = typeof a.selectionStart === "number" ? [a.selectionStart, a.selectionEnd] : null;
+  return () => {
+    const b = document.getElementById(id);
+    if (!b) return;
+    b.focus();
+    if (range && b.setSelectionRange) try { b.setSelectionRange(...range); } catch { /* not a text field */ }
+  };
+}
+
 // ---- rendering ---------------------------------------------------------------------------------------
 function messageItem(m) {
   const mine = m.direction === "inbound";
@@ -229,7 +243,7 @@ function detailsForm() {
 
 function render() {
   const panel = ui.panel;
-  const hadFocus = document.activeElement?.id;
+  const restoreFocus = keepFocus();
   const draft = ui.input ? ui.input.value : "";
   panel.replaceChildren();
   panel.lang = state.lang;
@@ -282,7 +296,7 @@ function render() {
   ui.input = input;
   ui.status = stat;
   requestAnimationFrame(() => { const box = panel.querySelector(".tlw-scroll"); if (box) box.scrollTop = box.scrollHeight; });
-  if (hadFocus) document.getElementById(hadFocus)?.focus();
+  restoreFocus();
   document.documentElement.lang = state.lang;
 }
 
