@@ -2,6 +2,8 @@
 starts it: the resident chat (full page, and the launcher on a property's own website at phone width) and the
 CSR console (sign-in, queue, reply, resolve, conflict, screen pop). axe-core checks each page; a screenshot of
 each goes to build/screenshots/."""
+import base64
+import hashlib
 import http.server
 import json
 import os
@@ -9,6 +11,7 @@ import re
 import subprocess
 import tempfile
 import threading
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -29,12 +32,60 @@ sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
 
+class _HostedUI(http.server.BaseHTTPRequestHandler):
+    """The OAuth side of Cognito's hosted UI, as the console uses it: /oauth2/authorize answers at once with a
+    code, /oauth2/token gives an ID token for it only with the PKCE verifier that matches the challenge. The
+    token is one the twin accepts (its dev secret), so the signed-in console really works."""
+    seen: dict = {}
+
+    def do_GET(self):
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
+        self.seen["authorize"] = query
+        self.send_response(302)
+        self.send_header("Location", f"{query['redirect_uri']}?code=the-code&state={query['state']}")
+        self.end_headers()
+
+    def do_POST(self):
+        form = dict(urllib.parse.parse_qsl(self.rfile.read(int(self.headers["Content-Length"])).decode()))
+        self.seen["token"] = form
+        asked = self.seen.get("authorize", {})
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(form.get("code_verifier", "").encode()).digest())
+        ok = (form.get("grant_type") == "authorization_code" and form.get("code") == "the-code"
+              and form.get("client_id") == "console-client" and form.get("redirect_uri") == asked.get("redirect_uri")
+              and challenge.rstrip(b"=").decode() == asked.get("code_challenge")
+              and asked.get("code_challenge_method") == "S256")
+        from chalicelib.core import signing
+        from twin.stage import stage_environment
+        secret = stage_environment("local")["TENANTLINE_DEV_SECRET"]
+        body = json.dumps({"id_token": signing.sign({"cognito:username": "cognito-casey", "cognito:groups": ["csr"]},
+                                                    secret, 3600), "token_type": "Bearer"} if ok
+                          else {"error": "invalid_grant"}).encode()
+        self.send_response(200 if ok else 400)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture(scope="module")
-def twin():
+def hosted_ui():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HostedUI)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", _HostedUI.seen
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def twin(hosted_ui):
     subprocess.run(["node", "web/build.mjs"], cwd=ROOT, check=True, capture_output=True, timeout=120)
     ports = {"MOTO_PORT": str(free_port()), "API_PORT": str(free_port())}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TENANTLINE_"))}
-    env.update(ports, TENANTLINE_TIME_SCALE="0.01")
+    env.update(ports, TENANTLINE_TIME_SCALE="0.01", CSR_COGNITO_DOMAIN=hosted_ui[0], CSR_COGNITO_CLIENT_ID="console-client")
     log = tempfile.TemporaryFile(mode="w+")
     process = start_twin(env, log)
     try:
@@ -348,4 +399,18 @@ def test_screen_pop_opens_the_callers_ticket(twin, browser):
     expect(page.locator(".reply-none")).to_contain_text("call the resident back on +12125550142")
     shot(page, "console_screen_pop")
     axe_clean(page, "console after a screen pop")
+    assert page.errors == []
+
+
+def test_staff_sign_in_with_the_hosted_ui_uses_pkce_and_keeps_the_code_out_of_the_address(twin, browser, hosted_ui):
+    _, seen = hosted_ui
+    page = new_page(browser)
+    page.goto(twin["base"] + "/app/console")
+    page.get_by_role("button", name="Sign in with your staff account").click()
+    expect(page.get_by_text("cognito-casey (csr)")).to_be_visible()
+    assert page.url == twin["base"] + "/app/console"  # the code is gone from the address bar
+    assert seen["token"]["code_verifier"] and seen["authorize"]["scope"] == "openid email profile"
+    expect(page.locator(".row-button").first).to_be_visible()  # the ID token works on the API
+    stored = page.evaluate("() => Object.keys(localStorage).length")
+    assert stored == 0  # tokens live in sessionStorage (this tab) only
     assert page.errors == []
