@@ -414,3 +414,26 @@ def test_staff_sign_in_with_the_hosted_ui_uses_pkce_and_keeps_the_code_out_of_th
     stored = page.evaluate("() => Object.keys(localStorage).length")
     assert stored == 0  # tokens live in sessionStorage (this tab) only
     assert page.errors == []
+
+
+def test_with_a_connect_instance_the_console_embeds_the_ccp_through_streams(twin, browser):
+    """The served console configured for an instance (the route tests check that the server writes this
+    configuration and its CSP): the real amazon-connect-streams loads and frames that instance's CCP."""
+    instance = "https://tenantline-test.my.connect.aws"
+    page = new_page(browser)
+
+    def configured(route):
+        response = route.fetch()
+        html = response.text().replace('data-connect-url=""', f'data-connect-url="{instance}"')
+        policy = response.headers["content-security-policy"].replace("frame-src 'none'", f"frame-src {instance}")
+        route.fulfill(response=response, body=html, headers={**response.headers, "content-security-policy": policy})
+    page.route("**/app/console", configured)
+    page.route(f"{instance}/**", lambda route: route.fulfill(status=200, body="<title>CCP</title>",
+                                                              content_type="text/html"))
+    sign_in(page, twin, "jo")
+    frame = page.locator("#ccp iframe")
+    expect(frame).to_have_count(1)
+    assert frame.get_attribute("src").startswith(f"{instance}/ccp-v2")
+    assert page.evaluate("() => typeof window.connect.contact === 'function' && !!window.connect.core.initCCP")
+    shot(page, "console_with_ccp")
+    assert page.errors == []

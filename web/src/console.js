@@ -397,6 +397,7 @@ async function connectBeside() {
       const connect = await loadStreams(`${APP}streams.js`);
       const host = el("aside", { id: "ccp", class: "ccp", "aria-label": "Amazon Connect softphone" });
       root.after(host);
+      document.body.classList.add("with-ccp");
       initCCP(connect, host, cfg.connectUrl);
     }
     if (window.connect && !screenPopWired) {
