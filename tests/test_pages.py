@@ -11,6 +11,7 @@ import re
 import subprocess
 import tempfile
 import threading
+import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -91,7 +92,7 @@ def twin(hosted_ui):
     try:
         base = f"http://127.0.0.1:{ports['API_PORT']}"
         wait_for(f"{base}/tickets", process)
-        yield dict(env, base=base)
+        yield dict(env, base=base, log=log)
     finally:
         stop_twin(process)
 
@@ -160,6 +161,14 @@ def sign_in(page, twin, username):
     page.get_by_label("Name").fill(username)
     page.get_by_role("button", name="Sign in locally").click()
     expect(page.get_by_text(f"{username} (csr)")).to_be_visible()
+
+
+def test_make_run_prints_the_page_urls(twin):
+    twin["log"].seek(0)
+    printed = twin["log"].read()
+    for url in (f"{twin['base']}/app/chat/maple-court", f"{twin['base']}/app/widget.js?property=maple-court",
+                f"{twin['base']}/app/console"):
+        assert url in printed
 
 
 def test_resident_chats_in_spanish_and_sees_the_csr_reply(twin, browser):
@@ -300,6 +309,14 @@ def test_csr_signs_in_finds_the_ticket_first_replies_and_resolves(twin, browser)
     expect(page.locator(".thread")).to_contain_text("A technician is on the way, Test.")
     seen = api(twin, "GET", f"/chat/sessions/{session['session_id']}/messages", session_token=session["token"])
     assert any(m["body"] == "A technician is on the way, Test." and m["author"] == "alex" for m in seen["messages"])
+    token = staff_token(twin)
+    deadline = time.monotonic() + 30
+    while not any(a["action"] == "paged" for a in api(twin, "GET", f"/tickets/{ref}", token=token)["audit"]):
+        assert time.monotonic() < deadline, "the emergency was never paged"
+        time.sleep(0.3)
+    page.locator("body").press("g")  # refresh
+    expect(page.locator(".pages li").first).to_contain_text("tier 1")  # the on-call pages of the emergency
+    expect(page.locator(".facts")).to_contain_text("Clock: tier2")
     shot(page, "console_ticket")
     axe_clean(page, "console with a ticket")
     page.get_by_role("button", name="Resolve").click()
@@ -337,7 +354,7 @@ def test_two_csrs_on_one_ticket_the_second_sees_the_conflict(twin, browser):
 
 
 def test_quarantined_mail_is_listed_and_released(twin, browser):
-    env = {k: v for k, v in twin.items() if k != "base"}
+    env = {k: v for k, v in twin.items() if k not in ("base", "log")}
     done = subprocess.run([os.sys.executable, "manage.py", "simulate", "email", "tests/emails/outlook.eml", "--spam",
                            "FAIL"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90)
     assert done.returncode == 0 and json.loads(done.stdout)["quarantined"], done.stdout + done.stderr
@@ -378,7 +395,7 @@ window.__connectCall = (attributes) => {
 
 
 def test_screen_pop_opens_the_callers_ticket(twin, browser):
-    env = {k: v for k, v in twin.items() if k != "base"}
+    env = {k: v for k, v in twin.items() if k not in ("base", "log")}
     done = subprocess.run([os.sys.executable, "manage.py", "simulate", "call", "--press", "1", "2", "--say",
                            "the dishwasher will not drain"], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=90)

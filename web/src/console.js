@@ -244,6 +244,8 @@ function replyView(t) {
   el("button", { type: "submit", class: "primary", text: "Send reply" }));
 }
 
+const pagesOf = (t) => (t.audit || []).filter((a) => a.action === "paged");
+
 function ticketView() {
   const t = state.ticket;
   if (!t) return el("section", { class: "ticket empty" }, el("p", { text: "Pick a ticket from the queue (j/k to move, Enter to open)." }));
@@ -260,14 +262,17 @@ function ticketView() {
         ["Contact", [t.contact.name, t.contact.phone, t.contact.email].filter(Boolean).join(" · ") || "—"],
         ["Language", t.language], ["Tier", t.tier], ["Assignee", t.assignee || "unassigned"], ["Refer", t.refer],
         ["First response due", `${when(t.first_response_due)}${t.first_response_at ? " (answered " + when(t.first_response_at) + ")" : ""}`],
-        ["Resolve due", when(t.resolve_due)], ["Escalation", t.escalation || "none"], ["Version", t.version]]
+        ["Resolve due", when(t.resolve_due)], ["Escalation", t.escalation || "none"], ["Version", t.version],
+        ...Object.entries(t.clocks || {}).map(([name, due]) => [`Clock: ${label(name)}`, when(due)])]
         .map(([k, v]) => [el("dt", { text: k }), el("dd", { text: String(v ?? "—") })])),
     breached(t) ? el("p", { class: "late", text: `SLA: ${breached(t)}` }) : null,
     actionsView(t), replyView(t), threadView(t),
     proof ? el("section", { "aria-labelledby": "proof-h" }, el("h3", { id: "proof-h", text: "Escalation proof" }),
       el("p", { text: `Arrived ${when(proof.arrived_at)}; paging began ${when(proof.escalation_started_at)}; ` +
         (proof.acknowledged_at ? `acknowledged by ${proof.acknowledged_by} at ${when(proof.acknowledged_at)} (${proof.reached_seconds} s, target ${proof.target_seconds} s ${proof.target_met ? "met" : "missed"})` : `not acknowledged yet (${proof.status})`) }),
-      (proof.patches || []).length ? el("ul", {}, proof.patches.map((p) => el("li", { text: JSON.stringify(p) }))) : null) : null,
+      pagesOf(t).length ? el("ol", { class: "pages", "aria-label": "Pages sent" }, pagesOf(t).map((a) => el("li", {
+        text: `${when(a.at)} · tier ${a.detail.tier} · ${a.detail.name || a.detail.person_id} · ${a.detail.channel}` }))) : null,
+      (proof.patches || []).length ? el("ul", {}, proof.patches.map((p) => el("li", { text: `patched: ${JSON.stringify(p)}` }))) : null) : null,
     el("section", { "aria-labelledby": "audit-h" }, el("h3", { id: "audit-h", text: "Audit trail" }),
       el("table", { class: "audit" }, el("thead", {}, el("tr", {}, ["When", "Who", "What", "Detail"].map((h) => el("th", { scope: "col", text: h })))),
         el("tbody", {}, t.audit.map((a) => el("tr", {}, el("td", { text: when(a.at) }), el("td", { text: a.actor }),
