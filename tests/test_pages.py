@@ -214,6 +214,12 @@ def test_resident_chats_in_spanish_and_sees_the_csr_reply(twin, browser):
 def test_a_safety_question_comes_with_quick_replies_usable_by_keyboard(twin, browser):
     page = new_page(browser, locale="en-US")
     page.goto(twin["base"] + "/app/chat/sunset-villas")
+    too_long = "é" * 3000  # 6,000 bytes: over the API's 4,096
+    page.get_by_label("Your message").fill(too_long)
+    page.keyboard.press("Enter")
+    expect(page.locator(".tlw-status")).to_contain_text("Not sent")
+    expect(page.get_by_label("Your message")).to_have_value(too_long)  # given back to edit, not lost
+    expect(page.locator(".tlw-pending")).to_have_count(0)  # and not retried forever
     page.get_by_label("Your message").fill("what am I supposed to do if I smell gas, is there a number I call? I'm new here")
     page.keyboard.press("Enter")
     answers = page.get_by_role("group", name=re.compile("smell gas"))

@@ -103,6 +103,7 @@ async function send(text) {
 }
 
 async function flush() {
+  let resets = 0;
   while (state.pending.length) {
     const item = state.pending[0];
     try {
@@ -117,11 +118,15 @@ async function flush() {
       state.pending.shift();
       status("");
     } catch (error) {
-      if (error.status === 401 || error.status === 403 || error.status === 404) { // the session expired
+      if ((error.status === 401 || error.status === 403 || error.status === 404) && !resets++) { // session expired
         state.session = null;
         state.token = null;
         save();
         continue;
+      }
+      if (error.status && error.status < 500) { // refused (too long, ...): give the words back to edit
+        state.pending.shift();
+        if (ui.input && !ui.input.value) ui.input.value = item.text;
       }
       status(error.status ? t("failed", { reason: error.message }) : t("offline"), true);
       save();
@@ -160,6 +165,7 @@ function stopPolling() {
 }
 
 function status(text, assertive = false) {
+  ui.statusText = [text, assertive]; // kept for the next render
   if (!ui.status) return;
   ui.status.setAttribute("aria-live", assertive ? "assertive" : "polite");
   ui.status.textContent = text;
@@ -295,6 +301,7 @@ function render() {
   panel.append(header, el("div", { class: "tlw-scroll" }, detailsForm(), ui.logBox, quick, csat), stat, form);
   ui.input = input;
   ui.status = stat;
+  if (ui.statusText) status(...ui.statusText);
   requestAnimationFrame(() => { const box = panel.querySelector(".tlw-scroll"); if (box) box.scrollTop = box.scrollHeight; });
   restoreFocus();
   document.documentElement.lang = state.lang;
@@ -302,6 +309,7 @@ function render() {
 
 function submit() {
   const text = ui.input.value;
+  if (!text.trim() && state.pending.length) { flush(); return; } // "press Send again" after a network failure
   if (!text.trim()) { status(t("empty"), true); ui.input.focus(); return; }
   ui.input.value = "";
   send(text);
