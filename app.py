@@ -1,6 +1,6 @@
 from chalice import Chalice
 
-from chalicelib.handlers import chat, connect, email, escalation, pages, tickets, timers, uploads
+from chalicelib.handlers import calls, chat, connect, email, escalation, pages, tickets, timers, uploads
 from chalicelib.handlers.middleware import register
 
 app = Chalice(app_name="tenantline")
@@ -12,4 +12,5 @@ app.register_blueprint(timers.bp)
 app.register_blueprint(connect.bp)
 app.register_blueprint(pages.bp)
 app.register_blueprint(uploads.bp)
+app.register_blueprint(calls.bp)
 register(app)

@@ -390,10 +390,11 @@ window.connect = {
   core: { initCCP() {} },
   contact(callback) { window.__contactSubscriber = callback; },
 };
-window.__connectCall = (attributes) => {
+window.__connectCall = (attributes, contactId = 'test-contact', phone = '+12125550142') => {
   const handlers = [];
   const contact = { onConnected: (h) => handlers.push(h), getAttributes: () => attributes,
-                    getContactId: () => 'test-contact' };
+                    getContactId: () => contactId,
+                    getInitialConnection: () => ({ getEndpoint: () => ({ phoneNumber: phone }) }) };
   window.__contactSubscriber(contact);
   handlers.forEach((h) => h(contact));
 };
@@ -459,4 +460,33 @@ def test_with_a_connect_instance_the_console_embeds_the_ccp_through_streams(twin
     assert frame.get_attribute("src").startswith(f"{instance}/ccp-v2")
     assert page.evaluate("() => typeof window.connect.contact === 'function' && !!window.connect.core.initCCP")
     shot(page, "console_with_ccp")
+    assert page.errors == []
+
+
+def test_a_connected_call_without_a_ticket_gets_one_from_the_console(twin, browser):
+    page = new_page(browser)
+    page.add_init_script(STREAMS_STAND_IN)
+    sign_in(page, twin, "ari")
+    page.wait_for_function("() => typeof window.__contactSubscriber === 'function'")
+    # A contact the flow never gave a ticket to (say, a transfer): only the property it rang.
+    page.evaluate("attrs => window.__connectCall(attrs, 'c0ffee00-1111-2222-3333-444455556666', '+12125550177')",
+                  {"property_id": {"name": "property_id", "value": "sunset-villas"}})
+    form = page.get_by_role("form", name="New ticket for this call")
+    expect(form.get_by_label("Caller's number")).to_have_value("+12125550177")
+    expect(form.get_by_label("Property")).to_have_value("sunset-villas")
+    expect(form.get_by_label("What is the call about?")).to_be_focused()
+    page.keyboard.type("The gate code for the garage stopped working")
+    form.get_by_role("button", name="Create ticket").click()
+    expect(page.locator(".pop")).to_contain_text("created TL-")
+    facts = page.locator(".facts")
+    expect(facts).to_contain_text("voice")
+    expect(facts).to_contain_text("+12125550177")
+    expect(facts).to_contain_text("sunset-villas")
+    ref = re.search(r"TL-[0-9A-Z]{4}", page.locator(".pop").inner_text()).group(0)
+    shot(page, "console_call_without_ticket")
+    axe_clean(page, "console after making a ticket for a call")
+    # The contact is now linked: making it again gives the same ticket.
+    again = api(twin, "POST", "/calls/c0ffee00-1111-2222-3333-444455556666/ticket",
+                {"property_id": "sunset-villas", "text": "again"}, token=staff_token(twin))
+    assert (again["ref"], again["created"]) == (ref, False)
     assert page.errors == []

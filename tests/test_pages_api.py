@@ -109,3 +109,20 @@ def test_a_photo_goes_to_s3_by_presigned_post_and_onto_the_ticket_once(client, c
     other, _ = chat(client, "Another problem entirely")
     assert photo_post(client, session, "photos/done",
                       {"key": f"attachments/{other['ticket_id']}/chat-01ARZ3NDEKTSV4RRFFQ69G5FAV/a.png"}).status_code == 400
+
+
+def test_a_ticket_for_a_call_is_made_once_and_refused_without_what_it_needs(client, csr_headers):
+    def make(contact_id, body, headers=csr_headers):
+        return client.http.post(f"/calls/{contact_id}/ticket", body=json.dumps(body), headers=headers)
+    contact = "5c1f0e4e-0000-4000-8000-000000000001"
+    assert make(contact, {"property_id": "maple-court", "text": "x"}, {"Content-Type": "application/json"}).status_code == 401
+    assert make(contact, {"property_id": "maple-court", "text": "  "}).status_code == 400
+    assert make(contact, {"property_id": "nowhere", "text": "The heat is off"}).status_code == 400
+    assert make("bad%20id", {"property_id": "maple-court", "text": "The heat is off"}).status_code == 400
+    made = make(contact, {"property_id": "maple-court", "phone": "(212) 555-0142", "text": "The heat is off"})
+    assert made.status_code == 200, made.json_body
+    ticket = made.json_body
+    assert (ticket["created"], ticket["channel"], ticket["contact"]["phone"]) == (True, "voice", "+12125550142")
+    assert ticket["contact"]["name"] == "María López"  # the resident directory knows the number
+    again = make(contact, {"property_id": "maple-court", "text": "something else"}).json_body
+    assert (again["id"], again["created"]) == (ticket["id"], False)

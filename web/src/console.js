@@ -279,6 +279,36 @@ function ticketView() {
           el("td", { text: label(a.action) }), el("td", { class: "detail", text: JSON.stringify(a.detail) })))))));
 }
 
+// A connected call the flow made no ticket for: the CSR says what it is about and one is made (and linked
+// to the contact, so its timeline reaches it).
+function newCallForm(call) {
+  const props = new Set([...state.properties, call.property].filter(Boolean));
+  const prop = el("select", { id: "call-property" }, [...props].sort().map((p) => el("option", { value: p, text: p, selected: p === call.property })));
+  const phone = el("input", { id: "call-phone", type: "tel", value: call.phone || "", autocomplete: "off" });
+  const text = el("textarea", { id: "call-text", rows: "2" });
+  const button = el("button", { type: "submit", class: "primary", text: "Create ticket" });
+  return el("form", { class: "new-call", "aria-labelledby": "new-call-h", onsubmit: async (e) => {
+    e.preventDefault();
+    button.disabled = true;
+    try {
+      const made = await api("POST", `/calls/${encodeURIComponent(call.contactId)}/ticket`,
+        { property_id: prop.value, phone: phone.value || null, text: text.value });
+      state.newCall = null;
+      state.pop = `Call connected: ${made.created ? "created" : "opened"} ${made.ref}.`;
+      await loadQueue();
+      await openTicket(made.id);
+    } catch (error) {
+      button.disabled = false;
+      state.notice = { kind: "alert", text: error.message };
+      render();
+    }
+  } },
+  el("h2", { id: "new-call-h", text: "New ticket for this call" }),
+  el("div", { class: "inline" }, el("label", { for: "call-property", text: "Property" }), prop,
+    el("label", { for: "call-phone", text: "Caller's number" }), phone),
+  el("label", { for: "call-text", text: "What is the call about?" }), text, button);
+}
+
 // ---- quarantine ---------------------------------------------------------------------------------------
 async function loadQuarantine() {
   try {
@@ -378,6 +408,7 @@ function render(error) {
       el("button", { type: "button", text: "Sign out", onclick: signOut })),
     el("main", {},
       state.pop ? el("div", { class: "pop", role: "status", text: state.pop }) : null,
+      state.newCall ? newCallForm(state.newCall) : null,
       el("p", { class: `notice ${notice ? notice.kind : ""}`, role: notice && notice.kind === "alert" ? "alert" : "status", text: notice ? notice.text : "" }),
       state.view === "queue" ? el("div", { class: "split" }, queueView(), ticketView())
         : state.view === "quarantine" ? quarantineView() : reportView()),
@@ -409,9 +440,12 @@ async function connectBeside() {
       screenPopWired = true;
       wireScreenPop(window.connect, async (pop) => {
         if (!pop.ticket) {
-          state.pop = `Call connected${pop.caller ? " from " + pop.caller : ""}: the flow named no ticket.`;
-          return render();
+          state.pop = `Call connected${pop.caller || pop.phone ? " from " + (pop.caller || pop.phone) : ""}: it has no ticket yet.`;
+          state.newCall = pop;
+          render();
+          return document.getElementById("call-text")?.focus();
         }
+        state.newCall = null;
         state.pop = `Call connected${pop.caller ? " from " + pop.caller : ""}: opened ${pop.ref || pop.ticket}.`;
         await openTicket(pop.ticket);
       });

@@ -27,7 +27,7 @@ export function popFromAttributes(attributes) {
     return (a && typeof a === "object" ? a.value : a) || "";
   };
   return { ticket: value("ticket_id") || value("ticket_ref") || value("open_ticket_ref"),
-    ref: value("ticket_ref") || value("open_ticket_ref"), caller: value("caller_name") };
+    ref: value("ticket_ref") || value("open_ticket_ref"), caller: value("caller_name"), property: value("property_id") };
 }
 
 export function wireScreenPop(connect, onPop) {
@@ -35,7 +35,9 @@ export function wireScreenPop(connect, onPop) {
     contact.onConnected((c) => {
       const source = c && c.getAttributes ? c : contact;
       const id = source.getContactId ? source.getContactId() : "";
-      onPop({ ...popFromAttributes(source.getAttributes()), contactId: id });
+      let phone = "";
+      try { phone = source.getInitialConnection().getEndpoint().phoneNumber || ""; } catch { /* not a phone contact */ }
+      onPop({ ...popFromAttributes(source.getAttributes()), contactId: id, phone });
     });
   });
 }
