@@ -490,3 +490,19 @@ def test_a_connected_call_without_a_ticket_gets_one_from_the_console(twin, brows
                 {"property_id": "sunset-villas", "text": "again"}, token=staff_token(twin))
     assert (again["ref"], again["created"]) == (ref, False)
     assert page.errors == []
+
+
+def test_in_the_agent_workspace_the_console_loads_the_workspace_sdk(twin, browser):
+    """Opened as a third-party app (…/app/console?workspace=1) the console loads its agent-workspace bundle
+    (@amazon-connect/app and @amazon-connect/contact); outside a workspace nothing answers it, and the console
+    still works."""
+    page = new_page(browser)
+    loaded = []
+    page.on("response", lambda r: loaded.append(r.status) if r.url.endswith("/app/workspace.js") else None)
+    sign_in(page, twin, "wes")
+    page.goto(twin["base"] + "/app/console?workspace=1")
+    expect(page.get_by_text("wes (csr)")).to_be_visible()
+    page.wait_for_timeout(500)
+    assert loaded == [200]
+    expect(page.get_by_role("heading", name=re.compile(r"^Queue \("))).to_be_visible()
+    assert page.errors == []

@@ -122,6 +122,12 @@ def streams_js():
     return _asset("streams.js")
 
 
+@bp.route("/app/workspace.js", methods=["GET"])
+@api
+def workspace_js():
+    return _asset("workspace.js")
+
+
 @bp.route("/app/chat/{property_id}", methods=["GET"])
 def chat_page(property_id):
     try:

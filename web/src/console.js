@@ -436,24 +436,32 @@ async function connectBeside() {
       document.body.classList.add("with-ccp");
       initCCP(connect, host, cfg.connectUrl);
     }
+    if (new URLSearchParams(location.search).get("workspace") === "1" && !screenPopWired) {
+      screenPopWired = true; // inside the agent workspace: its SDK, not Streams
+      const { wireWorkspace } = await import(`${APP}workspace.js`);
+      wireWorkspace(popTicket);
+    }
     if (window.connect && !screenPopWired) {
       screenPopWired = true;
-      wireScreenPop(window.connect, async (pop) => {
-        if (!pop.ticket) {
-          state.pop = `Call connected${pop.caller || pop.phone ? " from " + (pop.caller || pop.phone) : ""}: it has no ticket yet.`;
-          state.newCall = pop;
-          render();
-          return document.getElementById("call-text")?.focus();
-        }
-        state.newCall = null;
-        state.pop = `Call connected${pop.caller ? " from " + pop.caller : ""}: opened ${pop.ref || pop.ticket}.`;
-        await openTicket(pop.ticket);
-      });
+      wireScreenPop(window.connect, popTicket);
     }
   } catch (error) {
     state.notice = { kind: "alert", text: error.message };
     render();
   }
+}
+
+async function popTicket(pop) {
+  if (!pop.ticket) {
+    state.pop = `Call connected${pop.caller || pop.phone ? " from " + (pop.caller || pop.phone) : ""}: it has no ticket yet.`;
+    state.newCall = pop;
+    render();
+    document.getElementById("call-text")?.focus();
+    return;
+  }
+  state.newCall = null;
+  state.pop = `Call connected${pop.caller ? " from " + pop.caller : ""}: opened ${pop.ref || pop.ticket}.`;
+  await openTicket(pop.ticket);
 }
 
 function keys(e) {
