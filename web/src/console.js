@@ -1,5 +1,5 @@
 // The CSR console (GET /app/console): sign-in, the queue, a ticket and its actions, quarantine, screen pop.
-import { finishSignIn, signOutUrl, startSignIn } from "./pkce.js";
+import { finishSignIn, handBackFromPopup, signOutUrl, startSignIn } from "./pkce.js";
 import { initCCP, loadStreams, wireScreenPop } from "./screenpop.js";
 
 const script = document.querySelector("script[src$='console.js']");
@@ -67,7 +67,13 @@ function signInView(error) {
   if (error) parts.push(el("p", { class: "alert", role: "alert", text: error }));
   if (cfg.cognitoDomain && cfg.cognitoClientId) {
     parts.push(el("button", { type: "button", class: "primary", text: "Sign in with your staff account",
-      onclick: () => startSignIn(cfg.cognitoDomain, cfg.cognitoClientId) }));
+      onclick: async () => {
+        const framed = window.top !== window || new URLSearchParams(location.search).get("workspace") === "1";
+        try {
+          const auth = await startSignIn(cfg.cognitoDomain, cfg.cognitoClientId, framed);
+          if (auth) { setAuth(auth); start(); }
+        } catch (e) { render(e.message); }
+      } }));
   }
   if (cfg.localSignin === "True") {
     const user = el("input", { id: "signin-user", name: "username", autocomplete: "username", value: "dev-csr", required: true });
@@ -496,6 +502,7 @@ async function start() {
 
 async function boot() {
   document.addEventListener("keydown", keys);
+  if (handBackFromPopup()) return;
   if (cfg.cognitoDomain && cfg.cognitoClientId && new URLSearchParams(location.search).has("code")) {
     try {
       setAuth(await finishSignIn(cfg.cognitoDomain, cfg.cognitoClientId));
