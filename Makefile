@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 SITE = $(shell $(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 PYTEST_ARGS ?=
 
-.PHONY: run test lint unit bench vendor package clean mutate train-triage triage-report policies
+.PHONY: run test lint unit bench vendor package clean mutate train-triage triage-report policies web chromium
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] >= (3, 11), sys.version" || { echo "need Python 3.11"; exit 1; }
@@ -21,12 +21,23 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# The pages (web/: chat widget, CSR console) bundled by esbuild into chalicelib/web/, which the API serves
+# under /app/ and `chalice package` ships.
+WEB_STAMP := chalicelib/web/sizes.json
+$(WEB_STAMP): $(NODE_STAMP) web/build.mjs $(wildcard web/src/*)
+	node web/build.mjs
+web: $(WEB_STAMP)
+
+## chromium: Debian's Chromium for the browser tests (Playwright is never allowed to download one)
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+
 ## run: the local twin (moto on MOTO_PORT, default 5000; the API on API_PORT, default 8000)
-run: $(STAMP) $(NODE_STAMP)
+run: $(STAMP) $(NODE_STAMP) $(WEB_STAMP)
 	$(BIN)/python manage.py run
 
 ## test: lint, then every test (unit, in-process moto, and the twin started as `make run` starts it)
-test: lint
+test: lint $(WEB_STAMP) chromium
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
 ## unit: the pure-logic tests only (no AWS)
@@ -53,6 +64,7 @@ lint: $(STAMP) $(NODE_STAMP) $(CHECKOV) package
 ## bench: performance figures (package size against its budget, import/cold-start ratios, triage throughput)
 bench: $(STAMP) package
 	$(BIN)/python bench/run.py
+	@echo "pages bundle sizes (bytes; streams.js loads only beside a Connect CCP):" && cat $(WEB_STAMP) && echo
 
 ## train-triage: retrain the triage classifiers (deterministic: one thread, fixed seed) into chalicelib/rules/models/
 # The fastText trainer clashes with the runtime's fasttext-predict (both are the module `fasttext`): own venv.
@@ -76,7 +88,7 @@ policies: $(STAMP)
 	$(BIN)/python -m infra.policies --stage $(or $(STAGE),prod) --region $(or $(REGION),us-east-1) --account $(or $(ACCOUNT),123456789012)
 
 ## package: the deployable CloudFormation package in build/ (no AWS account needed)
-package: $(STAMP) vendor
+package: $(STAMP) vendor $(WEB_STAMP)
 	rm -rf build/package
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(BIN)/chalice package --stage prod --pkg-format cloudformation --template-format yaml --merge-template .chalice/package-merge.yaml build/package
 	$(BIN)/python -m infra.package check build/package/deployment.zip

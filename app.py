@@ -1,6 +1,6 @@
 from chalice import Chalice
 
-from chalicelib.handlers import chat, connect, email, escalation, privacy, tickets, timers
+from chalicelib.handlers import calls, chat, connect, email, escalation, pages, privacy, tickets, timers, uploads
 from chalicelib.handlers.middleware import register
 
 app = Chalice(app_name="tenantline")
@@ -11,4 +11,7 @@ app.register_blueprint(escalation.bp)
 app.register_blueprint(timers.bp)
 app.register_blueprint(connect.bp)
 app.register_blueprint(privacy.bp)
+app.register_blueprint(pages.bp)
+app.register_blueprint(uploads.bp)
+app.register_blueprint(calls.bp)
 register(app)

@@ -119,6 +119,9 @@ Tenantline local twin is running.
   AWS (moto):   {twin.endpoint}       (export AWS_ENDPOINT_URL={twin.endpoint} for the aws CLI / boto3)
   HTTP API:     {twin.api_url}
   properties:   {', '.join(twin.resources['properties'])}
+  chat page:    {twin.api_url}/app/chat/{twin.resources['properties'][0]}
+  widget:       <script src="{twin.api_url}/app/widget.js?property={twin.resources['properties'][0]}"></script>
+  CSR console:  {twin.api_url}/app/console   (local sign-in: pick a name and role)
 
 Dev CSR token (12 h):
   {token}

@@ -64,7 +64,7 @@ STATEMENTS = {
 SMS = {"Sid": "SmsToPeople", "Effect": "Allow", "Action": ["sns:Publish"], "NotResource": "arn:aws:sns:*:*:*"}
 
 FUNCTIONS = {
-    "api_handler": ["Logs", "Tables", "ReadAttachments", "EraseMail", "ListMail", "SendMail", "Timers",
+    "api_handler": ["Logs", "Tables", "ReadAttachments", "StoreAttachments", "EraseMail", "ListMail", "SendMail", "Timers",
                     "StopEscalations", "LinkSecret"],
     "inbound_email": ["Logs", "Tables", "ReadRawMail", "StoreAttachments", "SendMail", "Timers", "DeadLetters",
                       "LinkSecret"],

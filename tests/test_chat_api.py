@@ -176,3 +176,11 @@ def test_a_failed_attempt_does_not_block_the_retry(client, monkeypatch):
     monkeypatch.setattr(chat_module, "_handle", real)
     retried = say(client, "Blinds broken", session, client_message_id="r1")
     assert retried["ref"].startswith("TL-") and not retried["replayed"]
+
+
+def test_a_property_website_may_send_the_session_token(client):
+    """The widget on a property's own site calls the chat routes cross-origin with X-Session-Token."""
+    made = client.http.post("/chat/sessions", body=json.dumps({"property_id": "maple-court"}),
+                            headers={"Content-Type": "application/json", "Origin": "https://maplecourt.example"})
+    allowed = made.headers.get("Access-Control-Allow-Headers", "")
+    assert "X-Session-Token" in allowed and made.headers.get("Access-Control-Allow-Origin") == "*"

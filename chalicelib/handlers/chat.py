@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints
 
 from chalicelib.channels import chat
 from chalicelib.core.errors import Invalid
-from chalicelib.handlers.http import api, now, parse, query_params
+from chalicelib.handlers.http import CHAT_CORS, api, now, parse, query_params
 from chalicelib.handlers.tickets import ScoreIn
 from chalicelib.lifecycle import intake
 from chalicelib.rules import addresses
@@ -41,7 +41,7 @@ def _client(request) -> str | None:
     return ((request.context or {}).get("identity") or {}).get("sourceIp")
 
 
-@bp.route("/chat/sessions", methods=["POST"], cors=True)
+@bp.route("/chat/sessions", methods=["POST"], cors=CHAT_CORS)
 @api
 def create_session():
     request = bp.current_request
@@ -55,7 +55,7 @@ def create_session():
             "expires_at": session.expires_at.isoformat()}
 
 
-@bp.route("/chat/sessions/{session_id}/messages", methods=["POST"], cors=True)
+@bp.route("/chat/sessions/{session_id}/messages", methods=["POST"], cors=CHAT_CORS)
 @api
 def post_message(session_id):
     request = bp.current_request
@@ -64,7 +64,7 @@ def post_message(session_id):
     return chat.post_message(session, body.text, now(request), body.client_message_id)
 
 
-@bp.route("/chat/sessions/{session_id}/messages", methods=["GET"], cors=True)
+@bp.route("/chat/sessions/{session_id}/messages", methods=["GET"], cors=CHAT_CORS)
 @api
 def list_messages(session_id):
     request = bp.current_request
@@ -72,7 +72,7 @@ def list_messages(session_id):
     return {"messages": chat.messages_since(session, query_params(request).get("after"))}
 
 
-@bp.route("/chat/sessions/{session_id}/csat", methods=["POST"], cors=True)
+@bp.route("/chat/sessions/{session_id}/csat", methods=["POST"], cors=CHAT_CORS)
 @api
 def rate(session_id):
     """The resident rates the help they got (0-10)."""

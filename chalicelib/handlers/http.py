@@ -3,11 +3,14 @@ caller's identity and the request time."""
 import functools
 from datetime import date, datetime, timezone
 
-from chalice import Response
+from chalice import CORSConfig, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.core import auth, settings
 from chalicelib.core.errors import Invalid, TenantlineError
+
+# The chat routes are called from property websites: the browser must be allowed to send the session token.
+CHAT_CORS = CORSConfig(allow_origin="*", allow_headers=["X-Session-Token"], max_age=600)
 
 
 def error_response(status: int, code: str, message: str) -> Response:
