@@ -40,6 +40,11 @@ def ack_link_used(token_digest: str) -> str:
     return f"ACKLINK#{token_digest}"
 
 
+def survey_asked(ticket_id: str) -> str:
+    """A resolved ticket's survey was sent (it is asked once, however often the ticket is resolved)."""
+    return f"SURVEY#{ticket_id}"
+
+
 def auto_replies(address: str, hour: str) -> str:
     return f"AUTOREPLY#{address}#{hour}"
 
