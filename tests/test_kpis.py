@@ -98,7 +98,7 @@ def play_the_week(aws, client, csr):
 
 
 @pytest.mark.integration
-def test_a_scripted_week_matches_the_hand_count(aws, client, csr_headers):
+def test_a_scripted_week_matches_the_hand_count(aws, client, csr_headers, capsys):
     t = play_the_week(aws, client, csr_headers)
     assert client.http.get(f"/tickets/{t[11]['ticket_id']}", headers=csr_headers).json_body["status"] == "in_progress"
     reached = client.http.get(f"/tickets/{t[6]['ticket_id']}", headers=csr_headers).json_body["escalation_proof"][
@@ -132,6 +132,12 @@ def test_a_scripted_week_matches_the_hand_count(aws, client, csr_headers):
         "digest_lateness": (None, None),  # nothing was held after hours
     }
     assert got == expected
+    # The report covers today (its as-of day): it emits each KPI for the property as a CloudWatch (EMF) metric,
+    # as the acknowledgement emitted T6's time-to-human.
+    metrics = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+    assert any(m.get("kpi_safety_over_24h") == [50.0] and m.get("Property") == "maple-court" for m in metrics)
+    assert any(m.get("TimeToHumanSeconds") == [reached] and "Property" not in m for m in metrics)
+    assert not any("kpi_digest_lateness" in m for m in metrics)  # no value: nothing emitted
     assert set(got) == {k.key for k in kpis.DEFINITIONS}
     assert report["tickets"] == 11 and report["as_of"].startswith("2026-11-22T18:00")
     assert report["previous_period"] == {"from": "2026-11-13", "to": "2026-11-17"}
@@ -163,6 +169,22 @@ def test_a_scripted_week_matches_the_hand_count(aws, client, csr_headers):
     assert len(rows) == len(kpis.DEFINITIONS)
     row = next(r for r in rows if r["key"] == "safety_over_24h")
     assert (row["scope"], row["value"], row["target"], row["met"]) == ("maple-court", "50.0", "0", "missed")
+
+
+@pytest.mark.integration
+def test_an_after_hours_message_reaches_the_digest_15_minutes_after_opening(aws, client, csr_headers, monkeypatch):
+    monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.0001)  # the night lasts about 4 s
+    night = datetime(2026, 11, 19, 2, 0, tzinfo=timezone.utc)  # Wednesday 21:00 in New York: closed
+    answer, _ = chat(client, "The closet door is off its track", at=night)
+
+    def released():
+        audit = client.http.get(f"/tickets/{answer['ticket_id']}", headers=csr_headers).json_body["audit"]
+        return [a for a in audit if a["action"] == "released_in_digest"]
+    wait_for(released, 60)
+    report = client.http.get("/reports/kpis?from=2026-11-19&to=2026-11-19&property=maple-court",
+                             headers={**csr_headers, **at(datetime(2026, 11, 19, 18, 0, tzinfo=timezone.utc))})
+    digest = next(k for k in report.json_body["kpis"] if k["key"] == "digest_lateness")
+    assert (digest["value"], digest["met"], digest["count"]) == (15.0, True, 1)  # opening 08:00, digest 08:15
 
 
 @pytest.mark.integration

@@ -58,8 +58,14 @@ def test_chat_asks_once_in_the_thread_and_a_low_answer_starts_the_review(aws, cl
     resolve(client, csr_headers, tid, LATER + timedelta(minutes=5))
     assert len([m for m in widget_messages(client, session) if "How satisfied" in m["body"]]) == 1
 
+    state = client.http.get(f"/chat/sessions/{session.session_id}/messages",
+                            headers={"X-Session-Token": session.token}).json_body["survey"]
+    assert state["answered"] is False and state["csat_scale"] == [1, 5] and state["nps_scale"] == [0, 10]
+    assert state["answer_to"] == f"/chat/sessions/{session.session_id}/csat"
     rated = rate_in_widget(client, session, csat=2, nps=4, comment="Took three visits")
     assert rated.status_code == 200 and rated.json_body == {"ref": answer["ref"], "csat": 2, "nps": 4}
+    assert client.http.get(f"/chat/sessions/{session.session_id}/messages",
+                           headers={"X-Session-Token": session.token}).json_body["survey"]["answered"] is True
     again = rate_in_widget(client, session, csat=5)
     assert again.status_code == 409 and "already rated CSAT 2/5, NPS 4/10" in again.json_body["Message"]
 
@@ -202,3 +208,5 @@ def test_staff_record_a_call_back_survey_once(aws, client, csr_headers):
     assert first.status_code == 200 and first.json_body["survey"]["via"] == "staff"
     assert client.http.post(f"/tickets/{answer['ticket_id']}/csat", body=json.dumps({"nps": 3}),
                             headers=csr_headers).status_code == 409
+    resolved = resolve(client, csr_headers, answer["ticket_id"])
+    assert resolved["survey"]["sent_at"] is None  # already rated: the resident is not asked again

@@ -63,7 +63,8 @@ def post_message(session_id):
 def list_messages(session_id):
     request = bp.current_request
     session = chat.authorize(session_id, _token(request))
-    return {"messages": chat.messages_since(session, query_params(request).get("after"))}
+    return {"messages": chat.messages_since(session, query_params(request).get("after")),
+            "survey": chat.survey_state(session)}
 
 
 @bp.route("/chat/sessions/{session_id}/csat", methods=["POST"], cors=True)

@@ -50,8 +50,9 @@ def answered(ticket: Ticket) -> bool:
 # --- asking ---
 
 def ask(ticket: Ticket, now: datetime) -> Ticket:
-    """Once per ticket, the first time it is resolved: later resolutions (after a reopen) do not ask again."""
-    if ticket.status != "resolved" or answered(ticket):
+    """Once per ticket, the first time it is resolved (intake.status_changed): later resolutions (after a
+    reopen) do not ask again, nor does a ticket already rated (a call-back survey taken by staff)."""
+    if answered(ticket):
         return ticket
     try:
         Guard(keys.survey_asked(ticket.ticket_id), target=ticket.ticket_id,
