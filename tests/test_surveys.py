@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from chalicelib.rules import surveys
-from tests.conftest import NOW, chat, sent_mail, sent_sms
+from tests.conftest import NOW, chat, sent_mail, sent_sms, wait_for
 from tests.test_email import receive
 from twin.connect import Connect
 
@@ -199,6 +199,29 @@ def test_a_caller_who_consented_gets_a_text_with_a_link_and_one_who_did_not_gets
     assert answered.status_code == 200
     shown = ticket(client, csr_headers, maria)
     assert shown["survey"]["via"] == "sms" and shown["survey"]["low"] and "csat_review" in shown["clocks"]
+
+
+def test_a_survey_text_waits_for_texting_hours(aws, client, csr_headers, monkeypatch):
+    monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.0001)  # the night lasts about 3 s
+    maria = call_in(aws, MARIA, spanish=True)
+    night = NOW.replace(hour=4, minute=0) + timedelta(days=1)  # 23:00 in New York
+    resolve(client, csr_headers, maria, night)
+    assert not [t for n, t in sent_sms(aws) if "/survey/" in t]
+    assert ticket(client, csr_headers, maria)["survey"]["sent_via"] == "sms_later"
+    wait_for(lambda: [t for n, t in sent_sms(aws) if "/survey/" in t], 60)
+    survey = ticket(client, csr_headers, maria)["survey"]
+    assert survey["sent_via"] == "sms" and survey["sent_at"].startswith("2026-11-19T13:00")  # 08:00 in New York
+
+
+def test_texting_hours_are_local():
+    from datetime import datetime, timezone
+    ny = "America/New_York"
+    noon = datetime(2026, 11, 18, 17, 0, tzinfo=timezone.utc)
+    assert surveys.text_at(noon, ny) == noon
+    late = surveys.text_at(datetime(2026, 11, 19, 2, 0, tzinfo=timezone.utc), ny)  # 21:00
+    assert late.astimezone(timezone.utc) == datetime(2026, 11, 19, 13, 0, tzinfo=timezone.utc)
+    early = surveys.text_at(datetime(2026, 11, 18, 12, 59, tzinfo=timezone.utc), ny)  # 07:59
+    assert early.astimezone(timezone.utc) == datetime(2026, 11, 18, 13, 0, tzinfo=timezone.utc)
 
 
 def test_staff_record_a_call_back_survey_once(aws, client, csr_headers):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.core import metrics
-from chalicelib.lifecycle import delivery, notify, safety_question
+from chalicelib.lifecycle import delivery, notify, safety_question, survey
 from chalicelib.rules import replies, service_levels, surveys
 from chalicelib.rules.service_levels import COMPLAINT_ACK, CSAT_REVIEW_WITHIN, SAFETY_UNRESOLVED, TIER_TWO_AFTER, hours
 from chalicelib.tickets import portfolio as properties
@@ -57,4 +57,5 @@ def _send_follow_up(ticket, now):
 
 
 ACTIONS = {"complaint_ack": _complaint, "tier2": _tier2, "safety_24h": _safety, "csat_review": _csat,
-           "follow_up": _send_follow_up, "safety_answer": safety_question.unanswered}
+           "follow_up": _send_follow_up, "safety_answer": safety_question.unanswered,
+           "survey_text": survey.text_held_survey}

@@ -61,9 +61,10 @@ def ask(ticket: Ticket, now: datetime) -> Ticket:
         return ticket  # asked already (or another delivery of this resolution is asking)
     via, reason = _send(ticket, now)
     detail = {"via": via, **({"reason": reason} if reason else {})}
-    sent = {"survey_sent_at": times.iso(now), "survey_sent_via": via}
+    # A text held for texting hours is not sent yet: its clock sets sent_at when it goes.
+    sent = {"survey_sent_at": None if via == "sms_later" else times.iso(now), "survey_sent_via": via}
     return tickets.update(tickets.get_ticket(ticket.ticket_id), sent, "system", "survey_sent", now, detail,
-                          recompute=lambda t: None if t.survey_sent_at else sent)
+                          recompute=lambda t: None if t.survey_sent_via else sent)
 
 
 def _send(ticket: Ticket, now: datetime) -> tuple[str, str | None]:
@@ -89,13 +90,33 @@ def _send(ticket: Ticket, now: datetime) -> tuple[str, str | None]:
             resident = properties.resident(ticket.property_id, ticket.contact_phone)
             if resident is None or not resident.sms_consent:
                 return "none", "no consent to texts on record for this number"
-            text = replies.say("survey_sms", lang, property=prop.name, ref=ticket.ref,
-                               link=link(ticket.ticket_id, "sms", now))
-            aws.client("sns").publish(PhoneNumber=ticket.contact_phone, Message=text)
+            send_at = surveys.text_at(now, prop.timezone)
+            if send_at > now:  # not at night: the timer texts at 08:00 (due_actions "survey_text")
+                timers.start(f"survey-text-{ticket.ticket_id}", "sla_clock",
+                             {"clock": "survey_text", "ticket_id": ticket.ticket_id}, send_at, now)
+                return "sms_later", f"texting hours: texted at {times.iso(send_at)}"
+            text_survey(ticket, now)
             return "sms", None
     except (ClientError, BotoCoreError, TenantlineError) as exc:
         return "none", f"sending failed: {str(exc)[:200]}"
     return "none", f"no survey on the {ticket.channel} channel"
+
+
+def text_survey(ticket: Ticket, now: datetime) -> None:
+    """The survey text with its one signed link (the link's life starts now)."""
+    prop = properties.get_property(ticket.property_id)
+    lang = ticket.language if ticket.language in ("en", "es") else "en"
+    text = replies.say("survey_sms", lang, property=prop.name, ref=ticket.ref, link=link(ticket.ticket_id, "sms", now))
+    aws.client("sns").publish(PhoneNumber=ticket.contact_phone, Message=text)
+
+
+def text_held_survey(ticket: Ticket, now: datetime) -> str:
+    """The texting-hours clock woke (due_actions): send it, and say so on the ticket."""
+    text_survey(ticket, now)
+    sent = {"survey_sent_at": times.iso(now), "survey_sent_via": "sms"}
+    tickets.update(ticket, sent, "system", "survey_sent", now, {"via": "sms", "held_for": "texting hours"},
+                   recompute=lambda t: sent if t.survey_sent_via == "sms_later" else None)
+    return "survey texted"
 
 
 # --- answering ---

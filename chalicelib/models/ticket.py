@@ -70,7 +70,7 @@ class Ticket(Model):
     survey_comment = UnicodeAttribute(null=True)
     survey_via = UnicodeAttribute(null=True)  # chat | email | sms | staff: where the answer came from
     survey_sent_at = UnicodeAttribute(null=True)  # the one time the resident was asked
-    survey_sent_via = UnicodeAttribute(null=True)  # chat | email | sms | none (no channel or no consent)
+    survey_sent_via = UnicodeAttribute(null=True)  # chat | email | sms | sms_later (texting hours) | none
     review_done_at = UnicodeAttribute(null=True)
     first_response_due = UnicodeAttribute(null=True)
     resolve_due = UnicodeAttribute(null=True)

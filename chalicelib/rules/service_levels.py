@@ -108,6 +108,8 @@ def still_due(clock: str, ticket) -> bool:
         return needs_review(ticket.csat, getattr(ticket, "nps", None)) and ticket.review_done_at is None
     if clock == "follow_up":
         return ticket.status == "resolved"
+    if clock == "survey_text":  # a survey text held for texting hours
+        return ticket.survey_sent_via == "sms_later" and ticket.csat is None and getattr(ticket, "nps", None) is None
     if clock == "safety_answer":
         return ticket.status in OPEN_STATUSES and ticket.urgency != "emergency" and bool(ticket.safety_question) \
             and ticket.safety_answer is None
