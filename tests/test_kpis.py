@@ -215,6 +215,8 @@ def test_fcr_counts_a_repeat_only_from_the_same_resident_on_the_same_problem_wit
     assert kpis.fcr([done], [done, same]).value == 0.0
     assert kpis.fcr([done], [done, too_late, other_problem, someone_else]).value == 100.0
     assert kpis.fcr([facts(6)], []).value is None  # nothing resolved: no value, not 0
+    assert kpis.fcr([done], [done], NOW + timedelta(days=3)).detail["window_open"] == 1  # provisional
+    assert kpis.fcr([done], [done], NOW + timedelta(days=8)).detail["window_open"] == 0
 
 
 def test_targets_are_judged_in_their_direction_and_nothing_is_not_met():

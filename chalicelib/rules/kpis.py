@@ -151,8 +151,9 @@ def _mean(values: list[float]) -> float | None:
 
 # --- each KPI ---
 
-def fcr(cohort: list[TicketFacts], later: list[TicketFacts]) -> Result:
-    """`later`: tickets opened from the period's start to 7 days after its end (repeat contacts)."""
+def fcr(cohort: list[TicketFacts], later: list[TicketFacts], as_of: datetime | None = None) -> Result:
+    """`later`: tickets opened from the period's start to 7 days after its end (repeat contacts). A ticket
+    resolved less than 7 days before `as_of` counts provisionally (detail.window_open)."""
     resolved = [t for t in cohort if t.first_resolved is not None]
     first_time, breaches = 0, []
     for t in resolved:
@@ -164,7 +165,9 @@ def fcr(cohort: list[TicketFacts], later: list[TicketFacts]) -> Result:
             breaches.append({"ref": t.ref, "why": "reopened" if t.reopened else f"contacted again ({repeat.ref})"})
         else:
             first_time += 1
-    return Result("fcr", share(first_time, len(resolved)), len(resolved), {"first_contact": first_time}, breaches)
+    still_open = sum(as_of is not None and as_of < t.first_resolved + FCR_WINDOW for t in resolved)
+    return Result("fcr", share(first_time, len(resolved)), len(resolved),
+                  {"first_contact": first_time, "window_open": still_open}, breaches)
 
 
 def _same_resident(a: TicketFacts, b: TicketFacts) -> bool:
@@ -292,7 +295,7 @@ def digest_lateness(cohort: list[TicketFacts]) -> Result:
 def compute(cohort: list[TicketFacts], later: list[TicketFacts], open_now: list[TicketFacts] | None,
             as_of: datetime) -> list[Result]:
     """Every KPI, in DEFINITIONS order. `open_now` None: no backlog snapshot for this period."""
-    results = [fcr(cohort, later), csat(cohort), nps(cohort), *calls(cohort),
+    results = [fcr(cohort, later, as_of), csat(cohort), nps(cohort), *calls(cohort),
                backlog(open_now, as_of) if open_now is not None else Result("backlog_aging", None, 0),
                safety(cohort, as_of), complaint_ack(cohort, as_of), tier2(cohort, as_of),
                review(cohort, as_of), *time_to_human(cohort, as_of), digest_lateness(cohort)]
