@@ -1,6 +1,19 @@
 from chalice import Chalice
 
-from chalicelib.handlers import calls, chat, connect, email, escalation, pages, privacy, tickets, timers, uploads
+from chalicelib.handlers import (
+    calls,
+    chat,
+    connect,
+    email,
+    escalation,
+    pages,
+    privacy,
+    reports,
+    survey,
+    tickets,
+    timers,
+    uploads,
+)
 from chalicelib.handlers.middleware import register
 
 app = Chalice(app_name="tenantline")
@@ -14,4 +27,6 @@ app.register_blueprint(privacy.bp)
 app.register_blueprint(pages.bp)
 app.register_blueprint(uploads.bp)
 app.register_blueprint(calls.bp)
+app.register_blueprint(survey.bp)
+app.register_blueprint(reports.bp)
 register(app)

@@ -14,6 +14,8 @@
   python manage.py ack LINK                 open an acknowledgement link (as the paged person would)
   python manage.py oncall [--at T]          who is on call; `oncall set-policy FILE`, `oncall set-rotation ID FILE`
   python manage.py report escalations       time-to-human over a period (`report calls`: ASA, AHT, abandons)
+  python manage.py simulate day             a day of mixed contacts on the twin
+  python manage.py report kpis              every KPI beside its target (--json, --csv)
   python manage.py connect template         the Amazon Connect template for the portfolio (infra/connect.yaml)
   python manage.py connect walk PATH [--press 1 2] [--say T] [--at T] [--attributes JSON]
                                             walk any exported flow (file or folder); exits 3 on anything unsupported
@@ -426,9 +428,75 @@ def cmd_privacy(args) -> int:
 def cmd_report(args) -> int:
     query = "&".join(f"{k}={v}" for k, v in (("from", args.start), ("to", args.end), ("property", args.property))
                      if v)
-    print(json.dumps(call("GET", f"/reports/{args.kind}" + (f"?{query}" if query else ""), headers=staff_headers()),
-                     indent=2))
+    headers = staff_headers()
+    if args.at:  # judge the report at a demo time (the twin's X-Tenantline-Time)
+        headers["X-Tenantline-Time"] = contact_time(args.at, args.property or "maple-court")
+    if args.kind == "kpis" and args.csv:
+        print(fetch_text("/reports/kpis?" + "&".join(filter(None, [query, "format=csv"])), headers), end="")
+        return 0
+    result = call("GET", f"/reports/{args.kind}" + (f"?{query}" if query else ""), headers=headers)
+    if args.kind == "kpis" and not args.json:
+        print(kpi_table(result))
+        return 0
+    print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
+
+
+def fetch_text(path: str, headers: dict) -> str:
+    request = urllib.request.Request(api_url() + path, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.read().decode()
+    except urllib.error.HTTPError as exc:
+        raise SystemExit(f"GET {path} -> HTTP {exc.code}: {exc.read().decode(errors='replace')}") from None
+    except urllib.error.URLError as exc:
+        raise SystemExit(f"cannot reach the twin's API at {api_url()} ({exc.reason}); start it with `make run`") \
+            from None
+
+
+def _kpi_number(value, unit: str) -> str:
+    if value is None:
+        return "-"
+    shown = f"{value:g}" if isinstance(value, (int, float)) else str(value)
+    return {"%": f"{shown} %", "seconds": f"{shown} s", "minutes": f"{shown} min"}.get(unit, shown)
+
+
+def kpi_table(result: dict) -> str:
+    """The KPI report as a table: each KPI beside its target, met or missed, and the previous period."""
+    prev = result["previous_period"]
+    lines = [f"KPIs for {result['property'] or 'the portfolio'}, tickets opened {result['from']} to {result['to']} "
+             f"({result['tickets']} tickets; as of {result['as_of']}; previous period {prev['from']} to {prev['to']})",
+             "", f"{'KPI':44} {'value':>11} {'target':>13} {'':7} {'count':>5} {'previous':>11}"]
+    for k in result["kpis"]:
+        target = "-" if k["target"] is None else \
+            ("≥ " if k["better"] == "higher" else "≤ ") + _kpi_number(k["target"], k["unit"])
+        status = {True: "met", False: "MISSED", None: "no data" if k["value"] is None else ""}[k["met"]]
+        previous = _kpi_number((k.get("previous") or {}).get("value"), k["unit"])
+        lines.append(f"{k['label'][:44]:44} {_kpi_number(k['value'], k['unit']):>11} {target:>13} {status:7} "
+                     f"{k['count']:>5} {previous:>11}")
+    if result.get("breaches"):
+        lines += ["", f"Breaches ({len(result['breaches'])}):"]
+        lines += [f"  {b['kpi']:24} {b['ref']:9} {b['why']}" for b in result["breaches"][:20]]
+    return "\n".join(lines)
+
+
+def cmd_simulate_day(args) -> int:
+    asked_scale = os.environ.get("TENANTLINE_TIME_SCALE")  # a twin started with its own scale
+    use_twin()
+    if asked_scale:
+        os.environ["TENANTLINE_TIME_SCALE"] = asked_scale
+    import boto3
+
+    from twin.day import Day, summary_line
+
+    day = datetime.fromisoformat(args.date).date() if args.date else datetime.now(timezone.utc).date()
+    from chalicelib.core import settings
+
+    result = Day(call, staff_headers(), boto3.Session(), day, args.contacts, args.seed,
+                 moto_url=f"http://127.0.0.1:{os.environ.get('MOTO_PORT', '5000')}",
+                 time_scale=settings.time_scale()).play()
+    print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else summary_line(result))
+    return 1 if result["errors"] else 0
 
 
 def cmd_tickets(args) -> int:
@@ -494,6 +562,14 @@ def parser() -> argparse.ArgumentParser:
                             "(default: the first person called)")
     phone.set_defaults(func=cmd_simulate_call)
 
+    day = channels.add_parser("day", help="a day of mixed calls, chats and emails, with what staff and residents "
+                                          "do next (replies, acknowledgements, resolutions, survey answers)")
+    day.add_argument("--date", help="the day to play, YYYY-MM-DD (default: today, UTC)")
+    day.add_argument("--contacts", type=int, default=30, help="how many contacts (default 30)")
+    day.add_argument("--seed", type=int, help="random seed (default: from the date: a date plays the same day)")
+    day.add_argument("--json", action="store_true", help="print every contact played")
+    day.set_defaults(func=cmd_simulate_day)
+
     sub.add_parser("outbox", help="mail the twin's SES has sent").set_defaults(func=cmd_outbox)
 
     connect = sub.add_parser("connect", help="Amazon Connect: render the template, link hours after deploying")
@@ -533,10 +609,13 @@ def parser() -> argparse.ArgumentParser:
     privacy.set_defaults(func=cmd_privacy)
 
     report = sub.add_parser("report", help="reports")
-    report.add_argument("kind", choices=("escalations", "calls"))
+    report.add_argument("kind", choices=("escalations", "calls", "kpis"))
     report.add_argument("--from", dest="start")
     report.add_argument("--to", dest="end")
     report.add_argument("--property")
+    report.add_argument("--json", action="store_true", help="kpis: the raw JSON instead of the table")
+    report.add_argument("--csv", action="store_true", help="kpis: CSV for spreadsheets")
+    report.add_argument("--at", help="judge the report as of this time (ISO; the twin's demo clock; default now)")
     report.set_defaults(func=cmd_report)
 
     tickets = sub.add_parser("tickets", help="list the open-ticket queue")

@@ -115,10 +115,10 @@ def test_a_resolution_gets_a_follow_up_a_week_later(aws, client, csr_headers, mo
 def test_low_satisfaction_asks_for_a_review_and_reminds_when_overdue(aws, client, csr_headers, monkeypatch):
     monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.00001)  # 72 hours last 2.6 s
     ticket, session = chat(client, "The blinds in my bedroom are broken")
-    rated = client.http.post(f"/chat/sessions/{session.session_id}/csat", body=json.dumps({"score": 3}),
+    rated = client.http.post(f"/chat/sessions/{session.session_id}/csat", body=json.dumps({"csat": 2}),
                              headers={"Content-Type": "application/json", "X-Session-Token": session.token})
-    assert rated.json_body == {"ref": ticket["ref"], "score": 3}
-    bad = client.http.post(f"/chat/sessions/{session.session_id}/csat", body=json.dumps({"score": 11}),
+    assert rated.json_body == {"ref": ticket["ref"], "csat": 2, "nps": None}
+    bad = client.http.post(f"/chat/sessions/{session.session_id}/csat", body=json.dumps({"nps": 11}),
                            headers={"Content-Type": "application/json", "X-Session-Token": session.token})
     assert bad.status_code == 400
     wait_for(lambda: "csat_review" in fired(get(client, csr_headers, ticket["ticket_id"])))

@@ -93,9 +93,10 @@ def test_a_ticket_takes_one_satisfaction_rating(aws, client):
     from tests.conftest import NOW, chat
     answer, widget = chat(client, "The blinds in my bedroom are broken")
     same_day = {"X-Session-Token": widget.token, "X-Tenantline-Time": NOW.isoformat()}
-    first = post(client, f"/chat/sessions/{widget.session_id}/csat", {"score": 9}, same_day)
-    again = post(client, f"/chat/sessions/{widget.session_id}/csat", {"score": 0}, same_day)
-    assert first.status_code == 200 and again.status_code == 409 and "already rated 9/10" in again.json_body["Message"]
+    first = post(client, f"/chat/sessions/{widget.session_id}/csat", {"csat": 5, "nps": 9}, same_day)
+    again = post(client, f"/chat/sessions/{widget.session_id}/csat", {"csat": 1}, same_day)
+    assert first.status_code == 200 and again.status_code == 409
+    assert "already rated CSAT 5/5, NPS 9/10" in again.json_body["Message"]
 
 
 def test_a_script_starting_chats_or_flooding_one_is_slowed_down(aws, client, monkeypatch):

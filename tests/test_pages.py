@@ -193,7 +193,7 @@ def test_resident_chats_in_spanish_and_sees_the_csr_reply(twin, browser):
     expect(page.locator(".tlw-human")).to_contain_text("el técnico va en camino", timeout=15_000)
     page.get_by_role("button", name="9 de 10").click()
     expect(page.get_by_text("Gracias por su calificación.")).to_be_visible()
-    assert api(twin, "GET", f"/tickets/{ref}", token=csr)["csat"] == 9
+    assert api(twin, "GET", f"/tickets/{ref}", token=csr)["nps"] == 9
     page.get_by_label(re.compile("Agregar una foto")).set_input_files(
         files=[{"name": "fuga.png", "mimeType": "image/png", "buffer": PNG}])
     expect(page.locator(".tlw-status")).to_have_text("Foto agregada a su reporte.")

@@ -12,7 +12,8 @@ from tests.test_phone import MARIA, ring
 
 pytestmark = pytest.mark.integration
 EMAIL = "maria.lopez@example.com"
-HER = ("María", "López", "Lopez", MARIA, "2125550142", EMAIL, "4B", "bañera", "pasillo")
+# Not the bare unit "4B": any random id (ULID) may contain it; the unit is checked on the tickets instead.
+HER = ("María", "López", "Lopez", MARIA, "2125550142", EMAIL, "apartamento 4B", "bañera", "pasillo")
 
 
 def admin():
@@ -72,6 +73,7 @@ def test_export_returns_everything_then_erase_leaves_nothing_findable(aws, clien
     assert again["tickets"] == [] and again["resident_directory"] == []
     queue = client.http.get("/tickets", headers=csr_headers).json_body["tickets"]
     assert len(queue) == 3 and {t["summary"] for t in queue} == {"[erased]"}  # the skeletons stay for the KPIs
+    assert {t["unit"] for t in queue} == {None} and {t["contact"]["name"] for t in queue} == {None}
     trail = client.http.get(f"/tickets/{queue[0]['id']}", headers=csr_headers).json_body["audit"]
     assert [a["action"] for a in trail] == ["privacy_erased"] and trail[0]["actor"] == "dev-admin"
 

@@ -82,15 +82,19 @@ def test_safety_clock_only_for_unresolved_tickets():
     assert not service_levels.still_due("safety_24h", ticket(status="resolved"))
 
 
-@pytest.mark.parametrize("csat, reviewed, due", [
-    (None, None, False),  # no score given
-    (5, None, True),
-    (6, None, False),  # 6 and up is satisfied enough
-    (1, None, True),
-    (5, WED_10, False),  # a manager already reviewed it
+@pytest.mark.parametrize("csat, nps, reviewed, due", [
+    (None, None, None, False),  # no score given
+    (2, None, None, True),  # CSAT 1-2 of 5 is dissatisfied
+    (3, None, None, False),
+    (None, 5, None, True),  # NPS 0-5 of 10 asks for a review...
+    (None, 6, None, False),  # ...6 and up is satisfied enough
+    (4, 0, None, True),
+    (1, None, WED_10, False),  # a manager already reviewed it
 ])
-def test_low_satisfaction_review_clock(csat, reviewed, due):
-    assert service_levels.still_due("csat_review", ticket(status="resolved", csat=csat, review_done_at=reviewed)) is due
+def test_low_satisfaction_review_clock(csat, nps, reviewed, due):
+    t = ticket(status="resolved", csat=csat, review_done_at=reviewed)
+    t.nps = nps
+    assert service_levels.still_due("csat_review", t) is due
 
 
 def test_follow_up_clock_only_when_still_resolved():

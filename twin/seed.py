@@ -39,6 +39,8 @@ RESIDENTS = {
     "sunset-villas": [("+13105550142", "Priya Shah", "12", "en")],
 }
 DEMO_CALLER = RESIDENTS["maple-court"][0][0]
+# Residents who agreed to automated texts (satisfaction surveys by SMS after a call); the others did not.
+SMS_CONSENT = {"+12125550142", "+13105550142"}
 
 KNOWLEDGE = [
     ("en", "office-hours", "When is the office open?", ["office hours", "hours", "open", "office"],
@@ -108,7 +110,8 @@ def seed(session) -> dict:
             Person(property_pk(data["sk"]), keys.person_sk(person_id), name=name, role=role, phone=phone,
                    email=email, takes_transfers=role == "manager").save()  # technicians are on call instead
         for phone, name, unit, language in RESIDENTS[data["sk"]]:
-            Resident(property_pk(data["sk"]), keys.resident_sk(phone), name=name, unit=unit, language=language).save()
+            Resident(property_pk(data["sk"]), keys.resident_sk(phone), name=name, unit=unit, language=language,
+                     sms_consent=phone in SMS_CONSENT).save()
     for pid, rotations in ROTATIONS.items():
         for rid, name, members, anchor in rotations:
             Rotation(property_pk(pid), keys.rotation_sk(rid), name=name, members=members, every="weekly",

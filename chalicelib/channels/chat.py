@@ -12,7 +12,7 @@ from chalicelib.core import ids, settings, times
 from chalicelib.core.errors import Forbidden, Gone, Invalid, NotFound, TooLarge, TooMany, Unauthorized
 from chalicelib.lifecycle import intake, safety_question
 from chalicelib.models import ChatSession, Message, Ticket, keys
-from chalicelib.rules import asking, knowledge, redaction, replies
+from chalicelib.rules import asking, knowledge, redaction, replies, surveys
 from chalicelib.rules.triage import URGENCY_RANK, Triage, triage
 from chalicelib.rules.wording import normalize
 from chalicelib.tickets import claims, limits
@@ -196,3 +196,14 @@ def messages_since(session: ChatSession, after: str | None) -> list[dict]:
     if not session.ticket_id:
         return []
     return [message_view(m) for m in tickets.thread(session.ticket_id, after)]
+
+
+def survey_state(session: ChatSession) -> dict | None:
+    """What the widget needs to show the satisfaction survey: asked (the question is on the thread), answered
+    already or not, the scales, and where the answer goes. None until the ticket's resolution asks it."""
+    ticket = tickets.find_ticket(session.ticket_id) if session.ticket_id else None
+    if ticket is None or not ticket.survey_sent_at:
+        return None
+    return {"asked_at": ticket.survey_sent_at, "answered": ticket.csat is not None or ticket.nps is not None,
+            "csat_scale": list(surveys.CSAT_SCALE), "nps_scale": list(surveys.NPS_SCALE),
+            "answer_to": f"/chat/sessions/{session.session_id}/csat"}

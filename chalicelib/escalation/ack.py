@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import PutError, TransactWriteError
 
-from chalicelib.core import secrets, settings, signing, times
+from chalicelib.core import metrics, secrets, settings, signing, times
 from chalicelib.core.errors import Conflict, Forbidden, Invalid
 from chalicelib.escalation import patch, runner
 from chalicelib.models import Guard, Ticket, keys
@@ -100,6 +100,7 @@ def acknowledge(ticket_id: str, who: str, via: str, now: datetime, person_id: st
     else:
         raise Conflict("the ticket kept changing; try the link again")
     runner.stop(ticket, f"acknowledged by {who}")
+    metrics.put("TimeToHumanSeconds", float(ticket.reached_seconds), "Seconds", ticket.property_id)
     return {"acknowledged": True, "ref": ticket.ref, "by": who, "reached_seconds": ticket.reached_seconds,
             "target_met": ticket.target_met, "reached": str(timedelta(seconds=round(reached)))}
 

@@ -7,8 +7,8 @@ from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints
 from chalicelib.channels import chat
 from chalicelib.core.errors import Invalid
 from chalicelib.handlers.http import CHAT_CORS, api, now, parse, query_params
-from chalicelib.handlers.tickets import ScoreIn
-from chalicelib.lifecycle import intake
+from chalicelib.handlers.tickets import SurveyIn
+from chalicelib.lifecycle import survey
 from chalicelib.rules import addresses
 from chalicelib.tickets import store as tickets
 
@@ -69,17 +69,19 @@ def post_message(session_id):
 def list_messages(session_id):
     request = bp.current_request
     session = chat.authorize(session_id, _token(request))
-    return {"messages": chat.messages_since(session, query_params(request).get("after"))}
+    return {"messages": chat.messages_since(session, query_params(request).get("after")),
+            "survey": chat.survey_state(session)}
 
 
 @bp.route("/chat/sessions/{session_id}/csat", methods=["POST"], cors=CHAT_CORS)
 @api
 def rate(session_id):
-    """The resident rates the help they got (0-10)."""
+    """The resident answers the survey in the widget: CSAT 1-5 and/or NPS 0-10, an optional comment; once."""
     request = bp.current_request
     session = chat.authorize(session_id, _token(request))
-    body = parse(request, ScoreIn)
+    body = parse(request, SurveyIn)
     if not session.ticket_id:
         raise Invalid("there is nothing to rate yet")
-    ticket = intake.record_csat(session.ticket_id, body.score, "resident", now(request))
-    return {"ref": ticket.ref, "score": int(ticket.csat)}
+    ticket = survey.record(session.ticket_id, body.csat, body.nps, body.comment, "resident", "chat", now(request))
+    return {"ref": ticket.ref, "csat": None if ticket.csat is None else int(ticket.csat),
+            "nps": None if ticket.nps is None else int(ticket.nps)}

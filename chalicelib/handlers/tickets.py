@@ -9,7 +9,7 @@ from chalicelib.channels.mail import attachments
 from chalicelib.core.errors import Invalid
 from chalicelib.escalation import patch
 from chalicelib.handlers.http import api, now, parse, query_params, staff
-from chalicelib.lifecycle import delivery, intake
+from chalicelib.lifecycle import delivery, intake, survey
 from chalicelib.rules import service_levels
 from chalicelib.rules.triage import URGENCY_RANK
 from chalicelib.tickets import portfolio as properties
@@ -136,9 +136,12 @@ def set_status(ticket_id):
     return ticket_view(intake.status_changed(ticket, when))
 
 
-class ScoreIn(BaseModel):
+class SurveyIn(BaseModel):
+    """A survey answer: CSAT 1-5 and/or NPS 0-10 (rules/surveys.py checks the scales), an optional comment."""
     model_config = ConfigDict(extra="ignore")
-    score: StrictInt
+    csat: Optional[StrictInt] = None
+    nps: Optional[StrictInt] = None
+    comment: Optional[Annotated[StrictStr, StringConstraints(max_length=1000)]] = None
 
 
 class ReviewIn(BaseModel):
@@ -149,12 +152,12 @@ class ReviewIn(BaseModel):
 @bp.route("/tickets/{ticket_id}/csat", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def record_csat(ticket_id):
-    """A satisfaction score taken by staff (a call-back survey)."""
+    """A survey answer taken by staff (a call-back survey): the ticket's one answer, like the resident's."""
     request = bp.current_request
     who = staff(request)
-    body = parse(request, ScoreIn)
-    return ticket_view(intake.record_csat(ticket_for(who, ticket_id).ticket_id, body.score, who.username,
-                                          now(request)))
+    body = parse(request, SurveyIn)
+    return ticket_view(survey.record(ticket_for(who, ticket_id).ticket_id, body.csat, body.nps, body.comment,
+                                     who.username, "staff", now(request)))
 
 
 @bp.route("/tickets/{ticket_id}/review", methods=["POST"], authorizer=authorizer, cors=True)

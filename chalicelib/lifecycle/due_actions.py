@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.lifecycle import delivery, notify, safety_question
-from chalicelib.rules import replies, service_levels
+from chalicelib.core import metrics
+from chalicelib.lifecycle import delivery, notify, safety_question, survey
+from chalicelib.rules import replies, service_levels, surveys
 from chalicelib.rules.service_levels import COMPLAINT_ACK, CSAT_REVIEW_WITHIN, SAFETY_UNRESOLVED, TIER_TWO_AFTER, hours
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
@@ -32,6 +33,7 @@ def _tier2(ticket, now):
 
 
 def _safety(ticket, now):
+    metrics.put("SafetyTicketsOver24h", 1, "Count", ticket.property_id)  # the template alarms on any
     told = notify.managers(ticket.property_id, f"Emergency {ticket.ref} unresolved after {hours(SAFETY_UNRESOLVED)} h",
                            f"Emergency ticket {ticket.ref} is still {ticket.status} {hours(SAFETY_UNRESOLVED)} hours on: "
                            f"{ticket.summary}")
@@ -40,7 +42,7 @@ def _safety(ticket, now):
 
 def _csat(ticket, now):
     told = notify.managers(ticket.property_id, f"Review overdue for {ticket.ref}",
-                           f"Resident rated {ticket.ref} {int(ticket.csat)}/10 and no manager review is recorded "
+                           f"Resident rated {ticket.ref} {surveys.label(ticket.csat, ticket.nps)} and no manager review is recorded "
                            f"after {hours(CSAT_REVIEW_WITHIN)} hours.")
     return f"managers reminded ({len(told)})"
 
@@ -55,4 +57,5 @@ def _send_follow_up(ticket, now):
 
 
 ACTIONS = {"complaint_ack": _complaint, "tier2": _tier2, "safety_24h": _safety, "csat_review": _csat,
-           "follow_up": _send_follow_up, "safety_answer": safety_question.unanswered}
+           "follow_up": _send_follow_up, "safety_answer": safety_question.unanswered,
+           "survey_text": survey.text_held_survey}

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.core import times
-from chalicelib.core.errors import Conflict, Invalid
-from chalicelib.lifecycle import notify, timers
+from chalicelib.lifecycle import survey, timers
 from chalicelib.models import Ticket
 from chalicelib.rules import service_levels
 from chalicelib.tickets import portfolio as properties
@@ -23,30 +22,13 @@ def opened(ticket: Ticket, now: datetime) -> Ticket:
 
 
 def status_changed(ticket: Ticket, now: datetime) -> Ticket:
-    """A proposed resolution gets a follow-up a week later (each resolution its own clock); a closed
-    ticket's messages start their retention period."""
+    """A proposed resolution gets a follow-up a week later (each resolution its own clock), and the first
+    resolution asks the resident the satisfaction survey (lifecycle/survey.py); a closed ticket's messages
+    start their retention period."""
     retention.status_changed(ticket, now)
     if ticket.status == "resolved":
-        return timers.start_clocks(ticket, [service_levels.follow_up_clock(now)], now, suffix=f"-v{ticket.version}")
-    return ticket
-
-
-def record_csat(ticket_id: str, score: int, by: str, now: datetime) -> Ticket:
-    if not isinstance(score, int) or not 0 <= score <= 10:
-        raise Invalid("score must be a whole number from 0 to 10")
-    ticket = tickets.get_ticket(ticket_id)
-    if ticket.csat is not None:
-        raise Conflict(f"{ticket.ref} was already rated {int(ticket.csat)}/10: a ticket takes one rating")
-    rating = {"csat": score, "csat_at": times.iso(now)}
-    # A clock firing on the ticket at that moment must not refuse the resident's rating: re-apply it (but
-    # a second rating racing the first does not overwrite it).
-    ticket = tickets.update(ticket, rating, by, "csat", now, {"score": score},
-                            recompute=lambda t: None if t.csat is not None else rating)
-    if service_levels.needs_review(score):
-        notify.managers(ticket.property_id, f"Low satisfaction on {ticket.ref}",
-                        f"A resident rated {ticket.ref} {score}/10. Please review within "
-                        f"{service_levels.hours(service_levels.CSAT_REVIEW_WITHIN)} hours.", sms=False)
-        ticket = timers.start_clocks(ticket, [service_levels.csat_review_clock(now)], now, suffix=f"-v{ticket.version}")
+        ticket = timers.start_clocks(ticket, [service_levels.follow_up_clock(now)], now, suffix=f"-v{ticket.version}")
+        return survey.ask(ticket, now)
     return ticket
 
 

@@ -48,6 +48,12 @@ def rate(kind: str, who: str, window: int) -> str:
     return f"RATE#{kind}#{hashlib.sha256(who.encode()).hexdigest()[:32]}#{window}"
 
 
+def survey_asked(ticket_id: str) -> str:
+    """A resolved ticket's survey was sent (it is asked once, however often the ticket is resolved)."""
+    return f"SURVEY#{ticket_id}"
+
+
+
 def contact_record(contact_id: str) -> str:
     return f"CONTACT#{contact_id}"
 

@@ -65,6 +65,8 @@ class Resident(Model):
     name = UnicodeAttribute()
     unit = UnicodeAttribute(null=True)
     language = UnicodeAttribute(default="en")
+    # Consent to automated texts (surveys) to this number. No consent unless the office recorded it.
+    sms_consent = BooleanAttribute(default=False)
 
 
 class Lookup(Model):

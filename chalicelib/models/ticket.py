@@ -63,8 +63,14 @@ class Ticket(Model):
     calls = JSONAttribute(default=dict)  # voice: Connect contact id -> milestones, outcome, queue wait, handle time
     clocks = JSONAttribute(default=dict)  # SLA clock name -> due time (ISO)
     held_key = UnicodeAttribute(null=True)  # <property>#<release day> while held for the after-hours digest
+    # The resident's one survey answer (lifecycle/survey.py): CSAT 1-5 and/or NPS 0-10, an optional comment.
     csat = NumberAttribute(null=True)
-    csat_at = UnicodeAttribute(null=True)
+    csat_at = UnicodeAttribute(null=True)  # when the answer was recorded (either score)
+    nps = NumberAttribute(null=True)
+    survey_comment = UnicodeAttribute(null=True)
+    survey_via = UnicodeAttribute(null=True)  # chat | email | sms | staff: where the answer came from
+    survey_sent_at = UnicodeAttribute(null=True)  # the one time the resident was asked
+    survey_sent_via = UnicodeAttribute(null=True)  # chat | email | sms | sms_later (texting hours) | none
     review_done_at = UnicodeAttribute(null=True)
     first_response_due = UnicodeAttribute(null=True)
     resolve_due = UnicodeAttribute(null=True)

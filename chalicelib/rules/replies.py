@@ -102,6 +102,47 @@ TEXTS = {
         "es": "Hola, le escribe el equipo de {property} para dar seguimiento al reporte {ref}: ¿todo funciona bien "
               "ahora? Si no, responda aquí y lo retomamos.",
     },
+    # --- the satisfaction survey, once a ticket is resolved (lifecycle/survey.py) ---
+    "survey_chat": {
+        "en": "Ticket {ref} is marked resolved. How satisfied are you with the help you got, from 1 (not at all) "
+              "to 5 (very)? And how likely are you to recommend {property} to a friend, from 0 to 10? You can "
+              "answer right here, once.",
+        "es": "El reporte {ref} quedó resuelto. ¿Qué tan satisfecho está con la ayuda que recibió, del 1 (nada) al "
+              "5 (mucho)? ¿Y qué tan probable es que recomiende {property} a un amigo, del 0 al 10? Puede "
+              "responder aquí mismo, una sola vez.",
+    },
+    "survey_email": {
+        "en": "Ticket {ref} is marked resolved. How satisfied are you with the help you got? Choose one:\n\n"
+              "{links}\n\nEach link opens a short page where you can also tell us more. It works for "
+              "{days} days.",
+        "es": "El reporte {ref} quedó resuelto. ¿Qué tan satisfecho está con la ayuda que recibió? Elija una "
+              "opción:\n\n{links}\n\nCada enlace abre una página breve donde también puede contarnos más. "
+              "Funciona durante {days} días.",
+    },
+    "survey_score_names": {
+        "en": "1 very dissatisfied|2 dissatisfied|3 neutral|4 satisfied|5 very satisfied",
+        "es": "1 muy insatisfecho|2 insatisfecho|3 neutral|4 satisfecho|5 muy satisfecho",
+    },
+    "survey_sms": {
+        "en": "{property}: ticket {ref} is resolved. How did we do? {link} Reply STOP to opt out.",
+        "es": "{property}: el reporte {ref} quedó resuelto. ¿Cómo lo hicimos? {link} Responda STOP para no "
+              "recibir más mensajes.",
+    },
+    "survey_question_csat": {
+        "en": "How satisfied are you with the help you got on ticket {ref}? (1 not at all, 5 very)",
+        "es": "¿Qué tan satisfecho está con la ayuda que recibió en el reporte {ref}? (1 nada, 5 mucho)",
+    },
+    "survey_question_nps": {
+        "en": "How likely are you to recommend {property} to a friend? (0 not at all, 10 extremely)",
+        "es": "¿Qué tan probable es que recomiende {property} a un amigo? (0 nada, 10 totalmente)",
+    },
+    "survey_comment": {"en": "Anything else you want to tell us? (optional)", "es": "¿Algo más que quiera contarnos? "
+                                                                                    "(opcional)"},
+    "survey_send": {"en": "Send", "es": "Enviar"},
+    "survey_thanks": {
+        "en": "Thank you: your answer on ticket {ref} is recorded.",
+        "es": "Gracias: su respuesta sobre el reporte {ref} quedó registrada.",
+    },
     # --- on the phone (Connect reads these aloud; the flow plays whatever the Lambda returns) ---
     "call_greeting": {
         "en": "Thank you for calling {property}.",

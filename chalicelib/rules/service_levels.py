@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from chalicelib.rules import surveys
 from chalicelib.rules.calendar import Calendar, add_business_time, is_open, next_open
 
 # Ticket statuses; the first four are open (in the queue, with clocks that can still act).
@@ -30,8 +31,7 @@ NEVER_OPEN = (timedelta(days=7), timedelta(days=14))
 
 TIER_TWO_AFTER = timedelta(hours=24)  # unresolved this long: specialists take it
 SAFETY_UNRESOLVED = timedelta(hours=24)  # an emergency still open this long: managers are told
-CSAT_THRESHOLD = 6  # a score below this asks a manager to review the ticket...
-CSAT_REVIEW_WITHIN = timedelta(hours=72)  # ...within this long
+CSAT_REVIEW_WITHIN = timedelta(hours=72)  # a low survey score (rules/surveys.py) is reviewed within this long
 FOLLOW_UP_AFTER = timedelta(days=7)  # after a resolution, ask whether all is well
 MAX_DIGEST_DELAY = 30  # minutes after opening by which the after-hours digest must be out
 # Triage asked whether it is an emergency and nobody answered: while the office is closed, silence this
@@ -92,8 +92,8 @@ def safety_answer_clock(cal: Calendar, asked_at: datetime) -> Clock | None:
     return None if is_open(cal, asked_at) else Clock("safety_answer", asked_at + SAFETY_ANSWER_WAIT)
 
 
-def needs_review(score: int) -> bool:
-    return score < CSAT_THRESHOLD
+def needs_review(csat: int | None, nps: int | None = None) -> bool:
+    return surveys.is_low(csat, nps)
 
 
 def still_due(clock: str, ticket) -> bool:
@@ -105,9 +105,11 @@ def still_due(clock: str, ticket) -> bool:
     if clock == "safety_24h":
         return ticket.status in OPEN_STATUSES
     if clock == "csat_review":
-        return ticket.csat is not None and needs_review(ticket.csat) and ticket.review_done_at is None
+        return needs_review(ticket.csat, getattr(ticket, "nps", None)) and ticket.review_done_at is None
     if clock == "follow_up":
         return ticket.status == "resolved"
+    if clock == "survey_text":  # a survey text held for texting hours
+        return ticket.survey_sent_via == "sms_later" and ticket.csat is None and getattr(ticket, "nps", None) is None
     if clock == "safety_answer":
         return ticket.status in OPEN_STATUSES and ticket.urgency != "emergency" and bool(ticket.safety_question) \
             and ticket.safety_answer is None

@@ -22,7 +22,7 @@ from chalicelib.tickets.views import audit_view, message_view, ticket_view
 CALLER_DETAILS = ("caller",)  # what the flow remembers of a contact (channels/voice/flow.py)
 PERSONAL = {"contact_name": None, "contact_phone": None, "contact_email": None, "unit": None, "summary": "[erased]",
             "subject": None, "participants": [], "reasons": [], "chat_session_id": None, "for_person": None,
-            "safety_question": None}
+            "safety_question": None, "survey_comment": None}
 
 
 def _who(phone: str | None, email: str | None) -> tuple[str | None, str | None]:

@@ -1,6 +1,20 @@
 """JSON shapes of domain objects, shared by the HTTP API and manage.py."""
 from chalicelib.models import AuditEntry, Message, Ticket
+from chalicelib.rules import surveys
 from chalicelib.rules.service_levels import TIME_TO_HUMAN
+
+
+def _int(value) -> int | None:
+    return None if value is None else int(value)
+
+
+def survey_view(t: Ticket) -> dict:
+    """The resident's survey: when and how it was asked, the answer, and for a low score its review clock."""
+    low = surveys.is_low(t.csat, t.nps)
+    return {"sent_at": t.survey_sent_at, "sent_via": t.survey_sent_via, "answered_at": t.csat_at,
+            "via": t.survey_via, "csat": _int(t.csat), "nps": _int(t.nps), "comment": t.survey_comment,
+            "low": low, "review_due": (t.clocks or {}).get("csat_review") if low else None,
+            "review_done_at": t.review_done_at}
 
 
 def ticket_view(t: Ticket) -> dict:
@@ -15,7 +29,7 @@ def ticket_view(t: Ticket) -> dict:
         "created_at": t.created_at, "updated_at": t.updated_at, "version": t.version,
         "clocks": dict(t.clocks or {}), "held_for": t.held_key, "for_person": t.for_person,
         "safety_question": t.safety_question, "safety_answer": t.safety_answer,
-        "csat": int(t.csat) if t.csat is not None else None,
+        "csat": _int(t.csat), "nps": _int(t.nps), "survey": survey_view(t),
         "calls": [dict(call, contact_id=cid) for cid, call in sorted((t.calls or {}).items(),
                                                                      key=lambda kv: kv[1].get("initiated") or "")],
     }

@@ -197,7 +197,7 @@ function actionsView(t) {
   const statusSel = el("select", { id: "act-status" }, STATUSES.map((s) => el("option", { value: s, text: label(s), selected: s === t.status })));
   const assignee = el("input", { id: "act-assignee", value: t.assignee || "", autocomplete: "off" });
   const tierSel = el("select", { id: "act-tier" }, [1, 2].map((n) => el("option", { value: n, text: `tier ${n}`, selected: n === t.tier })));
-  const csat = el("input", { id: "act-csat", type: "number", min: "0", max: "10", inputmode: "numeric" });
+  const csat = el("input", { id: "act-csat", type: "number", min: "1", max: "5", inputmode: "numeric" });
   return el("section", { class: "actions", "aria-labelledby": "actions-h" },
     el("h3", { id: "actions-h", text: "Actions" }),
     el("form", { class: "inline", onsubmit: (e) => { e.preventDefault(); act("status", { status: statusSel.value, version: v }, `Status set to ${label(statusSel.value)}`); } },
@@ -213,9 +213,9 @@ function actionsView(t) {
       t.escalation && ["pending", "paging", "flagged"].includes(t.escalation)
         ? el("button", { type: "button", class: "danger", text: "Acknowledge emergency", onclick: () => act("ack", {}, "Acknowledged") }) : null,
       state.auth.role !== "csr" ? el("button", { type: "button", text: "Manager review done", onclick: () => act("review", {}, "Review recorded") }) : null),
-    t.csat === null ? el("form", { class: "inline", onsubmit: (e) => { e.preventDefault(); act("csat", { score: Number(csat.value) }, "Score recorded"); } },
-      el("label", { for: "act-csat", text: "Call-back CSAT (0–10)" }), csat, el("button", { type: "submit", text: "Record" }))
-      : el("p", { text: `CSAT: ${t.csat}/10` }));
+    t.csat === null && t.nps === null ? el("form", { class: "inline", onsubmit: (e) => { e.preventDefault(); act("csat", { csat: Number(csat.value) }, "Score recorded"); } },
+      el("label", { for: "act-csat", text: "Call-back CSAT (1–5)" }), csat, el("button", { type: "submit", text: "Record" }))
+      : el("p", { text: `Survey: CSAT ${t.csat ?? "–"}/5, NPS ${t.nps ?? "–"}/10` }));
 }
 
 function threadView(t) {

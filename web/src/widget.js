@@ -174,7 +174,7 @@ function status(text, assertive = false) {
 
 async function rate(score) {
   try {
-    await request("POST", `/chat/sessions/${state.session}/csat`, { score });
+    await request("POST", `/chat/sessions/${state.session}/csat`, { nps: score });  // "how likely to recommend": NPS
     state.rated = score;
   } catch (error) {
     if (error.status === 409) state.rated = score; else return status(t("failed", { reason: error.message }), true);

@@ -1,0 +1,45 @@
+"""The KPI report (staff): GET /reports/kpis?from=&to=&property=&format=csv."""
+from datetime import date
+
+from chalice import Blueprint, Response
+
+from chalicelib.core import metrics
+from chalicelib.core.errors import Invalid
+from chalicelib.handlers.http import api, now, query_params, staff
+from chalicelib.handlers.tickets import authorizer
+from chalicelib.tickets import kpi_report
+
+bp = Blueprint(__name__)
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@bp.route("/reports/kpis", methods=["GET"], authorizer=authorizer, cors=True)
+@api
+def kpi_report_route():
+    """Every KPI with its target and met/missed, beside the previous period of the same length. By default
+    this month so far. A report whose period includes today also emits its KPIs as CloudWatch metrics."""
+    request = bp.current_request
+    who = staff(request)
+    params = query_params(request)
+    fmt = params.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise Invalid("format must be json or csv")
+    as_of = now(request)
+    start, end = kpi_report.period(_day(params.get("from")), _day(params.get("to")), as_of.date())
+    result = kpi_report.report(start, end, who.only(params.get("property") or None), as_of)
+    if end >= as_of.date():
+        metrics.kpis(result["kpis"], result["property"])
+    if fmt == "csv":
+        name = f"kpis-{result['property'] or 'portfolio'}-{start.isoformat()}-{end.isoformat()}.csv"
+        return Response(body=kpi_report.as_csv(result), status_code=200,
+                        headers={"Content-Type": "text/csv; charset=utf-8",
+                                 "Content-Disposition": f'attachment; filename="{name}"'})
+    return result
