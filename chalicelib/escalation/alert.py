@@ -8,7 +8,7 @@ until they are back, so nothing is lost, and the resident's answer never waits o
 from datetime import datetime, timedelta
 
 from chalicelib.core import aws, settings, times
-from chalicelib.escalation import runner
+from chalicelib.escalation import incident, runner
 from chalicelib.models import Ticket, keys
 from chalicelib.tickets import claims
 from chalicelib.tickets import store as tickets
@@ -40,8 +40,12 @@ def start_owed(ticket_id: str, recorded_at: datetime, received: datetime) -> dic
 
 def flag_emergency(ticket: Ticket, now: datetime) -> Ticket:
     """Announce the emergency (once), then start the escalation (once: the execution is named after the
-    ticket). Each step resumes where a failed attempt stopped."""
+    ticket). Each step resumes where a failed attempt stopped. A report of a hazard already being handled
+    at the property joins that incident instead (escalation/incident.py): one incident pages once."""
     if ticket.escalation == "pending":
+        joined = incident.join(ticket, now)
+        if joined is not None:
+            return joined
         ticket = _announce(ticket, now)
     if ticket.escalation != "flagged":
         return ticket

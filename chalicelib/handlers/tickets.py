@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr, StringConstrai
 
 from chalicelib.channels.mail import attachments
 from chalicelib.core.errors import Invalid
-from chalicelib.escalation import patch
+from chalicelib.escalation import incident, patch
 from chalicelib.handlers.http import api, now, parse, query_params, staff
 from chalicelib.lifecycle import delivery, intake, survey
 from chalicelib.rules import service_levels
@@ -99,7 +99,7 @@ def get_ticket(ticket_id):
     trail, proof = tickets.audit_trail(ticket.ticket_id), escalation_view(ticket)
     if proof is not None:  # the live patches to on-call people are part of the proof
         proof["patches"] = patch.attempts(ticket.ticket_id, trail)
-    return dict(ticket_view(ticket), escalation_proof=proof,
+    return dict(ticket_view(ticket), escalation_proof=proof, incident=incident.view(ticket),
                 messages=[message_view(m, staff=True) for m in tickets.thread(ticket.ticket_id)],
                 audit=[audit_view(a) for a in trail])
 
@@ -188,3 +188,20 @@ def set_tier(ticket_id):
     body = parse(request, TierIn)
     return ticket_view(tickets.set_tier(ticket_for(who, ticket_id).ticket_id, body.tier, who.username,
                                         now(request), body.version))
+
+
+class IncidentUpdateIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    body: Annotated[StrictStr, StringConstraints(min_length=1, max_length=20_000)]
+
+
+@bp.route("/tickets/{ticket_id}/incident/updates", methods=["POST"], authorizer=authorizer, cors=True)
+@api
+def incident_update(ticket_id):
+    """One message to every resident who reported the incident this ticket leads (or belongs to)."""
+    request = bp.current_request
+    who = staff(request)
+    body = parse(request, IncidentUpdateIn)
+    ticket = ticket_for(who, ticket_id)
+    lead = tickets.get_ticket(ticket.incident_id) if ticket.incident_id else ticket
+    return delivery.to_incident(lead, who.username, body.body, now(request))

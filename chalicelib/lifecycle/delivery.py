@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.core.errors import Conflict, Invalid
+from chalicelib.escalation import incident
 from chalicelib.lifecycle import email_out as outbound
 from chalicelib.models import Message, Ticket
 from chalicelib.tickets import portfolio as properties
@@ -36,3 +37,16 @@ def _email(ticket: Ticket, author: str, body: str, now: datetime, automated: boo
                             references=references, automated=automated)
     return tickets.add_message(ticket, direction="outbound", author=author, body=body, now=now, channel="email",
                                automated=automated, fields={"email_message_id": sent_id, "subject": subject})
+
+
+def to_incident(lead: Ticket, author: str, body: str, now: datetime) -> dict:
+    """One update for everyone who reported an incident, each through their own ticket's channel."""
+    sent, skipped = [], []
+    for ticket in [lead, *filter(None, (tickets.find_ticket(i) for i in incident.members(lead.ticket_id)))]:
+        try:
+            reply(ticket, author, body, now)
+            sent.append(ticket.ref)
+        except (Conflict, Invalid) as exc:  # a phone ticket, or no address: the CSR calls them
+            skipped.append({"ref": ticket.ref, "reason": str(exc)})
+    tickets.record(lead, author, "incident_update", now, {"sent": len(sent), "skipped": len(skipped)})
+    return {"lead": lead.ref, "sent": sent, "skipped": skipped}

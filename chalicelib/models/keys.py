@@ -75,6 +75,15 @@ def call_step_claims(contact_id: str) -> str:
     return f"CALLSTEP#{contact_id}"
 
 
+def incident(property_id: str, hazard: str) -> str:
+    """The open incident of one hazard at one property (escalation/incident.py)."""
+    return f"INCIDENT#{property_id}#{hazard}"
+
+
+def incident_members(lead_ticket_id: str) -> str:
+    return f"INCIDENTMEMBERS#{lead_ticket_id}"
+
+
 def announcement(ticket_id: str) -> str:
     """An emergency announced on the emergencies feed."""
     return f"ANNOUNCE#{ticket_id}"

@@ -51,6 +51,7 @@ class Ticket(Model):
     linked_ticket_id = UnicodeAttribute(null=True)  # a follow-up of a ticket closed too long ago
     # Escalation: the proof of time-to-human. Started/acknowledged times are contact-clock times.
     escalation_arn = UnicodeAttribute(null=True)
+    incident_id = UnicodeAttribute(null=True)  # a report grouped with an incident: the lead ticket's id
     escalation_started_at = UnicodeAttribute(null=True)  # GSI range key
     escalation_period = UnicodeAttribute(null=True)  # YYYY-MM, GSI hash key (sparse)
     acknowledged_at = UnicodeAttribute(null=True)

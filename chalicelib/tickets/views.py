@@ -23,7 +23,7 @@ def ticket_view(t: Ticket) -> dict:
         "contact": {"name": t.contact_name, "phone": t.contact_phone, "email": t.contact_email},
         "channel": t.channel, "category": t.category, "urgency": t.urgency, "refer": t.refer,
         "language": t.language, "reasons": list(t.reasons or []), "summary": t.summary, "status": t.status,
-        "tier": t.tier, "assignee": t.assignee, "escalation": t.escalation,
+        "tier": t.tier, "assignee": t.assignee, "escalation": t.escalation, "incident_id": t.incident_id,
         "first_response_due": t.first_response_due, "resolve_due": t.resolve_due,
         "first_response_at": t.first_response_at, "resolved_at": t.resolved_at,
         "created_at": t.created_at, "updated_at": t.updated_at, "version": t.version,
