@@ -64,6 +64,7 @@ lint: $(STAMP) $(NODE_STAMP) $(CHECKOV) package
 ## bench: performance figures (package size against its budget, import/cold-start ratios, triage throughput)
 bench: $(STAMP) package
 	$(BIN)/python bench/run.py
+	STORM=$(or $(STORM),300) $(BIN)/python bench/storm.py
 	@echo "pages bundle sizes (bytes; streams.js loads only beside a Connect CCP):" && cat $(WEB_STAMP) && echo
 
 ## train-triage: retrain the triage classifiers (deterministic: one thread, fixed seed) into chalicelib/rules/models/
