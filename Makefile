@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 SITE = $(shell $(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 PYTEST_ARGS ?=
 
-.PHONY: run test lint unit bench vendor package clean mutate train-triage triage-report policies web chromium
+.PHONY: run test lint unit bench cost vendor package clean mutate train-triage triage-report policies web chromium
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] >= (3, 11), sys.version" || { echo "need Python 3.11"; exit 1; }
@@ -66,6 +66,11 @@ bench: $(STAMP) package
 	$(BIN)/python bench/run.py
 	STORM=$(or $(STORM),300) $(BIN)/python bench/storm.py
 	@echo "pages bundle sizes (bytes; streams.js loads only beside a Connect CCP):" && cat $(WEB_STAMP) && echo
+
+## cost: Tenantline's own AWS cost per 1,000 contacts and per idle month, from requests counted on the twin
+## (bench/cost.py; CONTACTS=60 by default), with Connect telephony and SMS shown apart
+cost: $(STAMP)
+	CONTACTS=$(or $(CONTACTS),60) $(BIN)/python -m bench.cost
 
 ## train-triage: retrain the triage classifiers (deterministic: one thread, fixed seed) into chalicelib/rules/models/
 # The fastText trainer clashes with the runtime's fasttext-predict (both are the module `fasttext`): own venv.

@@ -50,7 +50,10 @@ class Counter:
 
         def counting(client, operation, params):
             if threading.get_ident() == mine:
-                counter.calls[(client.meta.service_model.service_name, operation)] += 1
+                service = client.meta.service_model.service_name
+                counter.calls[(service, operation)] += 1
+                if operation == "TransactWriteItems":  # billed per item written, twice over
+                    counter.calls[(service, "TransactWriteItems.items")] += len(params.get("TransactItems", []))
             return original(client, operation, params)
         botocore.client.BaseClient._make_api_call = counting
 
@@ -111,6 +114,7 @@ def _storm(session, client, contacts: list[dict], counter: Counter) -> dict:
     inboxes = {"maple-court": ("help@maplecourt.example", "+12125550100"),
                "sunset-villas": ("help@sunsetvillas.example", "+13105550100")}
     errors, emergency_ids, requests = [], [], collections.defaultdict(list)
+    totals: dict = collections.defaultdict(collections.Counter)  # kind of contact -> every request it made
     started = time.perf_counter()
     counter.take()
     for c in contacts:
@@ -131,11 +135,14 @@ def _storm(session, client, contacts: list[dict], counter: Counter) -> dict:
             errors.append(f"{c['channel']} {c['n']}: {type(exc).__name__}: {exc}"[:300])
             continue
         taken = counter.take()
-        requests[c["channel"]].append(sum(v for (svc, _op), v in taken.items() if svc == "dynamodb"))
+        requests[c["channel"]].append(sum(v for (svc, op), v in taken.items() if svc == "dynamodb" and "." not in op))
+        totals[c["channel"]].update(taken)
         if c["emergency"] and ticket_id:
             emergency_ids.append(ticket_id)
     return {"contacts": len(contacts), "seconds": time.perf_counter() - started, "errors": errors,
-            "emergency_ids": emergency_ids, "dynamodb_per_contact": {k: _spread(v) for k, v in requests.items()}}
+            "emergency_ids": emergency_ids, "dynamodb_per_contact": {k: _spread(v) for k, v in requests.items()},
+            "requests_per_contact": {k: {f"{svc}:{op}": n / len(requests[k]) for (svc, op), n in totals[k].items()}
+                                     for k in totals}}
 
 
 def _chat(client, c) -> str:
