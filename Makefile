@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 SITE = $(shell $(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 PYTEST_ARGS ?=
 
-.PHONY: run test lint unit bench cost vendor package clean mutate train-triage triage-report policies web chromium
+.PHONY: run test lint unit bench cost deploy deploy-check destroy vendor package clean mutate train-triage triage-report policies web chromium
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] >= (3, 11), sys.version" || { echo "need Python 3.11"; exit 1; }
@@ -98,6 +98,20 @@ package: $(STAMP) vendor $(WEB_STAMP)
 	rm -rf build/package
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(BIN)/chalice package --stage prod --pkg-format cloudformation --template-format yaml --merge-template .chalice/package-merge.yaml build/package
 	$(BIN)/python -m infra.package check build/package/deployment.zip
+
+## deploy-check: every check a deploy makes that needs no AWS account (lint: cfn-lint, checkov, asl-validator,
+## the flow language; the package and its budget; each function's policy within IAM's size limit)
+deploy-check: lint
+	$(BIN)/python -m infra.policies --check
+
+## deploy: create or update STAGE in order (stateful stack, SES rule set, the app, delivery guarantees,
+## Connect), showing each change set first and refusing data loss (infra/deploy.sh, deploy/<stage>.env)
+deploy: $(STAMP) $(NODE_STAMP)
+	STAGE=$(or $(STAGE),prod) infra/deploy.sh
+
+## destroy: take STAGE down; refused while its tables or mail bucket hold data unless FORCE=1
+destroy: $(STAMP)
+	STAGE=$(STAGE) $(BIN)/python -m infra.destroy
 
 ## mutate: mutation testing (mutmut, in a copy under mutants/) of the pure rules and the ticket store's write path
 mutate: $(STAMP)

@@ -110,11 +110,32 @@ def write(stage: str, region: str, account: str) -> None:
     config_path.write_text(json.dumps(config, indent=2) + "\n")
 
 
+MAX_INLINE_POLICY = 10_240  # characters of a role's inline policies, without whitespace (IAM's limit)
+
+
+def check() -> list[str]:
+    """The committed files match this table and each fits IAM's inline policy limit."""
+    problems = []
+    for name, document in render(**EXAMPLE).items():
+        path = ROOT / ".chalice" / name
+        if not path.exists() or json.loads(path.read_text()) != document:
+            problems.append(f"{name} is not this table's rendering: run python -m infra.policies")
+        size = len(json.dumps(document, separators=(",", ":")))
+        if size > MAX_INLINE_POLICY:
+            problems.append(f"{name} is {size} characters, over IAM's {MAX_INLINE_POLICY}")
+    return problems
+
+
 def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     for name, default in EXAMPLE.items():
         args.add_argument(f"--{name}", default=default)
+    args.add_argument("--check", action="store_true", help="only check the committed files")
     ns = args.parse_args()
+    if ns.check:
+        problems = check()
+        print("\n".join(problems) or f"policies: {len(FUNCTIONS)} functions, each within IAM's size limit")
+        raise SystemExit(1 if problems else 0)
     write(ns.stage, ns.region, ns.account)
 
 
