@@ -37,7 +37,7 @@ run: $(STAMP) $(NODE_STAMP) $(WEB_STAMP)
 	$(BIN)/python manage.py run
 
 ## test: lint, then every test (unit, in-process moto, and the twin started as `make run` starts it)
-test: lint $(WEB_STAMP) chromium
+test: deploy-check $(WEB_STAMP) chromium
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
 ## unit: the pure-logic tests only (no AWS)
