@@ -12,6 +12,7 @@ const DAY_MS = 86400000;
 const isoDay = (d) => d.toISOString().slice(0, 10);
 const todayUtc = () => isoDay(new Date());
 const dayLabel = (iso) => new Date(`${iso}T00:00:00Z`).toLocaleDateString([], { dateStyle: "medium", timeZone: "UTC" });
+const span = (from, to) => (from === to ? dayLabel(from) : `${dayLabel(from)} – ${dayLabel(to)}`);
 const when = (iso) => (iso ? new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" }) : "—");
 const label = (s) => String(s || "").replace(/_/g, " ");
 
@@ -40,10 +41,12 @@ function formatTarget(k) {
 function changeText(k) {
   if (k.change === null || k.change === undefined) return { text: "—", tone: "" };
   if (k.change === 0) return { text: "no change", tone: "" };
-  const unit = k.unit === "%" || k.unit === "points" ? " pts" : k.unit === "seconds" ? " s" : k.unit === "minutes" ? " min" : "";
+  const sign = k.change > 0 ? "+" : "−";
+  const size = Math.abs(k.change);
+  const amount = k.unit === "seconds" ? duration(size) : k.unit === "minutes" ? `${size} min` : `${size} pts`;
   const better = (k.change > 0) === (k.better === "higher");
   const informational = k.target === null || k.target === undefined;
-  return { arrow: k.change > 0 ? "▲" : "▼", text: `${k.change > 0 ? "+" : ""}${k.change}${unit}`,
+  return { arrow: k.change > 0 ? "▲" : "▼", text: `${sign}${amount}`,
     word: informational ? "" : better ? "better" : "worse", tone: informational ? "" : better ? "better" : "worse" };
 }
 
@@ -143,8 +146,8 @@ export function createDashboard(ctx) {
   }
 
   function kpiTable(d) {
-    return el("table", { class: "kpi-table" },
-      el("caption", { text: `KPIs against their targets (previous period ${dayLabel(d.previous_period.from)} – ${dayLabel(d.previous_period.to)})` }),
+    return el("div", { class: "scroll" }, el("table", { class: "kpi-table" },
+      el("caption", { text: `KPIs against their targets (previous period: ${span(d.previous_period.from, d.previous_period.to)})` }),
       el("thead", {}, el("tr", {}, ["KPI", "Value", "Target", "Status", "Counted", "Previous period", "Change"]
         .map((h) => el("th", { scope: "col", text: h })))),
       el("tbody", {}, d.kpis.map((k) => {
@@ -160,7 +163,7 @@ export function createDashboard(ctx) {
             prev.value !== null && prev.value !== undefined && k.target !== null ? [" (", prev.met ? "met" : "missed", ")"] : null),
           el("td", { class: `kpi-change ${change.tone}` }, change.arrow ? el("span", { "aria-hidden": "true", text: `${change.arrow} ` }) : null,
             change.text, change.word ? ` (${change.word})` : null));
-      })));
+      }))));
   }
 
   function ticketButton(ref, id) {
@@ -179,12 +182,12 @@ export function createDashboard(ctx) {
   function oldestView(d) {
     return el("section", { class: "dash-card", "aria-labelledby": "oldest-h" },
       el("h3", { id: "oldest-h", text: "Oldest open tickets" }),
-      d.oldest_open.length ? el("table", { class: "oldest" },
+      d.oldest_open.length ? el("div", { class: "scroll" }, el("table", { class: "oldest" },
         el("thead", {}, el("tr", {}, ["Ticket", "Property", "Urgency", "Category", "Status", "Opened", "Age"].map((h) => el("th", { scope: "col", text: h })))),
         el("tbody", {}, d.oldest_open.map((t) => el("tr", {},
           el("td", {}, ticketButton(t.ref, t.ticket_id)), el("td", { text: state.names.get(t.property_id) || t.property_id }),
           el("td", {}, el("span", { class: `badge u-${t.urgency}`, text: t.urgency })), el("td", { text: label(t.category) }),
-          el("td", { text: label(t.status) }), el("td", { text: when(t.created_at) }), el("td", { class: "num", text: ageText(t.age_hours) })))))
+          el("td", { text: label(t.status) }), el("td", { text: when(t.created_at) }), el("td", { class: "num", text: ageText(t.age_hours) }))))))
         : el("p", { text: d.to >= todayUtc() ? "No open tickets." : "The open queue is a snapshot of today: pick a period that includes today." }));
   }
 
@@ -208,7 +211,7 @@ export function createDashboard(ctx) {
   function chartFigure(id, title, caption, xs, series, unit, target, allDays = false) {
     const figure = el("figure", { class: "chart", id: `chart-${id}` });
     const host = el("div", { class: "chart-canvas", role: "img",
-      "aria-label": `Chart of ${title} by day, ${dayLabel(state.data.from)} to ${dayLabel(state.data.to)}; the table below it has the same figures.` });
+      "aria-label": `Chart of ${title} by day, ${span(state.data.from, state.data.to)}; the table below it has the same figures.` });
     const rows = xs.map((x, i) => (allDays || series.some((s) => s.values[i] !== null) ? el("tr", {}, el("th", { scope: "row", text: dayLabel(x) }),
       series.map((s) => el("td", { class: "num", text: s.format(s.values[i]) }))) : null));
     figure.append(el("figcaption", {}, el("strong", { text: title }), caption ? ` · ${caption}` : null), host,
@@ -225,7 +228,10 @@ export function createDashboard(ctx) {
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
         scales: { x: { time: true, auto: false, min: stamps[0] - 86400, max: stamps[stamps.length - 1] + 86400 }, // room for the end bars
           y: unit === "%" ? { range: [0, 100] } : { range: (u, lo, hi) => [Math.min(0, lo ?? 0), Math.max(1, (hi ?? 1) * 1.15)] } },
-        axes: [{ stroke: "#374151", grid: { stroke: "#e5e7eb" }, ticks: { stroke: "#9ca3af" }, space: 60 },
+        // Whole days only on the x axis (the figures are per UTC day), as month/day.
+        axes: [{ stroke: "#374151", grid: { stroke: "#e5e7eb" }, ticks: { stroke: "#9ca3af" }, space: 60,
+          incrs: [1, 2, 7, 14, 28, 56].map((n) => n * 86400),
+          values: (u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleDateString([], { month: "numeric", day: "numeric", timeZone: "UTC" })) },
           { stroke: "#374151", grid: { stroke: "#e5e7eb" }, ticks: { stroke: "#9ca3af" }, size: 48,
             values: (u, ticks) => ticks.map((t) => (unit === "%" ? `${t}%` : unit === "seconds" ? (t >= 120 ? `${Math.round(t / 60)}m` : `${t}s`) : String(t))) }],
         series: [{}, ...series.map((s) => s.uplot)],
@@ -285,7 +291,7 @@ export function createDashboard(ctx) {
     const parts = [head, periodForm()];
     if (state.error) parts.push(el("p", { class: "alert", role: "alert", text: state.error }));
     parts.push(el("p", { class: "dash-summary", role: "status", text: state.loading ? "Loading…" : d
-      ? `${d.tickets} ticket${d.tickets === 1 ? "" : "s"} opened ${dayLabel(d.from)} – ${dayLabel(d.to)} · ` +
+      ? `${d.tickets} ticket${d.tickets === 1 ? "" : "s"} opened ${d.from === d.to ? "on " : ""}${span(d.from, d.to)} · ` +
         `${d.property ? state.names.get(d.property) || d.property : "all properties"} · as of ${when(d.as_of)}` : "" }));
     let trends = null;
     if (d && !state.loading) {
