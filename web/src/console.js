@@ -499,7 +499,7 @@ function keys(e) {
   } else if (e.key === "r") document.getElementById("reply-body")?.focus();
   else if (e.key === "s") document.getElementById("act-status")?.focus();
   else if (e.key === "/") document.getElementById("f-property")?.focus();
-  else if (e.key === "g") refresh();
+  else if (e.key === "g") { if (state.view === "dashboard" && state.dashboard) state.dashboard.load(); else refresh(); }
   else return;
   e.preventDefault();
 }
