@@ -128,6 +128,13 @@ def workspace_js():
     return _asset("workspace.js")
 
 
+@bp.route("/app/dashboard.js", methods=["GET"])
+@api
+def dashboard_js():
+    """The console's dashboard tab with its charting library (uPlot), loaded only when the tab is opened."""
+    return _asset("dashboard.js")
+
+
 @bp.route("/app/chat/{property_id}", methods=["GET"])
 def chat_page(property_id):
     try:

@@ -1,5 +1,6 @@
 // The CSR console (GET /app/console): sign-in, the queue, a ticket and its actions, quarantine, screen pop.
 import { finishSignIn, handBackFromPopup, signOutUrl, startSignIn } from "./pkce.js";
+import { el } from "./dom.js";
 import { initCCP, loadStreams, wireScreenPop } from "./screenpop.js";
 
 const script = document.querySelector("script[src$='console.js']");
@@ -17,22 +18,11 @@ const state = {
   auth: JSON.parse(sessionStorage.getItem(AUTH_KEY) || "null"),
   view: "queue", filters: { property: "", status: "", urgency: "", channel: "", tier: "", assignee: "" },
   queue: [], properties: new Set(), ticket: null, conflict: null, notice: null, pop: null, drafts: {},
-  quarantine: [], report: null,
+  quarantine: [], report: null, dashboard: null,
 };
 let refresher = null;
 
 // ---- helpers ------------------------------------------------------------------------------------------
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else if (k === "text") node.textContent = v;
-    else node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const child of children.flat(Infinity)) if (child !== null && child !== undefined && child !== false) node.append(child);
-  return node;
-}
 const when = (iso) => (iso ? new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" }) : "—");
 const label = (s) => String(s || "").replace(/_/g, " ");
 
@@ -376,6 +366,28 @@ function reportBody(r) {
     }));
 }
 
+// ---- the managers' dashboard (web/src/dashboard.js, its own bundle with the charting library) -----------
+async function openDashboard() {
+  if (!state.dashboard) {
+    try {
+      const { createDashboard } = await import(`${APP}dashboard.js`);
+      state.dashboard = createDashboard({
+        api, url: (path) => API + path, openTicket, propertyIds: () => [...state.properties],
+        fetchAuthed: async (path) => {
+          const response = await fetch(API + path, { headers: { Authorization: `Bearer ${state.auth.token}` } });
+          if (response.status === 401) { signOut(); throw new Error("your sign-in has expired"); }
+          return response;
+        } });
+    } catch (error) {
+      state.notice = { kind: "alert", text: `Could not load the dashboard: ${error.message}` };
+      render();
+      return;
+    }
+  }
+  render();
+  if (!state.dashboard.loaded()) await state.dashboard.load();
+}
+
 // Re-rendering must not move the caret of someone typing: keep focus and selection across it.
 function keepFocus() {
   const a = document.activeElement;
@@ -396,6 +408,7 @@ function tab(view, text) {
     state.view = view;
     state.notice = null;
     if (view === "quarantine") await loadQuarantine();
+    if (view === "dashboard") return openDashboard();
     render();
   } });
 }
@@ -409,7 +422,8 @@ function render(error) {
   const notice = state.notice;
   root.replaceChildren(
     el("header", { class: "top" }, el("h1", { text: "Tenantline console" }),
-      el("nav", { "aria-label": "Sections" }, tab("queue", "Queue"), tab("quarantine", "Quarantine"), tab("reports", "Reports")),
+      el("nav", { "aria-label": "Sections" }, tab("queue", "Queue"), tab("quarantine", "Quarantine"), tab("reports", "Reports"),
+        tab("dashboard", "Dashboard")),
       el("span", { class: "who", text: `${state.auth.username} (${state.auth.role})` }),
       el("button", { type: "button", text: "Sign out", onclick: signOut })),
     el("main", {},
@@ -417,9 +431,12 @@ function render(error) {
       state.newCall ? newCallForm(state.newCall) : null,
       el("p", { class: `notice ${notice ? notice.kind : ""}`, role: notice && notice.kind === "alert" ? "alert" : "status", text: notice ? notice.text : "" }),
       state.view === "queue" ? el("div", { class: "split" }, queueView(), ticketView())
-        : state.view === "quarantine" ? quarantineView() : reportView()),
+        : state.view === "quarantine" ? quarantineView()
+          : state.view === "dashboard" ? (state.dashboard ? state.dashboard.node : el("p", { class: "wide", text: "Loading the dashboard…" }))
+            : reportView()),
     el("footer", { class: "keys", text: "Keys: j/k next/previous ticket · r reply · s status · / filters · g refresh" }));
   restoreFocus();
+  if (state.view === "dashboard") state.dashboard?.shown();
 }
 
 async function refresh() {
@@ -482,7 +499,7 @@ function keys(e) {
   } else if (e.key === "r") document.getElementById("reply-body")?.focus();
   else if (e.key === "s") document.getElementById("act-status")?.focus();
   else if (e.key === "/") document.getElementById("f-property")?.focus();
-  else if (e.key === "g") refresh();
+  else if (e.key === "g") { if (state.view === "dashboard" && state.dashboard) state.dashboard.load(); else refresh(); }
   else return;
   e.preventDefault();
 }
