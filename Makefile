@@ -36,7 +36,7 @@ chromium:
 run: $(STAMP) $(NODE_STAMP) $(WEB_STAMP)
 	$(BIN)/python manage.py run
 
-## test: lint, then every test (unit, in-process moto, and the twin started as `make run` starts it)
+## test: deploy-check (lint, package, policies), then every test (unit, in-process moto, and the twin started as `make run` starts it)
 test: deploy-check $(WEB_STAMP) chromium
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
