@@ -406,3 +406,16 @@ def test_an_audit_entry_written_without_a_time_does_not_break_reading_the_trail(
         "actor": {"S": "escalation"}, "action": {"S": "paged"}, "detail": {"S": '{"person_id": "tech-ben"}'}})
     entries = tickets.audit_trail(ticket.ticket_id)
     assert [a.action for a in entries][-1] == "paged" and entries[-1].detail["person_id"] == "tech-ben"
+
+
+def test_a_status_change_without_a_version_survives_a_system_write_racing_it(aws, monkeypatch):
+    ticket, _ = new()
+    stale = tickets.get_ticket(ticket.ticket_id)
+    tickets.assign(ticket.ticket_id, "ana", "system", NOW)  # lands between the CSR's read and write
+    reads, real = iter([stale]), tickets.get_ticket
+    monkeypatch.setattr(tickets, "get_ticket", lambda ticket_id: next(reads, None) or real(ticket_id))
+    resolved = tickets.change_status(ticket.ticket_id, "resolved", "dev-csr", LATER)
+    assert (resolved.status, resolved.assignee, resolved.resolved_at) == ("resolved", "ana", iso(LATER))
+    with pytest.raises(Conflict):  # with a version the CSR said "only if nothing changed": it did
+        fresh = real(ticket.ticket_id)
+        tickets.change_status(ticket.ticket_id, "in_progress", "dev-csr", LATER, expected_version=fresh.version - 1)

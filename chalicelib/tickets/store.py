@@ -273,15 +273,21 @@ def change_status(ticket_id: str, status: str, actor: str, now: datetime, expect
         return ticket
     if status not in TRANSITIONS[ticket.status]:
         raise Invalid(f"a {ticket.status} ticket cannot become {status}")
-    changes = {"status": status}
-    if status == "resolved":
-        changes["resolved_at"] = iso(now)
     reopen = ticket.status in ("resolved", "closed")
-    if reopen:
-        changes["resolved_at"] = None
+
+    def changes_for(current: Ticket) -> dict | None:
+        """Without a version the caller asked for the status, whatever else changed meanwhile (a clock, a
+        message): re-derived from the current ticket when a system write races this one."""
+        if current.status == status:
+            return None
+        if status not in TRANSITIONS[current.status]:
+            raise Invalid(f"a {current.status} ticket cannot become {status}")
+        resolved = iso(now) if status == "resolved" else None
+        return {"status": status, "resolved_at": resolved} if status == "resolved" or \
+            current.status in ("resolved", "closed") else {"status": status}
     detail = {"from": ticket.status, "to": status, **({"note": note} if note else {})}
-    return update(ticket, changes, actor, "reopened" if reopen else "status", now, detail,
-                  expected_version=expected_version)
+    return update(ticket, changes_for(ticket), actor, "reopened" if reopen else "status", now, detail,
+                  expected_version=expected_version, recompute=changes_for if expected_version is None else None)
 
 
 def assign(ticket_id: str, assignee: str | None, actor: str, now: datetime,
