@@ -97,8 +97,9 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
     result = _in(result, language, text)
     author = session.contact_name or "resident"
     out: list[Message] = []
-    ticket_id = session.ticket_id or _claim_ticket_id(session)
-    ticket, inbound = tickets.find_ticket(ticket_id), None  # None: not created yet, or its first attempt failed
+    ticket_id, fresh = (session.ticket_id, False) if session.ticket_id else _claim_ticket_id(session)
+    # None: not created yet, or its first attempt failed. An id this message just claimed has no ticket yet.
+    ticket, inbound = (None if fresh else tickets.find_ticket(ticket_id)), None
     if ticket is None:
         contact = tickets.Requester(session.contact_name, session.contact_phone, session.contact_email)
         try:
@@ -142,15 +143,17 @@ def _in(result: Triage, language: str, text: str) -> Triage:
                   result.confidence, ask)
 
 
-def _claim_ticket_id(session: ChatSession) -> str:
+def _claim_ticket_id(session: ChatSession) -> tuple[str, bool]:
     """One conversation, one ticket: the first message to claim an id on the session (a conditional write)
-    wins; messages racing it use the same id, and join the ticket instead of opening another."""
+    wins; messages racing it use the same id, and join the ticket instead of opening another.
+    (the id, whether this message claimed it)."""
     try:
         session.update(actions=[ChatSession.ticket_id.set(ids.new_id())],
                        condition=ChatSession.ticket_id.does_not_exist())
+        return session.ticket_id, True
     except UpdateError:
         session.refresh(consistent_read=True)
-    return session.ticket_id
+        return session.ticket_id, False
 
 
 def _raise_urgency(ticket: Ticket, result: Triage, now: datetime) -> Ticket:
