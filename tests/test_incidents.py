@@ -67,3 +67,12 @@ def test_after_the_incident_is_resolved_a_new_report_pages_again(aws, client, cs
     later, _ = chat(client, "Water is pouring from the ceiling again", at=NIGHT + timedelta(minutes=20))
     wait_for(lambda: view(client, csr_headers, later["ticket_id"])["escalation"] in ("paging", "grouped"))
     assert view(client, csr_headers, later["ticket_id"])["escalation"] == "paging"
+
+
+@pytest.mark.integration
+def test_a_report_from_days_before_an_incident_does_not_join_it(aws, client, csr_headers):
+    later, _ = chat(client, "Water is pouring through my ceiling", at=NIGHT + timedelta(days=8))
+    earlier, _ = chat(client, "Water is pouring through my ceiling", at=NIGHT)  # mail that arrived late, say
+    for t in (later, earlier):
+        wait_for(lambda t=t: view(client, csr_headers, t["ticket_id"])["escalation"] in ("paging", "grouped"))
+    assert {view(client, csr_headers, t["ticket_id"])["escalation"] for t in (later, earlier)} == {"paging"}

@@ -324,8 +324,9 @@ def test_no_answer_moves_down_the_tiers_and_voicemail_does_not_stop_paging(aws):
     connect, contact, _ = ring(aws, ["1", "2"], "water is pouring through the ceiling", at=NIGHT, answer="tech-ben")
     assert connect.tried == [{"person": "tech-ana", "result": "no_answer"}, {"person": "tech-ben", "result": "connected"}]
     assert len(patch_sms(aws, "+12125550111")) == 1 and len(patch_sms(aws, "+12125550112")) == 1
-    machine, contact2, _ = ring(aws, ["1", "2"], "the pipe burst and water is everywhere", at=NIGHT,
-                                answer="voicemail", caller="+12125550177")
+    # (Another hazard: a second flood report that night would join the first one's incident, not page.)
+    machine, contact2, _ = ring(aws, ["1", "2"], "my front door lock is broken and I cannot lock my apartment",
+                                at=NIGHT, answer="voicemail", caller="+12125550177")
     assert [t["result"] for t in machine.tried] == ["voicemail"]
     ticket = ticket_of(contact2)
     wait_for(lambda: tickets.get_ticket(ticket.ticket_id).escalation == "paging")

@@ -40,7 +40,10 @@ def join(ticket: Ticket, now: datetime) -> Ticket | None:
 def _lead(key: str, ticket_id: str, stamp: int, replacing: str | None = None) -> str:
     """Claim the incident for this ticket unless a report within the window holds it; the holder's id."""
     window = int(incidents.WINDOW.total_seconds())
-    free = Guard.pk.does_not_exist() | (Guard.expires_at <= stamp) | (Guard.target == ticket_id)
+    # Free once the window has passed; and, for a report timed well before the incident began (mail that
+    # arrived late, a demo clock), free too: a report joins only an incident within the window of it.
+    free = Guard.pk.does_not_exist() | (Guard.expires_at <= stamp) | (Guard.claimed_at >= stamp + window) | \
+        (Guard.target == ticket_id)
     if replacing:
         free = free | (Guard.target == replacing)
     try:
