@@ -5,6 +5,8 @@
   python manage.py triage                   one message per stdin line -> one JSON object per line
   python manage.py token --role csr         a dev staff token for the twin
   python manage.py simulate chat "text"     post through the chat API like the website widget
+  python manage.py simulate tour --property P --date D [--at T]
+                                            book the first free tour slot of a day through the public routes
   python manage.py simulate email FILE      deliver a raw .eml through the twin exactly as SES would
   python manage.py simulate call [--press 2 1] [--say "text"] [--at T]
                                             ring a property: the real flows, the real Lambda, contact events
@@ -181,6 +183,28 @@ def cmd_simulate_chat(args) -> int:
                                                       "created_at")}
     out.update(session_id=session["session_id"], replies=replies)
     print(json.dumps(out, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_simulate_tour(args) -> int:
+    """Book the first free slot of a day through the public tour routes, as a prospect on the website would."""
+    from twin.seed import FIRST_PROPERTY
+
+    property_id = args.property or FIRST_PROPERTY
+    headers = {}
+    at = contact_time(args.at, property_id)
+    if at:
+        headers["X-Tenantline-Time"] = at
+    query = urllib.parse.urlencode({"date": args.date})
+    free = call("GET", f"/tours/{urllib.parse.quote(property_id)}/slots?{query}", headers=headers)["slots"]
+    if not free:
+        print(f"no free tour slots at {property_id} on {args.date}", file=sys.stderr)
+        return 1
+    body = {"start": free[0]["start"], "name": args.name, "email": args.email, "language": args.lang,
+            "source": args.source, "client_request_id": str(uuid.uuid4())}
+    booked = call("POST", f"/tours/{urllib.parse.quote(property_id)}/bookings",
+                  {k: v for k, v in body.items() if v is not None}, headers)
+    print(json.dumps(booked, indent=2, ensure_ascii=False))
     return 0
 
 
@@ -539,6 +563,16 @@ def parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", choices=("en", "es"), help="the widget's language")
     chat.add_argument("--at", help="contact time, ISO 8601; without an offset, the property's local time")
     chat.set_defaults(func=cmd_simulate_chat)
+
+    tour = channels.add_parser("tour", help="book the first free tour slot of a day through the public routes")
+    tour.add_argument("--property", help="property id (default: the first demo property)")
+    tour.add_argument("--date", required=True, help="the day, YYYY-MM-DD in the property's time zone")
+    tour.add_argument("--name", default="Demo Prospect", help="the prospect's name")
+    tour.add_argument("--email", default="prospect@example.com", help="where the confirmation goes")
+    tour.add_argument("--lang", choices=("en", "es"), help="the prospect's language")
+    tour.add_argument("--source", default="website", help="where the prospect came from")
+    tour.add_argument("--at", help="booking time, ISO 8601; without an offset, the property's local time")
+    tour.set_defaults(func=cmd_simulate_tour)
 
     email = channels.add_parser("email", help="a raw .eml delivered as SES would")
     email.add_argument("file")
