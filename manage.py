@@ -49,7 +49,7 @@ if VENV_PYTHON.exists() and Path(sys.prefix).resolve() != (ROOT / ".venv").resol
 sys.path.insert(0, str(ROOT))
 
 
-TICKET_KEYS = ("id", "ref", "category", "urgency", "refer", "language", "status", "channel")
+TICKET_KEYS = ("id", "ref", "category", "urgency", "refer", "language", "status", "channel", "role")
 
 
 def api_url() -> str:

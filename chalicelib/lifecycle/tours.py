@@ -143,6 +143,29 @@ def public_view(cal: Calendar, booking: TourBooking, now: datetime) -> dict:
             "manage_link": manage_link(booking, now)}
 
 
+def page_days(property_id: str, now: datetime, count: int = 14) -> tuple[list[date], str]:
+    """The next days tours may be booked on (open, within the horizon) for the booking page, and the
+    property's name."""
+    prop, tours, cal = _property(property_id)
+    today = now.astimezone(cal.zone).date()
+    days = [today + timedelta(days=i) for i in range(tours.horizon_days + 1)]
+    return [d for d in days if rules.bookable_day(cal, tours, d, now)][:count], prop.name
+
+
+def zone_of(property_id: str):
+    return _property(property_id)[2].zone
+
+
+def label(property_id: str, when: str, language: str) -> str:
+    """A time as the prospect reads it ("Saturday, November 21 at 10:00"), in the property's zone."""
+    return rules.when_label(_property(property_id)[2], times.parse(when), language)
+
+
+def booking_page(property_id: str) -> str:
+    """Where a prospect books a tour themselves (handlers/tours.py serves it)."""
+    return f"{settings.public_api_url()}/tours/{property_id}/book"
+
+
 # --- the manage link ---
 
 def _secret() -> str:
@@ -168,7 +191,7 @@ def view(token: str, now: datetime) -> dict:
     booking = _by_token(token, now)
     prop, _tours, cal = _property(booking.property_id)
     body = public_view(cal, booking, now)
-    body.update(property=prop.name, name=booking.name, language=booking.language,
+    body.update(property=prop.name, property_id=prop.property_id, name=booking.name, language=booking.language,
                 rescheduled_to=booking.rescheduled_to)
     return body
 

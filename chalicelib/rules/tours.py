@@ -230,6 +230,33 @@ TEXTS = {
               "{property}",
     },
 }
+# The booking and manage pages (handlers/tours.py).
+PAGE = {
+    "title": {"en": "Book a tour of {property}", "es": "Reserve una visita a {property}"},
+    "pick_day": {"en": "Pick a day", "es": "Elija un día"},
+    "pick_time": {"en": "Pick a time", "es": "Elija una hora"},
+    "no_times": {"en": "No free times that day: try another day.", "es": "No hay horas libres ese día: pruebe otro día."},
+    "name": {"en": "Your name", "es": "Su nombre"},
+    "email": {"en": "Email (for the confirmation)", "es": "Correo electrónico (para la confirmación)"},
+    "phone": {"en": "Phone (optional)", "es": "Teléfono (opcional)"},
+    "book": {"en": "Book the tour", "es": "Reservar la visita"},
+    "booked": {"en": "Your tour is booked: {when} with {agent}.", "es": "Su visita está reservada: {when} con {agent}."},
+    "manage": {"en": "Cancel or change it", "es": "Cancelarla o cambiarla"},
+    "taken": {"en": "That time was just taken. Please pick another.",
+              "es": "Esa hora acaba de ser reservada. Por favor elija otra."},
+    "your_tour": {"en": "Your tour of {property}", "es": "Su visita a {property}"},
+    "status_booked": {"en": "Booked: {when} with {agent}.", "es": "Reservada: {when} con {agent}."},
+    "status_cancelled": {"en": "This tour is cancelled.", "es": "Esta visita está cancelada."},
+    "cancel": {"en": "Cancel the tour", "es": "Cancelar la visita"},
+    "rebook": {"en": "Book another time", "es": "Reservar otra hora"},
+    "other_language": {"en": "En español", "es": "In English"},
+}
+
+
+def page_text(key: str, language: str, **values) -> str:
+    return PAGE[key][language_of(language)].format(**values)
+
+
 MONTHS = {"en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                  "November", "December"),
           "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
@@ -249,6 +276,13 @@ def when_label(cal: Calendar, when: datetime, language: str) -> str:
     if lang == "es":
         return f"{weekday} {local.day} de {month} a las {local:%H:%M}"
     return f"{weekday}, {month} {local.day} at {local:%H:%M}"
+
+
+def when_label_day(day: date, language: str) -> str:
+    """'Sat, Nov 21' / 'sáb 21 nov' for the booking page's day links."""
+    lang = language_of(language)
+    weekday, month = WEEKDAYS[lang][day.weekday()][:3], MONTHS[lang][day.month - 1][:3]
+    return f"{weekday} {day.day} {month}" if lang == "es" else f"{weekday}, {month} {day.day}"
 
 
 def say(key: str, language: str, kind: str | None = None, **values) -> str:
