@@ -18,6 +18,7 @@
   python manage.py report escalations       time-to-human over a period (`report calls`: ASA, AHT, abandons)
   python manage.py simulate day             a day of mixed contacts on the twin
   python manage.py report kpis              every KPI beside its target (--json, --csv)
+  python manage.py report leasing           leads by source, first response, tours, show rate, applied (JSON)
   python manage.py connect template         the Amazon Connect template for the portfolio (infra/connect.yaml)
   python manage.py connect walk PATH [--press 1 2] [--say T] [--at T] [--attributes JSON]
                                             walk any exported flow (file or folder); exits 3 on anything unsupported
@@ -643,7 +644,7 @@ def parser() -> argparse.ArgumentParser:
     privacy.set_defaults(func=cmd_privacy)
 
     report = sub.add_parser("report", help="reports")
-    report.add_argument("kind", choices=("escalations", "calls", "kpis"))
+    report.add_argument("kind", choices=("escalations", "calls", "kpis", "leasing"))
     report.add_argument("--from", dest="start")
     report.add_argument("--to", dest="end")
     report.add_argument("--property")

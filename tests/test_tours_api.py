@@ -167,6 +167,9 @@ def test_reminders_come_from_the_timer_and_a_cancelled_tours_do_nothing(client, 
 
 
 def test_the_day_list_is_staff_only_and_kept_to_their_properties(client, csr_headers):
+    from app import app
+    assert app.routes["/tours/{property_id}/bookings"]["GET"].authorizer is not None  # Cognito in AWS
+    assert app.routes["/tours/{property_id}/bookings"]["POST"].authorizer is None  # public
     book(client, name="Max")
     assert day_list(client, {}).status_code == 401
     elsewhere = {"Authorization": f"Bearer {auth.dev_token('csr', properties='sunset-villas')}"}

@@ -25,3 +25,6 @@ def test_simulate_tour_books_the_first_free_slot_and_the_confirmation_is_in_the_
     listed = http(twin, "/tours/maple-court/bookings?date=2026-11-21", token)["bookings"]
     assert [b["booking_id"] for b in listed if b["start"] == first["start"]] in (
         [first["booking_id"], second["booking_id"]], [second["booking_id"], first["booking_id"]])
+    report = json.loads(cli(twin, "report", "leasing", "--from", "2026-11-01", "--to", "2026-11-30", "--property",
+                            "maple-court", "--json"))
+    assert report["tours_booked"] == 3 and report["tours_by_source"] == {"website": 3}

@@ -68,7 +68,7 @@ def test_the_booking_page_books_and_the_manage_page_cancels(client, aws):
     assert f"action='{token}/cancel'" in manage.body.decode()
     cancelled = client.http.post(f"{link}/cancel", body="", headers=FORM)
     assert cancelled.status_code == 200 and "Esta visita está cancelada." in unescape(cancelled.body.decode())
-    assert client.http.get(f"/tours/maple-court/slots?date=2026-11-21", headers=AT).json_body["slots"][0]["start"] == TEN
+    assert client.http.get("/tours/maple-court/slots?date=2026-11-21", headers=AT).json_body["slots"][0]["start"] == TEN
 
 
 def test_a_taken_time_on_the_page_shows_the_day_again_with_a_notice(client):

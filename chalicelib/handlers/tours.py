@@ -8,10 +8,11 @@ from typing import Annotated, Literal, Optional
 from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, StringConstraints, ValidationError
 
 from chalicelib.core.errors import Invalid, TenantlineError
 from chalicelib.handlers.http import CHAT_CORS, api, now, parse, query_params, staff
+from chalicelib.handlers.tickets import authorizer
 from chalicelib.lifecycle import tours
 from chalicelib.rules import tours as wording
 
@@ -83,12 +84,31 @@ def book(property_id):
                               now(request)))
 
 
-@bp.route("/tours/{property_id}/bookings", methods=["GET"], cors=True)
+@bp.route("/tours/{property_id}/bookings", methods=["GET"], authorizer=authorizer, cors=True)
 @api
 def day_bookings(property_id):
     request = bp.current_request
     who = staff(request)
     return tours.day_list(who.only(_property_id(property_id)), _date(request))
+
+
+class OutcomeIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    status: Literal["completed", "no_show"]
+    applied: Optional[StrictBool] = None
+
+
+@bp.route("/tours/{property_id}/bookings/{booking_id}/outcome", methods=["POST"], authorizer=authorizer, cors=True)
+@api
+def mark_outcome(property_id, booking_id):
+    """After the tour the agent marks it completed or no_show, and whether the prospect applied."""
+    request = bp.current_request
+    who = staff(request)
+    body = parse(request, OutcomeIn)
+    if not re.match(r"^[0-9A-Za-z]{1,40}$", booking_id or ""):
+        raise Invalid("not a booking id")
+    return tours.outcome(who.only(_property_id(property_id)), booking_id, body.status, body.applied, who.username,
+                         now(request))
 
 
 @bp.route("/tour-bookings/{token}", methods=["GET"], cors=CHAT_CORS)

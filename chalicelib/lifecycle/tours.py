@@ -279,6 +279,26 @@ def _cancelled_mail(prop: Property, cal: Calendar, booking: TourBooking, now: da
           lang, _invitation(prop, cal, booking, now, cancelled=True), method="CANCEL")
 
 
+OUTCOMES = ("completed", "no_show")
+
+
+def outcome(property_id: str, booking_id: str, status: str, applied: bool | None, by: str, now: datetime) -> dict:
+    """The agent marks a tour completed or no_show (once the tour has started); a completed tour gets a
+    follow-up email in the prospect's language."""
+    if status not in OUTCOMES:
+        raise Invalid("status must be completed or no_show")
+    prop, _tours, cal = _property(property_id)
+    booking = store.find(property_id, booking_id)
+    if times.parse(booking.start) > now:
+        raise Invalid("the tour has not started yet")
+    booking = store.set_outcome(booking, status, applied, by, now)
+    if status == "completed" and booking.email:
+        values, lang = _values(prop, cal, booking, now), booking.language
+        _send(prop, booking.email, rules.say("follow_up_subject", lang, **values),
+              rules.say("follow_up_body", lang, **values), lang)
+    return {"booking_id": booking.booking_id, "status": booking.status, "applied": booking.applied}
+
+
 def remind(property_id: str, day: str, booking_id: str, kind: str, now: datetime) -> dict:
     """A reminder's timer went off. Nothing for a tour cancelled (or moved) since; sent once however often
     the timer's Lambda is retried."""

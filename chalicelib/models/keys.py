@@ -106,6 +106,11 @@ def tour_request(property_id: str, client_request_id: str) -> str:
     return f"TOURREQ#{property_id}#{client_request_id}"
 
 
+def tour_booking(booking_id: str) -> str:
+    """A booking id -> the local date its tour is on (the booking's partition)."""
+    return f"TOURBOOKING#{booking_id}"
+
+
 def tour_reminded(booking_id: str, kind: str) -> str:
     """A tour's reminder of one kind went out (the timer's Lambda may run again)."""
     return f"TOURREMIND#{booking_id}#{kind}"

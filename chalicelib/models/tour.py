@@ -2,7 +2,7 @@
 Query), sk = BOOKING#<booking id>. What stops double booking are the hold items beside them (keys.tour_hold,
 one per agent and granule) and the property's party counters (keys.tour_load), written in one transaction
 with the booking (tickets/tours.py)."""
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from chalicelib.models.base import meta
@@ -20,7 +20,7 @@ class TourBooking(Model):
     end = UnicodeAttribute()
     agent_id = UnicodeAttribute()
     agent_name = UnicodeAttribute()
-    status = UnicodeAttribute(default="booked")  # booked | cancelled
+    status = UnicodeAttribute(default="booked")  # booked | cancelled | completed | no_show
     name = UnicodeAttribute()
     phone = UnicodeAttribute(null=True)
     email = UnicodeAttribute(null=True)
@@ -32,3 +32,6 @@ class TourBooking(Model):
     rescheduled_to = UnicodeAttribute(null=True)  # the booking that replaced this one
     confirmed_at = UnicodeAttribute(null=True)  # when the confirmation went out
     reminders_sent = NumberAttribute(default=0)
+    outcome_at = UnicodeAttribute(null=True)  # when the agent marked it completed or no_show
+    outcome_by = UnicodeAttribute(null=True)
+    applied = BooleanAttribute(null=True)  # the prospect applied after the tour (the lead's outcome)

@@ -222,6 +222,13 @@ TEXTS = {
         "es": "Hola {name}:\n\nLe recordamos su visita a {property} el {when} con {agent}.\n\n"
               "¿No puede venir? Cancele o elija otra hora: {link}\n\n{property}",
     },
+    "follow_up_subject": {"en": "Thanks for visiting {property}", "es": "Gracias por visitar {property}"},
+    "follow_up_body": {
+        "en": "Hi {name},\n\nThank you for touring {property} with {agent}. If you have questions, or would like "
+              "to apply, just reply to this email.\n\n{property}",
+        "es": "Hola {name}:\n\nGracias por visitar {property} con {agent}. Si tiene preguntas o quiere presentar "
+              "una solicitud, responda a este correo.\n\n{property}",
+    },
     "cancel_subject": {"en": "Your tour of {property} is cancelled", "es": "Su visita a {property} fue cancelada"},
     "cancel_body": {
         "en": "Hi {name},\n\nYour tour of {property} on {when} is cancelled. Book another time whenever you like.\n\n"

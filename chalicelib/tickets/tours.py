@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib.core import times
 from chalicelib.core.errors import Conflict, NotFound
@@ -51,6 +51,28 @@ def get(property_id: str, day: str, booking_id: str) -> TourBooking:
         raise NotFound("no such booking") from None
 
 
+def find(property_id: str, booking_id: str) -> TourBooking:
+    """A booking by its id alone (staff marking an outcome)."""
+    try:
+        day = Guard.get(keys.tour_booking(booking_id), keys.GUARD).target
+    except DoesNotExist:
+        raise NotFound("no such booking") from None
+    return get(property_id, day, booking_id)
+
+
+def set_outcome(booking: TourBooking, status: str, applied: bool | None, by: str, now: datetime) -> TourBooking:
+    """completed | no_show, once, on a tour still booked (409 otherwise)."""
+    actions = [TourBooking.status.set(status), TourBooking.outcome_at.set(times.iso(now)),
+               TourBooking.outcome_by.set(by)]
+    if applied is not None:
+        actions.append(TourBooking.applied.set(applied))
+    try:
+        booking.update(actions=actions, condition=TourBooking.status == rules.ACTIVE)
+    except UpdateError:
+        raise Conflict(f"this tour is {booking.status}, not booked") from None
+    return booking
+
+
 def _expiry(end: datetime) -> int:
     return int((end + KEEP_AFTER).timestamp())
 
@@ -63,6 +85,8 @@ def book(booking: TourBooking, tours: rules.TourSettings) -> bool:
     try:
         with transaction() as t:
             t.save(booking, condition=TourBooking.pk.does_not_exist())
+            t.save(Guard(keys.tour_booking(booking.booking_id), target=booking.day, expires_at=expires),
+                   condition=Guard.pk.does_not_exist())
             for g in rules.agent_holds(tours, start, end):
                 t.save(Guard(keys.tour_hold(booking.property_id, booking.agent_id, times.iso(g)),
                              target=booking.booking_id, expires_at=expires), condition=Guard.pk.does_not_exist())
