@@ -194,3 +194,21 @@ def test_bad_requests_get_clear_4xx_answers(client):
     past = client.http.post("/tours/maple-court/bookings", headers=CLOCK,
                             body=json.dumps({"start": "2026-11-18T11:00:00-05:00", "name": "Too soon"}))
     assert past.status_code == 400  # inside the 2-hour notice
+
+
+@pytest.mark.parametrize("path", ["/tours/" + "x" * 300 + "/slots?date=2026-11-21", "/tours/Maple%20Court/slots?date=2026-11-21",
+                                  "/tours/maple-court/slots?date=" + "9" * 500, "/tours/maple-court/slots?date=2026-02-30",
+                                  "/tour-bookings/garbage", "/tour-bookings/" + "a" * 2000 + ".b",
+                                  "/tour-bookings/eyJ.eyJ"])
+def test_forged_paths_get_a_4xx(client, path):
+    answer = client.http.get(path, headers=CLOCK)
+    assert 400 <= answer.status_code < 500 and answer.json_body["Message"], (path, answer.status_code)
+
+
+def test_text_that_cannot_be_stored_and_odd_types_are_refused(client, csr_headers):
+    for raw in ('{"start": "2026-11-21T10:00:00-05:00", "name": "\\ud800"}',
+                '{"start": 1, "name": "A"}', '{"start": "2026-11-21T10:00:00-05:00", "name": ["A"]}',
+                '{"start": "2026-11-21T10:00:00-05:00", "name": "A", "client_request_id": ""}', "not json"):
+        answer = client.http.post("/tours/maple-court/bookings", body=raw, headers=CLOCK)
+        assert answer.status_code == 400, raw
+    assert day_list(client, csr_headers).json_body == {"bookings": []}  # nothing half-written
