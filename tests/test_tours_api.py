@@ -212,3 +212,23 @@ def test_text_that_cannot_be_stored_and_odd_types_are_refused(client, csr_header
         answer = client.http.post("/tours/maple-court/bookings", body=raw, headers=CLOCK)
         assert answer.status_code == 400, raw
     assert day_list(client, csr_headers).json_body == {"bookings": []}  # nothing half-written
+
+
+def test_a_prospects_bookings_are_exported_and_erased_by_a_privacy_request(client, csr_headers, admin_headers):
+    kept = book(client, name="Quinn Ray", email="quinn@example.com", phone="+12125550188").json_body
+    moved = book(client, name="Quinn Ray", email="quinn@example.com")
+    assert moved.status_code == 201
+    book(client, name="Other Person", start="2026-11-21T11:00:00-05:00", email="other@example.com")
+    exported = client.http.get("/admin/privacy/export?email=quinn@example.com", headers=admin_headers).json_body
+    assert {b["booking_id"] for b in exported["tour_bookings"]} == {kept["booking_id"], moved.json_body["booking_id"]}
+    assert client.http.get("/admin/privacy/export?phone=%2B12125550188",
+                           headers=admin_headers).json_body["tour_bookings"][0]["name"] == "Quinn Ray"
+    erased = client.http.post("/admin/privacy/erase", headers=admin_headers,
+                              body=json.dumps({"email": "quinn@example.com"})).json_body
+    assert erased["erased"]["tour_bookings"] == 2
+    rows = day_list(client, csr_headers).json_body["bookings"]
+    assert sorted(b["name"] for b in rows) == ["Other Person", "[erased]", "[erased]"]
+    assert all(b["email"] is None and b["phone"] is None for b in rows if b["name"] == "[erased]")
+    assert all(b["status"] == "booked" for b in rows)  # the tours themselves stay
+    after = client.http.get("/admin/privacy/export?phone=%2B12125550188", headers=admin_headers).json_body
+    assert after["tour_bookings"] == []

@@ -111,6 +111,11 @@ def tour_booking(booking_id: str) -> str:
     return f"TOURBOOKING#{booking_id}"
 
 
+def tour_person(contact: str) -> str:
+    """A prospect's phone (E.164) or email -> their bookings (sk = BOOKING#<id>): what privacy requests find."""
+    return f"TOURPERSON#{contact}"
+
+
 def tour_reminded(booking_id: str, kind: str) -> str:
     """A tour's reminder of one kind went out (the timer's Lambda may run again)."""
     return f"TOURREMIND#{booking_id}#{kind}"

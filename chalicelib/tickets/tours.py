@@ -60,6 +60,30 @@ def find(property_id: str, booking_id: str) -> TourBooking:
     return get(property_id, day, booking_id)
 
 
+def of_person(phone: str | None, email: str | None) -> list[TourBooking]:
+    """A person's bookings, by their phone number or email address (privacy requests)."""
+    found: dict[str, TourBooking] = {}
+    for contact in filter(None, (phone, email)):
+        for ref in Guard.query(keys.tour_person(contact), Guard.sk.startswith("BOOKING#")):
+            property_id, day = ref.target.split("|", 1)
+            booking_id = keys.id_of(ref.sk)
+            try:
+                found[booking_id] = get(property_id, day, booking_id)
+            except NotFound:
+                continue
+    return list(found.values())
+
+
+ERASED = "[erased]"
+
+
+def erase_person(booking: TourBooking) -> None:
+    """Empty what names the person; the tour itself (times, agent, status, source) stays for the report."""
+    for contact in filter(None, (booking.phone, booking.email)):
+        Guard(keys.tour_person(contact), keys.booking_sk(booking.booking_id)).delete()
+    booking.update(actions=[TourBooking.name.set(ERASED), TourBooking.phone.remove(), TourBooking.email.remove()])
+
+
 def set_outcome(booking: TourBooking, status: str, applied: bool | None, by: str, now: datetime) -> TourBooking:
     """completed | no_show, once, on a tour still booked (409 otherwise)."""
     actions = [TourBooking.status.set(status), TourBooking.outcome_at.set(times.iso(now)),
@@ -87,6 +111,9 @@ def book(booking: TourBooking, tours: rules.TourSettings) -> bool:
             t.save(booking, condition=TourBooking.pk.does_not_exist())
             t.save(Guard(keys.tour_booking(booking.booking_id), target=booking.day, expires_at=expires),
                    condition=Guard.pk.does_not_exist())
+            for contact in filter(None, (booking.phone, booking.email)):
+                t.save(Guard(keys.tour_person(contact), keys.booking_sk(booking.booking_id),
+                             target=f"{booking.property_id}|{booking.day}"))
             for g in rules.agent_holds(tours, start, end):
                 t.save(Guard(keys.tour_hold(booking.property_id, booking.agent_id, times.iso(g)),
                              target=booking.booking_id, expires_at=expires), condition=Guard.pk.does_not_exist())
