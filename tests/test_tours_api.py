@@ -232,3 +232,16 @@ def test_a_prospects_bookings_are_exported_and_erased_by_a_privacy_request(clien
     assert all(b["status"] == "booked" for b in rows)  # the tours themselves stay
     after = client.http.get("/admin/privacy/export?phone=%2B12125550188", headers=admin_headers).json_body
     assert after["tour_bookings"] == []
+
+
+def test_hand_configured_settings_that_are_wrong_get_a_clear_answer_not_a_500(client):
+    from chalicelib.models import Person, Property, keys
+    prop = Property.get(keys.PORTFOLIO, "maple-court")
+    prop.update(actions=[Property.tours.set({"length_minutes": 90})])
+    answer = client.http.get(f"/tours/maple-court/slots?date={SATURDAY}", headers=CLOCK)
+    assert answer.status_code == 400 and "15 to 60 minutes" in answer.json_body["Message"]
+    prop.update(actions=[Property.tours.set({"length_minutes": 30})])
+    rosa = Person.get(keys.property_pk("maple-court"), keys.person_sk("lease-rosa"))
+    rosa.update(actions=[Person.schedule.set({"sat": [["14:00", "10:00"]]})])
+    answer = client.http.get(f"/tours/maple-court/slots?date={SATURDAY}", headers=CLOCK)
+    assert answer.status_code == 400 and "Rosa Díaz's tour schedule" in answer.json_body["Message"]

@@ -1,5 +1,6 @@
-"""Tour routes: free slots and booking (public), the signed manage link (public: view, cancel, reschedule),
-a day's bookings (staff, their properties only), and the reminder Lambda the timer state machine runs."""
+"""Tour routes: free slots and booking (public), the signed manage link (public: view, cancel, reschedule; a
+page or JSON), a day's bookings and tour outcomes (staff, their properties only), and the booking page a
+prospect's chat answer links to. The reminder Lambda is in handlers/timers.py with the other timer Lambdas."""
 import html
 import re
 import uuid

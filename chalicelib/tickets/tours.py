@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib.core import times
-from chalicelib.core.errors import Conflict, NotFound
+from chalicelib.core.errors import Conflict, Invalid, NotFound
 from chalicelib.models import Counter, Guard, Property, TourBooking, keys
 from chalicelib.models.base import transaction
 from chalicelib.rules import tours as rules
@@ -26,12 +26,23 @@ KEEP_AFTER = timedelta(days=30)  # holds and counters expire (TTL) this long aft
 def settings_of(prop: Property) -> rules.TourSettings:
     if not prop.tours:
         raise NotFound(f"{prop.property_id} does not take tour bookings")
-    return rules.TourSettings.from_dict(prop.tours)
+    try:
+        return rules.TourSettings.from_dict(prop.tours)
+    except (TypeError, ValueError) as exc:  # configured by hand in the table: say what is wrong, never a 500
+        raise Invalid(f"{prop.property_id}'s tour settings are not valid: {exc}") from None
 
 
 def agents(property_id: str) -> list[rules.Agent]:
-    return [rules.Agent(keys.id_of(p.sk), p.name, p.schedule or {}, tuple(p.days_off or ()))
-            for p in portfolio.staff(property_id) if p.role == "leasing" and p.schedule]
+    found = []
+    for p in portfolio.staff(property_id):
+        if p.role != "leasing" or not p.schedule:
+            continue
+        try:
+            rules.check_schedule(p.schedule)
+        except (TypeError, ValueError) as exc:
+            raise Invalid(f"{p.name}'s tour schedule is not valid: {exc}") from None
+        found.append(rules.Agent(keys.id_of(p.sk), p.name, p.schedule, tuple(p.days_off or ())))
+    return found
 
 
 def on_day(property_id: str, day: str) -> list[TourBooking]:
