@@ -127,6 +127,7 @@ Tenantline local twin is running.
   chat page:    {twin.api_url}/app/chat/{twin.resources['properties'][0]}
   widget:       <script src="{twin.api_url}/app/widget.js?property={twin.resources['properties'][0]}"></script>
   CSR console:  {twin.api_url}/app/console   (local sign-in: pick a name and role)
+  tour booking: {twin.api_url}/tours/maple-court/book
 
 Dev CSR token (12 h):
   {token}
@@ -137,6 +138,7 @@ Try:
   python manage.py simulate call --press 2 1 --say "water is pouring from the ceiling" --at 2026-11-18T02:00
   curl -s -H "Authorization: Bearer $(python manage.py token --role csr)" {twin.api_url}/tickets
   python manage.py tickets
+  python manage.py simulate tour --property maple-court --date YYYY-MM-DD   (a Saturday: two agents)
 
 Ctrl-C stops everything.""", flush=True)
     stopped = threading.Event()

@@ -245,3 +245,17 @@ def test_hand_configured_settings_that_are_wrong_get_a_clear_answer_not_a_500(cl
     rosa.update(actions=[Person.schedule.set({"sat": [["14:00", "10:00"]]})])
     answer = client.http.get(f"/tours/maple-court/slots?date={SATURDAY}", headers=CLOCK)
     assert answer.status_code == 400 and "Rosa Díaz's tour schedule" in answer.json_body["Message"]
+
+
+def test_parties_at_once_holds_under_a_race_even_with_agents_free(client, csr_headers):
+    from chalicelib.models import Property, keys
+    Property.get(keys.PORTFOLIO, "maple-court").update(actions=[Property.tours.set(
+        {"length_minutes": 30, "buffer_minutes": 15, "min_notice_minutes": 120, "horizon_days": 30,
+         "parties_at_once": 1})])
+    one = "2026-11-21T13:00:00-05:00"
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(lambda n: book(client, start=one, name=f"P{n}"), range(10)))
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 9
+    assert [b["start"] for b in day_list(client, csr_headers).json_body["bookings"]] == [one]
+    # The tour 13:00-13:30 holds the property's one place: 12:30 (other agent) still ends in time, 13:30 starts after.
+    assert {"2026-11-21T12:30:00-05:00", "2026-11-21T13:30:00-05:00"} <= {s["start"] for s in slots(client)}
