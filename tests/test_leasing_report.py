@@ -10,14 +10,14 @@ from tests.conftest import NOW, chat, sent_mail
 
 pytestmark = pytest.mark.integration
 
-TEN = "2026-11-21T10:00:00-05:00"
+ELEVEN = "2026-11-21T11:00:00-05:00"  # Rosa and Sam
 BEFORE = {"Content-Type": "application/json", "X-Tenantline-Time": NOW.isoformat()}
-AFTER = "2026-11-21T16:00:00+00:00"  # Saturday 11:00 in New York: the 10:00 tours are over
+AFTER = "2026-11-21T17:00:00+00:00"  # Saturday 12:00 in New York: the 11:00 tours are over
 
 
 def book(client, name, **extra):
     answer = client.http.post("/tours/maple-court/bookings", headers=BEFORE,
-                              body=json.dumps({"start": TEN, "name": name, **extra}))
+                              body=json.dumps({"start": ELEVEN, "name": name, **extra}))
     assert answer.status_code == 201, answer.json_body
     return answer.json_body
 
@@ -33,7 +33,7 @@ def test_outcomes_follow_up_and_the_leasing_report(client, csr_headers, aws):
     came = book(client, "Nia Cole", email="nia@example.com", source="website")
     stayed_away = book(client, "Omar Said", source="listing site")
     cancelled = client.http.post("/tours/maple-court/bookings", headers=BEFORE,
-                                 body=json.dumps({"start": "2026-11-21T11:00:00-05:00", "name": "Pat"})).json_body
+                                 body=json.dumps({"start": "2026-11-21T12:00:00-05:00", "name": "Pat"})).json_body
     link = "/tour-bookings/" + cancelled["manage_link"].split("/tour-bookings/", 1)[1]
     assert client.http.post(f"{link}/cancel", headers={**BEFORE, "Accept": "application/json"}).status_code == 200
 

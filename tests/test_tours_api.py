@@ -3,7 +3,8 @@ client_request_id, the manage link (cancel, reschedule), the confirmation with i
 timer state machine sends, and the leasing team's day list kept to their properties.
 
 Maple Court (seed): 30-minute tours, 15-minute buffer, 2 hours' notice, 30 days ahead, 2 parties at once;
-Rosa and Sam both give tours on Saturday 10:00-14:00. NOW is Wednesday 18 November, 10:30 in New York."""
+Rosa gives tours on Saturday 10:00-14:00 and Sam 11:00-14:00: 10:00 has one agent, 11:00 on two. NOW is
+Wednesday 18 November, 10:30 in New York."""
 import json
 from concurrent.futures import ThreadPoolExecutor
 
@@ -15,7 +16,8 @@ from tests.conftest import NOW, sent_mail, wait_for
 pytestmark = pytest.mark.integration
 
 SATURDAY = "2026-11-21"
-TEN = "2026-11-21T10:00:00-05:00"
+TEN = "2026-11-21T10:00:00-05:00"  # Rosa alone
+ELEVEN = "2026-11-21T11:00:00-05:00"  # Rosa and Sam
 AGENTS = {"Rosa Díaz", "Sam Patel"}
 CLOCK = {"Content-Type": "application/json", "X-Tenantline-Time": NOW.isoformat()}
 
@@ -48,28 +50,27 @@ def test_saturday_slots_carry_the_property_offset(client):
     assert slots(client, "2027-01-09") == []  # beyond the 30-day horizon
 
 
-def test_book_201_then_the_last_agent_then_409_with_the_next_free_slots(client, csr_headers):
+def test_book_201_then_409_with_the_next_free_slots_and_two_agents_take_two(client, csr_headers):
     first = book(client, email="alex@example.com", phone="212-555-0177", source="website")
     assert first.status_code == 201, first.json_body
     body = first.json_body
     assert set(body) >= {"booking_id", "status", "start", "end", "agent", "manage_link"}
     assert body["status"] == "booked" and body["start"] == TEN and body["end"] == "2026-11-21T10:30:00-05:00"
-    assert body["agent"] in AGENTS
-    second = book(client, name="Bea Ortiz")
-    assert second.status_code == 201 and second.json_body["agent"] == (AGENTS - {body["agent"]}).pop()
-    third = book(client, name="Cy Young")
-    assert third.status_code == 409
-    # Both agents are busy 10:00-10:30 and need their 15 minutes: 10:30 is not free, 11:00 is.
-    assert [s["start"] for s in third.json_body["slots"]] == ["2026-11-21T11:00:00-05:00",
-                                                             "2026-11-21T11:30:00-05:00",
-                                                             "2026-11-21T12:00:00-05:00"]
+    assert body["agent"] == "Rosa Díaz"
+    second = book(client, name="Bea Ortiz")  # 10:00 has one agent
+    assert second.status_code == 409
+    # Rosa is busy 10:00-10:30 and needs her 15 minutes, Sam starts at 11:00: 10:30 is not free, 11:00 is.
+    assert [s["start"] for s in second.json_body["slots"]] == [ELEVEN, "2026-11-21T11:30:00-05:00",
+                                                              "2026-11-21T12:00:00-05:00"]
+    assert second.json_body["next_slots"] == second.json_body["slots"] and second.json_body["Code"] == "Conflict"
     assert [s["start"][11:16] for s in slots(client)][:2] == ["11:00", "11:30"]
+    at_eleven = [book(client, start=ELEVEN, name=n) for n in ("Cy Young", "Di Lane", "Ed Park")]
+    assert [a.status_code for a in at_eleven] == [201, 201, 409]
+    assert {a.json_body["agent"] for a in at_eleven[:2]} == AGENTS
     listed = day_list(client, csr_headers).json_body["bookings"]
-    assert [(b["name"], b["status"], b["start"]) for b in listed] == [
-        ("Alex Kim", "booked", TEN), ("Bea Ortiz", "booked", TEN)] or \
-        [(b["name"], b["status"], b["start"]) for b in listed] == [("Bea Ortiz", "booked", TEN),
-                                                                    ("Alex Kim", "booked", TEN)]
-    assert {b["agent"] for b in listed} == AGENTS
+    assert [(b["name"], b["start"]) for b in listed][0] == ("Alex Kim", TEN)
+    assert sorted((b["name"], b["status"], b["start"]) for b in listed[1:]) == [
+        ("Cy Young", "booked", ELEVEN), ("Di Lane", "booked", ELEVEN)]
     assert set(listed[0]) >= {"booking_id", "start", "end", "agent", "status", "name"}
 
 
@@ -96,10 +97,12 @@ def test_a_retried_client_request_id_gets_the_first_answer(client, csr_headers, 
     assert len(day_list(client, csr_headers).json_body["bookings"]) == 1
     assert len([m for m in sent_mail(aws) if m["To"] == "dee@example.com"]) == 1  # one confirmation
     # A 409 is an answer too: its retry is the same 409, even once the slot is free again.
-    book(client, name="Eve", client_request_id="req-2")
     full = book(client, name="Fay", client_request_id="req-3")
     assert full.status_code == 409
-    assert book(client, name="Fay", client_request_id="req-3").status_code == 409
+    link = "/tour-bookings/" + first.json_body["manage_link"].split("/tour-bookings/", 1)[1]
+    assert client.http.post(f"{link}/cancel", headers=CLOCK).status_code == 200
+    assert TEN in [s["start"] for s in slots(client)]
+    assert book(client, name="Fay", client_request_id="req-3").json_body == full.json_body
 
 
 def test_confirmation_email_in_the_prospects_language_with_an_invitation(client, aws):
@@ -118,17 +121,17 @@ def test_confirmation_email_in_the_prospects_language_with_an_invitation(client,
 
 
 def test_cancel_by_the_manage_link_frees_the_slot(client, csr_headers, aws):
-    a = book(client, name="Gus", email="gus@example.com").json_body
-    book(client, name="Hal")
-    assert TEN not in [s["start"] for s in slots(client)]
+    a = book(client, start=ELEVEN, name="Gus", email="gus@example.com").json_body
+    book(client, start=ELEVEN, name="Hal")
+    assert ELEVEN not in [s["start"] for s in slots(client)]
     link = path_of(a["manage_link"])
     seen = client.http.get(link, headers=CLOCK)
     assert seen.status_code == 200 and seen.json_body["status"] == "booked" and seen.json_body["name"] == "Gus"
     cancelled = client.http.post(f"{link}/cancel", headers=CLOCK)
     assert cancelled.status_code == 200 and cancelled.json_body["status"] == "cancelled"
     assert client.http.post(f"{link}/cancel", headers=CLOCK).status_code == 409
-    assert TEN in [s["start"] for s in slots(client)]
-    again = book(client, name="Ida")
+    assert ELEVEN in [s["start"] for s in slots(client)]
+    again = book(client, start=ELEVEN, name="Ida")
     assert again.status_code == 201 and again.json_body["agent"] == a["agent"]
     statuses = sorted(b["status"] for b in day_list(client, csr_headers).json_body["bookings"])
     assert statuses == ["booked", "booked", "cancelled"]
@@ -152,15 +155,15 @@ def test_reschedule_by_the_manage_link_moves_the_tour(client, csr_headers):
 def test_reminders_come_from_the_timer_and_a_cancelled_tours_do_nothing(client, aws, monkeypatch):
     from tests.test_clocks import timer_ended
     monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.00004)  # 70 hours last 10 s
-    kept = book(client, name="Kim", email="kim@example.com").json_body
-    dropped = book(client, name="Lee", email="lee@example.com").json_body
+    kept = book(client, start=ELEVEN, name="Kim", email="kim@example.com").json_body
+    dropped = book(client, start=ELEVEN, name="Lee", email="lee@example.com").json_body
     assert client.http.post(f"{path_of(dropped['manage_link'])}/cancel", headers=CLOCK).status_code == 200
 
     def reminders(to):
         return [m["Subject"] for m in sent_mail(aws) if m["To"] == to and m["Subject"].startswith("Reminder")]
     wait_for(lambda: len(reminders("kim@example.com")) == 2, seconds=60)
-    assert reminders("kim@example.com") == ["Reminder: your tour of Maple Court Apartments tomorrow at 10:00",
-                                            "Reminder: your tour of Maple Court Apartments at 10:00"]
+    assert reminders("kim@example.com") == ["Reminder: your tour of Maple Court Apartments tomorrow at 11:00",
+                                            "Reminder: your tour of Maple Court Apartments at 11:00"]
     wait_for(lambda: timer_ended(aws, f"tour-hour_before-{dropped['booking_id']}"), seconds=60)
     assert reminders("lee@example.com") == []
     assert kept["booking_id"] != dropped["booking_id"]
@@ -216,9 +219,9 @@ def test_text_that_cannot_be_stored_and_odd_types_are_refused(client, csr_header
 
 def test_a_prospects_bookings_are_exported_and_erased_by_a_privacy_request(client, csr_headers, admin_headers):
     kept = book(client, name="Quinn Ray", email="quinn@example.com", phone="+12125550188").json_body
-    moved = book(client, name="Quinn Ray", email="quinn@example.com")
+    moved = book(client, start=ELEVEN, name="Quinn Ray", email="quinn@example.com")
     assert moved.status_code == 201
-    book(client, name="Other Person", start="2026-11-21T11:00:00-05:00", email="other@example.com")
+    book(client, name="Other Person", start=ELEVEN, email="other@example.com")
     exported = client.http.get("/admin/privacy/export?email=quinn@example.com", headers=admin_headers).json_body
     assert {b["booking_id"] for b in exported["tour_bookings"]} == {kept["booking_id"], moved.json_body["booking_id"]}
     assert client.http.get("/admin/privacy/export?phone=%2B12125550188",

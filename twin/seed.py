@@ -37,12 +37,12 @@ STAFF = {
 }
 
 # Maple Court's leasing agents give tours (rules/tours.py; tour settings on the property): Rosa on weekdays
-# and Saturday, Sam Tuesday to Saturday with 26 December off. Both work Saturday 10-14, so a Saturday slot
-# has two agents.
+# and Saturday 10-14, Sam Tuesday to Friday and Saturday 11-14, with 26 December off. So Saturday's first
+# slot (10:00) has one agent and the later ones two.
 TOUR_SCHEDULES = {
     "lease-rosa": ({**{d: [["09:00", "12:00"], ["13:00", "17:00"]] for d in WEEKDAYS}, "sat": [["10:00", "14:00"]]},
                    []),
-    "lease-sam": ({**{d: [["10:00", "18:00"]] for d in ("tue", "wed", "thu", "fri")}, "sat": [["10:00", "14:00"]]},
+    "lease-sam": ({**{d: [["10:00", "18:00"]] for d in ("tue", "wed", "thu", "fri")}, "sat": [["11:00", "14:00"]]},
                   ["2026-12-26"]),
 }
 
