@@ -381,7 +381,9 @@ def cmd_outbox(args) -> int:
         sent.append({"from": str(msg["From"]), "to": str(msg["To"]), "subject": str(msg["Subject"]),
                      "message_id": str(msg["Message-ID"]).strip(), "in_reply_to": str(msg["In-Reply-To"] or "").strip(),
                      "auto_submitted": msg["Auto-Submitted"], "language": msg["Content-Language"],
-                     "body": body.get_content() if body else ""})
+                     "body": body.get_content() if body else "",
+                     "attachments": [{"filename": part.get_filename(), "content_type": part.get_content_type()}
+                                     for part in msg.iter_attachments()]})
     print(json.dumps(sent, indent=2, ensure_ascii=False))
     return 0
 
