@@ -80,3 +80,20 @@ def test_a_taken_time_on_the_page_shows_the_day_again_with_a_notice(client):
     assert f"value='{TEN}'" not in html and "value='2026-11-21T11:00:00-05:00'" in html
     bad = client.http.post("/tours/maple-court/book", body=urlencode({"start": TEN}), headers=FORM)
     assert bad.status_code == 400 and "name" in bad.body.decode()
+
+
+def test_an_email_from_a_prospect_is_a_prospect_and_the_acknowledgement_links_to_booking(aws, client, csr_headers):
+    from email.message import EmailMessage
+
+    from chalicelib.models import Guard
+    from twin import ses_inbound
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = "Zoe Park <zoe@example.com>", "help@maplecourt.example", "Apartment"
+    mail["Message-ID"] = "<prospect-1@example.com>"
+    mail.set_content("Hello, is the two-bedroom still available? Can I see it Saturday?\n\nZoe")
+    notification = ses_inbound.receive(aws, mail.as_bytes(), "help@maplecourt.example", at=NOW)
+    result = Guard.get(f"SESMSG#{notification['mail']['messageId']}", "GUARD", consistent_read=True).data["result"]
+    assert ticket(client, csr_headers, result["ticket_id"])["role"] == "prospect"
+    (ack,) = [m for m in sent_mail(aws) if m["To"] == "zoe@example.com"]
+    assert "Book a tour yourself here: http" in ack.get_body().get_content()
+    assert "/tours/maple-court/book" in ack.get_body().get_content()

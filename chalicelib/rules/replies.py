@@ -98,6 +98,10 @@ TEXTS = {
         "es": "¡Gracias por su interés en {property}! Nuestro equipo de arrendamiento responderá sus preguntas aquí "
               "(reporte {ref}). Puede reservar una visita ahora mismo: {link}",
     },
+    "prospect_tour_email": {
+        "en": "Would you like to see the apartment? Book a tour yourself here: {link}",
+        "es": "¿Le gustaría ver el apartamento? Reserve una visita usted mismo aquí: {link}",
+    },
     "kb_footer": {
         "en": "\n(Ticket {ref}: reply here if you still need help.)",
         "es": "\n(Reporte {ref}: responda aquí si todavía necesita ayuda.)",
