@@ -66,8 +66,10 @@ def test_the_booking_page_books_and_the_manage_page_cancels(client, aws):
     assert manage.status_code == 200 and "Cancelar la visita" in manage.body.decode()
     token = link.rsplit("/", 1)[1]
     assert f"action='{token}/cancel'" in manage.body.decode()
+    assert "/book" not in manage.body.decode()  # a booked tour offers cancel, not a second booking
     cancelled = client.http.post(f"{link}/cancel", body="", headers=FORM)
     assert cancelled.status_code == 200 and "Esta visita está cancelada." in unescape(cancelled.body.decode())
+    assert "href='../tours/maple-court/book?lang=es'" in cancelled.body.decode()
     assert client.http.get("/tours/maple-court/slots?date=2026-11-21", headers=AT).json_body["slots"][0]["start"] == TEN
 
 

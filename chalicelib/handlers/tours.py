@@ -278,8 +278,8 @@ def _manage_page(view: dict, token: str) -> Response:
                                    when=tours.label(view["property_id"], view["start"], language), agent=view["agent"])
         action = (f"<form method=post action='{html.escape(token)}/cancel'><button type=submit>"
                   f"{wording.page_text('cancel', language)}</button></form>")
-    else:
-        status, action = wording.page_text("status_cancelled", language), ""
-    again = f"<p><a href='../tours/{html.escape(view['property_id'])}/book?lang={language}'>" \
-            f"{wording.page_text('rebook', language)}</a></p>"
-    return _html(title, f"<p role=status>{html.escape(status)}</p>{action}{again}", language)
+    else:  # cancelled: book a new one (a booked tour is moved with POST .../reschedule, never doubled here)
+        status = wording.page_text("status_cancelled", language)
+        action = f"<p><a href='../tours/{html.escape(view['property_id'])}/book?lang={language}'>" \
+                 f"{wording.page_text('rebook', language)}</a></p>"
+    return _html(title, f"<p role=status>{html.escape(status)}</p>{action}", language)
