@@ -99,3 +99,23 @@ def test_an_email_from_a_prospect_is_a_prospect_and_the_acknowledgement_links_to
     (ack,) = [m for m in sent_mail(aws) if m["To"] == "zoe@example.com"]
     assert "Book a tour yourself here: http" in ack.get_body().get_content()
     assert "/tours/maple-court/book" in ack.get_body().get_content()
+
+
+def test_the_manage_page_moves_a_tour_to_another_free_time(client, csr_headers):
+    made = client.http.post("/tours/maple-court/bookings", headers={**AT, "Content-Type": "application/json"},
+                            body=json.dumps({"start": TEN, "name": "Rae"})).json_body
+    link = "/tour-bookings/" + made["manage_link"].split("/tour-bookings/", 1)[1]
+    token = link.rsplit("/", 1)[1]
+    page = client.http.get(link, headers=AT).body.decode()
+    assert f"action='{token}/reschedule'" in page and f"value='{TEN}'" not in page  # its own time is not offered
+    assert "value='2026-11-21T12:00:00-05:00'" in page
+    other_day = client.http.get(f"{link}?date=2026-11-28", headers=AT).body.decode()
+    assert "value='2026-11-28T10:00:00-05:00'" in other_day
+    moved = client.http.post(f"{link}/reschedule", body=urlencode({"start": "2026-11-21T12:00:00-05:00"}),
+                             headers=FORM)
+    assert moved.status_code == 201 and "Saturday, November 21 at 12:00" in unescape(moved.body.decode())
+    rows = {b["start"][11:16]: b["status"] for b in client.http.get(
+        "/tours/maple-court/bookings?date=2026-11-21", headers=csr_headers).json_body["bookings"]}
+    assert rows == {"10:00": "cancelled", "12:00": "booked"}
+    gone = client.http.get(link, headers=AT).body.decode()
+    assert "This tour is cancelled." in gone and "/reschedule" not in gone

@@ -121,7 +121,8 @@ def manage(token):
     if _wants_json(request):
         return tours.view(token, now(request))
     try:
-        return _manage_page(tours.view(token, now(request)), token)
+        day = _date(request) if query_params(request).get("date") else None
+        return _manage_page(tours.view(token, now(request)), token, now(request), day)
     except TenantlineError as exc:
         return _html(str(exc), "", "en", exc.status)
 
@@ -135,17 +136,33 @@ def cancel(token):
         return tours.cancel(token, now(request))
     try:
         tours.cancel(token, now(request))
-        return _manage_page(tours.view(token, now(request)), token)
+        return _manage_page(tours.view(token, now(request)), token, now(request))
     except TenantlineError as exc:
         return _html(str(exc), "", "en", exc.status)
 
 
-@bp.route("/tour-bookings/{token}/reschedule", methods=["POST"], cors=CHAT_CORS)
+@bp.route("/tour-bookings/{token}/reschedule", methods=["POST"], cors=CHAT_CORS,
+          content_types=["application/x-www-form-urlencoded", "application/json"])
 @api
 def reschedule(token):
+    """JSON: 201 with the new booking, or 409 with the next free slots. From the manage page (a form): the new
+    booking's confirmation, or the page again with a notice."""
     request = bp.current_request
-    body = parse(request, RescheduleIn)
-    return _answer(tours.reschedule(token, _start(body.start), now(request)))
+    if _wants_json(request):
+        body = parse(request, RescheduleIn)
+        return _answer(tours.reschedule(token, _start(body.start), now(request)))
+    when, language = now(request), "en"
+    try:
+        view = tours.view(token, when)
+        language = _lang(view.get("language"))
+        start = _start(str(_form_body(request).get("start") or "")[:40])
+        result = tours.reschedule(token, start, when)
+        if result["status"] != 201:
+            day = start.astimezone(tours.zone_of(view["property_id"])).date()
+            return _manage_page(view, token, when, day, wording.page_text("taken", language), 409)
+        return _confirmed(view["property_id"], result["body"], language, when)
+    except TenantlineError as exc:
+        return _html(str(exc), "", language, exc.status)
 
 
 # --- pages: what a prospect opens from a chat answer or an email (no script; forms post to these routes) ---
@@ -262,7 +279,10 @@ def book_from_page(property_id):
     if result["status"] != 201:
         return _booking_form(property_id, start.astimezone(tours.zone_of(property_id)).date(), language, when,
                              wording.page_text("taken", language))
-    booked = result["body"]
+    return _confirmed(property_id, result["body"], language, when)
+
+
+def _confirmed(property_id: str, booked: dict, language: str, when: datetime) -> Response:
     text = wording.page_text("booked", language, when=tours.label(property_id, booked["start"], language),
                              agent=booked["agent"])
     return _html(wording.page_text("your_tour", language, property=tours.page_days(property_id, when)[1]),
@@ -270,16 +290,39 @@ def book_from_page(property_id):
                  f"{wording.page_text('manage', language)}</a></p>", language, 201)
 
 
-def _manage_page(view: dict, token: str) -> Response:
+def _manage_page(view: dict, token: str, when: datetime, day: date | None = None, notice: str = "",
+                 status_code: int = 200) -> Response:
     language = _lang(view.get("language"))
     title = wording.page_text("your_tour", language, property=view["property"])
     if view["status"] == "booked":
         status = wording.page_text("status_booked", language,
                                    when=tours.label(view["property_id"], view["start"], language), agent=view["agent"])
         action = (f"<form method=post action='{html.escape(token)}/cancel'><button type=submit>"
-                  f"{wording.page_text('cancel', language)}</button></form>")
+                  f"{wording.page_text('cancel', language)}</button></form>"
+                  + _move_form(view, token, when, day, language, notice))
     else:  # cancelled: book a new one (a booked tour is moved with POST .../reschedule, never doubled here)
         status = wording.page_text("status_cancelled", language)
         action = f"<p><a href='../tours/{html.escape(view['property_id'])}/book?lang={language}'>" \
                  f"{wording.page_text('rebook', language)}</a></p>"
-    return _html(title, f"<p role=status>{html.escape(status)}</p>{action}", language)
+    return _html(title, f"<p role=status>{html.escape(status)}</p>{action}", language, status_code)
+
+
+def _move_form(view: dict, token: str, when: datetime, day: date | None, language: str, notice: str) -> str:
+    """Another time for a booked tour: the free times of a day (by default the tour's own), and the next days."""
+    days, _name = tours.page_days(view["property_id"], when)
+    day = day or date.fromisoformat(view["start"][:10])
+    free = [s for s in tours.slots(view["property_id"], day, when)["slots"] if s["start"] != view["start"]]
+    links = "".join(f"<a href='{html.escape(token)}?date={d.isoformat()}'{' aria-current=date' if d == day else ''}>"
+                    f"{html.escape(wording.when_label_day(d, language))}</a>" for d in days)
+    parts = [f"<h2>{wording.page_text('change', language)}</h2>"]
+    if notice:
+        parts.append(f"<p class=note role=alert>{html.escape(notice)}</p>")
+    parts.append(f"<nav class=days>{links}</nav>")
+    if not free:
+        return "".join(parts) + f"<p>{wording.page_text('no_times', language)}</p>"
+    radios = "".join(f"<label><input type=radio name=start value='{html.escape(s['start'])}' required> "
+                     f"{s['start'][11:16]}</label>" for s in free)
+    parts.append(f"<form method=post action='{html.escape(token)}/reschedule'><fieldset><legend>"
+                 f"{html.escape(wording.when_label_day(day, language))}</legend>{radios}</fieldset>"
+                 f"<button type=submit>{wording.page_text('move', language)}</button></form>")
+    return "".join(parts)

@@ -256,6 +256,8 @@ PAGE = {
     "status_cancelled": {"en": "This tour is cancelled.", "es": "Esta visita está cancelada."},
     "cancel": {"en": "Cancel the tour", "es": "Cancelar la visita"},
     "rebook": {"en": "Book another time", "es": "Reservar otra hora"},
+    "change": {"en": "Change the time", "es": "Cambiar la hora"},
+    "move": {"en": "Move my tour", "es": "Cambiar mi visita"},
     "other_language": {"en": "En español", "es": "In English"},
 }
 
