@@ -12,6 +12,7 @@ from chalicelib.handlers import (
     survey,
     tickets,
     timers,
+    tours,
     uploads,
 )
 from chalicelib.handlers.middleware import register
@@ -29,4 +30,5 @@ app.register_blueprint(uploads.bp)
 app.register_blueprint(calls.bp)
 app.register_blueprint(survey.bp)
 app.register_blueprint(reports.bp)
+app.register_blueprint(tours.bp)
 register(app)

@@ -5,6 +5,8 @@
   python manage.py triage                   one message per stdin line -> one JSON object per line
   python manage.py token --role csr         a dev staff token for the twin
   python manage.py simulate chat "text"     post through the chat API like the website widget
+  python manage.py simulate tour --property P --date D [--at T]
+                                            book the first free tour slot of a day through the public routes
   python manage.py simulate email FILE      deliver a raw .eml through the twin exactly as SES would
   python manage.py simulate call [--press 2 1] [--say "text"] [--at T]
                                             ring a property: the real flows, the real Lambda, contact events
@@ -16,6 +18,7 @@
   python manage.py report escalations       time-to-human over a period (`report calls`: ASA, AHT, abandons)
   python manage.py simulate day             a day of mixed contacts on the twin
   python manage.py report kpis              every KPI beside its target (--json, --csv)
+  python manage.py report leasing           leads by source, first response, tours, show rate, applied (JSON)
   python manage.py connect template         the Amazon Connect template for the portfolio (infra/connect.yaml)
   python manage.py connect walk PATH [--press 1 2] [--say T] [--at T] [--attributes JSON]
                                             walk any exported flow (file or folder); exits 3 on anything unsupported
@@ -47,7 +50,7 @@ if VENV_PYTHON.exists() and Path(sys.prefix).resolve() != (ROOT / ".venv").resol
 sys.path.insert(0, str(ROOT))
 
 
-TICKET_KEYS = ("id", "ref", "category", "urgency", "refer", "language", "status", "channel")
+TICKET_KEYS = ("id", "ref", "category", "urgency", "refer", "language", "status", "channel", "role")
 
 
 def api_url() -> str:
@@ -124,6 +127,7 @@ Tenantline local twin is running.
   chat page:    {twin.api_url}/app/chat/{twin.resources['properties'][0]}
   widget:       <script src="{twin.api_url}/app/widget.js?property={twin.resources['properties'][0]}"></script>
   CSR console:  {twin.api_url}/app/console   (local sign-in: pick a name and role)
+  tour booking: {twin.api_url}/tours/maple-court/book
 
 Dev CSR token (12 h):
   {token}
@@ -134,6 +138,7 @@ Try:
   python manage.py simulate call --press 2 1 --say "water is pouring from the ceiling" --at 2026-11-18T02:00
   curl -s -H "Authorization: Bearer $(python manage.py token --role csr)" {twin.api_url}/tickets
   python manage.py tickets
+  python manage.py simulate tour --property maple-court --date YYYY-MM-DD   (a Saturday: two agents)
 
 Ctrl-C stops everything.""", flush=True)
     stopped = threading.Event()
@@ -181,6 +186,28 @@ def cmd_simulate_chat(args) -> int:
                                                       "created_at")}
     out.update(session_id=session["session_id"], replies=replies)
     print(json.dumps(out, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_simulate_tour(args) -> int:
+    """Book the first free slot of a day through the public tour routes, as a prospect on the website would."""
+    from twin.seed import FIRST_PROPERTY
+
+    property_id = args.property or FIRST_PROPERTY
+    headers = {}
+    at = contact_time(args.at, property_id)
+    if at:
+        headers["X-Tenantline-Time"] = at
+    query = urllib.parse.urlencode({"date": args.date})
+    free = call("GET", f"/tours/{urllib.parse.quote(property_id)}/slots?{query}", headers=headers)["slots"]
+    if not free:
+        print(f"no free tour slots at {property_id} on {args.date}", file=sys.stderr)
+        return 1
+    body = {"start": free[0]["start"], "name": args.name, "email": args.email, "language": args.lang,
+            "source": args.source, "client_request_id": str(uuid.uuid4())}
+    booked = call("POST", f"/tours/{urllib.parse.quote(property_id)}/bookings",
+                  {k: v for k, v in body.items() if v is not None}, headers)
+    print(json.dumps(booked, indent=2, ensure_ascii=False))
     return 0
 
 
@@ -354,7 +381,9 @@ def cmd_outbox(args) -> int:
         sent.append({"from": str(msg["From"]), "to": str(msg["To"]), "subject": str(msg["Subject"]),
                      "message_id": str(msg["Message-ID"]).strip(), "in_reply_to": str(msg["In-Reply-To"] or "").strip(),
                      "auto_submitted": msg["Auto-Submitted"], "language": msg["Content-Language"],
-                     "body": body.get_content() if body else ""})
+                     "body": body.get_content() if body else "",
+                     "attachments": [{"filename": part.get_filename(), "content_type": part.get_content_type()}
+                                     for part in msg.iter_attachments()]})
     print(json.dumps(sent, indent=2, ensure_ascii=False))
     return 0
 
@@ -540,6 +569,16 @@ def parser() -> argparse.ArgumentParser:
     chat.add_argument("--at", help="contact time, ISO 8601; without an offset, the property's local time")
     chat.set_defaults(func=cmd_simulate_chat)
 
+    tour = channels.add_parser("tour", help="book the first free tour slot of a day through the public routes")
+    tour.add_argument("--property", help="property id (default: the first demo property)")
+    tour.add_argument("--date", required=True, help="the day, YYYY-MM-DD in the property's time zone")
+    tour.add_argument("--name", default="Demo Prospect", help="the prospect's name")
+    tour.add_argument("--email", default="prospect@example.com", help="where the confirmation goes")
+    tour.add_argument("--lang", choices=("en", "es"), help="the prospect's language")
+    tour.add_argument("--source", default="website", help="where the prospect came from")
+    tour.add_argument("--at", help="booking time, ISO 8601; without an offset, the property's local time")
+    tour.set_defaults(func=cmd_simulate_tour)
+
     email = channels.add_parser("email", help="a raw .eml delivered as SES would")
     email.add_argument("file")
     email.add_argument("--to", help="recipient (default: the first demo property's inbox)")
@@ -609,7 +648,7 @@ def parser() -> argparse.ArgumentParser:
     privacy.set_defaults(func=cmd_privacy)
 
     report = sub.add_parser("report", help="reports")
-    report.add_argument("kind", choices=("escalations", "calls", "kpis"))
+    report.add_argument("kind", choices=("escalations", "calls", "kpis", "leasing"))
     report.add_argument("--from", dest="start")
     report.add_argument("--to", dest="end")
     report.add_argument("--property")

@@ -72,6 +72,7 @@ FUNCTIONS = {
     "contact_events": ["Logs", "Tables", "Timers", "LinkSecret"],
     "sla_clock": ["Logs", "Tables", "SendMail", "Timers", "LinkSecret", "SMS"],
     "send_digest": ["Logs", "Tables", "SendMail", "Timers", "LinkSecret"],
+    "tour_reminder": ["Logs", "Tables", "SendMail", "LinkSecret"],
     "start_escalations": ["Logs", "Tables", "TicketsStream", "EmergencyTopic", "StartEscalations", "Timers",
                           "DeadLetters", "LinkSecret"],
 }

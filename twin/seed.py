@@ -12,7 +12,8 @@ PROPERTIES = [
          hours={**{d: [["08:00", "17:00"]] for d in WEEKDAYS}, "sat": [["10:00", "14:00"]]},
          holiday_country="US", holiday_subdiv="NY", closures=["2026-12-24"],
          phone_numbers=["+12125550100"], inbox="help@maplecourt.example", office_email="office@maplecourt.example",
-         emergency_line="+12125550199", utility_name="Con Edison", utility_phone="+18005550123"),
+         emergency_line="+12125550199", utility_name="Con Edison", utility_phone="+18005550123",
+         tours=dict(length_minutes=30, buffer_minutes=15, min_notice_minutes=120, horizon_days=30, parties_at_once=2)),
     dict(sk="sunset-villas", name="Sunset Villas", timezone="America/Los_Angeles",
          hours={d: [["09:00", "18:00"]] for d in WEEKDAYS},
          holiday_country="US", holiday_subdiv="CA", closures=[],
@@ -26,11 +27,23 @@ STAFF = {
         ("tech-ben", "Ben Okafor", "technician", "+12125550112", "ben.okafor@maplecourt.example"),
         ("tech-chen", "Chen Li", "technician", "+12125550113", "chen.li@maplecourt.example"),
         ("mgr-dana", "Dana Whitfield", "manager", "+12125550114", "dana.whitfield@maplecourt.example"),
+        ("lease-rosa", "Rosa Díaz", "leasing", "+12125550115", "rosa.diaz@maplecourt.example"),
+        ("lease-sam", "Sam Patel", "leasing", "+12125550116", "sam.patel@maplecourt.example"),
     ],
     "sunset-villas": [
         ("tech-eli", "Eli Navarro", "technician", "+13105550111", "eli.navarro@sunsetvillas.example"),
         ("mgr-fay", "Fay Morgan", "manager", "+13105550114", "fay.morgan@sunsetvillas.example"),
     ],
+}
+
+# Maple Court's leasing agents give tours (rules/tours.py; tour settings on the property): Rosa on weekdays
+# and Saturday 10-14, Sam Tuesday to Friday and Saturday 11-14, with 26 December off. So Saturday's first
+# slot (10:00) has one agent and the later ones two.
+TOUR_SCHEDULES = {
+    "lease-rosa": ({**{d: [["09:00", "12:00"], ["13:00", "17:00"]] for d in WEEKDAYS}, "sat": [["10:00", "14:00"]]},
+                   []),
+    "lease-sam": ({**{d: [["10:00", "18:00"]] for d in ("tue", "wed", "thu", "fri")}, "sat": [["11:00", "14:00"]]},
+                  ["2026-12-26"]),
 }
 
 # Residents the offices know by phone: `simulate call` rings from Maria's number unless told otherwise.
@@ -107,8 +120,10 @@ def seed(session) -> dict:
             Lookup(keys.lookup_pk("PHONE"), number, property_id=data["sk"]).save()
         ses.verify_domain_identity(Domain=domain)  # SES sends only from verified identities
         for person_id, name, role, phone, email in STAFF[data["sk"]]:
+            schedule, days_off = TOUR_SCHEDULES.get(person_id, (None, []))
             Person(property_pk(data["sk"]), keys.person_sk(person_id), name=name, role=role, phone=phone,
-                   email=email, takes_transfers=role == "manager").save()  # technicians are on call instead
+                   email=email, takes_transfers=role == "manager",  # technicians are on call instead
+                   schedule=schedule, days_off=days_off).save()
         for phone, name, unit, language in RESIDENTS[data["sk"]]:
             Resident(property_pk(data["sk"]), keys.resident_sk(phone), name=name, unit=unit, language=language,
                      sms_consent=phone in SMS_CONSENT).save()

@@ -11,8 +11,9 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from chalicelib.core import ids, settings, times
 from chalicelib.core.errors import Forbidden, Gone, Invalid, NotFound, TooLarge, TooMany, Unauthorized
 from chalicelib.lifecycle import intake, safety_question
+from chalicelib.lifecycle import tours as tour_booking
 from chalicelib.models import ChatSession, Message, Ticket, keys
-from chalicelib.rules import asking, knowledge, redaction, replies, surveys
+from chalicelib.rules import asking, knowledge, redaction, replies, roles, surveys
 from chalicelib.rules.triage import URGENCY_RANK, Triage, triage
 from chalicelib.rules.wording import normalize
 from chalicelib.tickets import claims, limits
@@ -102,11 +103,13 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
     ticket, inbound = (None if fresh else tickets.find_ticket(ticket_id)), None
     if ticket is None:
         contact = tickets.Requester(session.contact_name, session.contact_phone, session.contact_email)
+        known = properties.resident(session.property_id, session.contact_phone) is not None
         try:
             ticket, inbound = tickets.create_ticket(
                 ticket_id=ticket_id, property_id=session.property_id, channel="chat", text=text,
                 result=result, contact=contact, author=author, now=now, unit=session.unit,
-                chat_session_id=session.session_id)
+                chat_session_id=session.session_id,
+                ticket_fields={"role": roles.role_for(result.category, text, known)})
         except tickets.TicketExists:  # another first message of this conversation created it a moment ago
             ticket = tickets.get_ticket(ticket_id)
     first, answered = inbound is not None, None
@@ -183,6 +186,9 @@ def _auto_reply(ticket: Ticket, result: Triage, text: str, language: str, now: d
     if safety_question.awaiting(ticket) and ticket.safety_question == result.ask:  # asked just now, in this message
         return f"{replies.acknowledgement(properties.calendar(prop), now, language, ticket.ref, prop.emergency_line)}" \
                f" {result.ask}"
+    if first and ticket.role == "prospect" and prop.tours:  # a lead: answered at once, with a way to book
+        return replies.say("prospect_tour", language, property=prop.name, ref=ticket.ref,
+                           link=tour_booking.booking_page(prop.property_id))
     if result.urgency == "routine":
         answer = knowledge.best_answer(text, language, properties.knowledge(ticket.property_id))
         if answer:

@@ -7,7 +7,7 @@ from chalicelib.core import metrics
 from chalicelib.core.errors import Invalid
 from chalicelib.handlers.http import api, now, query_params, staff
 from chalicelib.handlers.tickets import authorizer
-from chalicelib.tickets import kpi_report
+from chalicelib.tickets import kpi_report, leasing_report
 
 bp = Blueprint(__name__)
 
@@ -43,3 +43,16 @@ def kpi_report_route():
                         headers={"Content-Type": "text/csv; charset=utf-8",
                                  "Content-Disposition": f'attachment; filename="{name}"'})
     return result
+
+
+@bp.route("/reports/leasing", methods=["GET"], authorizer=authorizer, cors=True)
+@api
+def leasing_report_route():
+    """Leads by source, median time to first response, tours booked, show rate and the share that applied
+    (tickets/leasing_report.py). By default this month so far."""
+    request = bp.current_request
+    who = staff(request)
+    params = query_params(request)
+    as_of = now(request)
+    start, end = kpi_report.period(_day(params.get("from")), _day(params.get("to")), as_of.date())
+    return leasing_report.report(start, end, who.only(params.get("property") or None))

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from chalice import Blueprint
 
 from chalicelib.core import settings, times
-from chalicelib.lifecycle import digest, due_actions
+from chalicelib.lifecycle import digest, due_actions, tours
 
 bp = Blueprint(__name__)
 
@@ -26,3 +26,9 @@ def sla_clock(event, context):
 @bp.lambda_function(name="send_digest")
 def send_digest(event, context):
     return digest.send(event["property_id"], event["held_key"], _fired_at(event))
+
+
+@bp.lambda_function(name="tour_reminder")
+def tour_reminder(event, context):
+    """The day-before and hour-before reminders of a tour (lifecycle/tours.remind)."""
+    return tours.remind(event["property_id"], event["day"], event["booking_id"], event["kind"], _fired_at(event))

@@ -4,7 +4,8 @@ from chalicelib.models.oncall import EscalationPolicy, Rotation
 from chalicelib.models.property import KnowledgeArticle, Lookup, Person, Property, Resident
 from chalicelib.models.thread import AuditEntry, ContactRecord, Counter, Guard, Message, Quarantined, Rejected
 from chalicelib.models.ticket import Ticket
+from chalicelib.models.tour import TourBooking
 
 ALL_MODELS = (Ticket, Message, AuditEntry, Guard, Counter, Quarantined, ContactRecord, Rejected, ChatSession, Property,
-              KnowledgeArticle, Person, Resident, Lookup, Rotation, EscalationPolicy)
+              KnowledgeArticle, Person, Resident, Lookup, Rotation, EscalationPolicy, TourBooking)
 

@@ -89,6 +89,47 @@ def announcement(ticket_id: str) -> str:
     return f"ANNOUNCE#{ticket_id}"
 
 
+# --- tours (tickets/tours.py) ---
+
+def tour_day(property_id: str, day: str) -> str:
+    """A property's tour bookings on one local date."""
+    return f"TOURS#{property_id}#{day}"
+
+
+def booking_sk(booking_id: str) -> str:
+    return f"BOOKING#{booking_id}"
+
+
+def tour_hold(property_id: str, agent_id: str, granule: str) -> str:
+    """One agent's time in one granule, held by one booking: the key that makes double booking impossible."""
+    return f"TOURHOLD#{property_id}#{agent_id}#{granule}"
+
+
+def tour_load(property_id: str, granule: str) -> str:
+    """How many parties tour the property in one granule (at most its parties_at_once)."""
+    return f"TOURLOAD#{property_id}#{granule}"
+
+
+def tour_request(property_id: str, client_request_id: str) -> str:
+    """A booking request's client_request_id (a retry gets the first answer)."""
+    return f"TOURREQ#{property_id}#{client_request_id}"
+
+
+def tour_booking(booking_id: str) -> str:
+    """A booking id -> the local date its tour is on (the booking's partition)."""
+    return f"TOURBOOKING#{booking_id}"
+
+
+def tour_person(contact: str) -> str:
+    """A prospect's phone (E.164) or email -> their bookings (sk = BOOKING#<id>): what privacy requests find."""
+    return f"TOURPERSON#{contact}"
+
+
+def tour_reminded(booking_id: str, kind: str) -> str:
+    """A tour's reminder of one kind went out (the timer's Lambda may run again)."""
+    return f"TOURREMIND#{booking_id}#{kind}"
+
+
 # --- portfolio configuration (properties table) ---
 
 PORTFOLIO = "PORTFOLIO"

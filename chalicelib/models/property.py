@@ -27,6 +27,9 @@ class Property(Model):
     utility_phone = UnicodeAttribute(null=True)
     connect_hours_arn = UnicodeAttribute(null=True)  # its Connect hours of operation (see infra/connect.yaml)
     digest_delay_minutes = NumberAttribute(default=15)  # after-hours messages reach staff this long after opening
+    # Tour settings (rules/tours.TourSettings): length_minutes, buffer_minutes, min_notice_minutes,
+    # horizon_days, parties_at_once. No settings: the property does not take tour bookings.
+    tours = JSONAttribute(null=True)
 
     @property
     def property_id(self) -> str:
@@ -50,10 +53,13 @@ class Person(Model):
     pk = UnicodeAttribute(hash_key=True)  # PROPERTY#<id>
     sk = UnicodeAttribute(range_key=True)  # PERSON#<id>
     name = UnicodeAttribute()
-    role = UnicodeAttribute()  # technician | supervisor | manager | office
+    role = UnicodeAttribute()  # technician | supervisor | manager | office | leasing (gives tours)
     phone = UnicodeAttribute(null=True)
     email = UnicodeAttribute(null=True)
     takes_transfers = BooleanAttribute(default=False)  # callers asking for them by name are put through
+    # A leasing agent's weekly tour hours ({"sat": [["10:00", "14:00"]], ...}, property time) and days off.
+    schedule = JSONAttribute(null=True)
+    days_off = ListAttribute(of=UnicodeAttribute, default=list)  # ISO dates
 
 
 class Resident(Model):

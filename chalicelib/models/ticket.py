@@ -64,6 +64,7 @@ class Ticket(Model):
     calls = JSONAttribute(default=dict)  # voice: Connect contact id -> milestones, outcome, queue wait, handle time
     clocks = JSONAttribute(default=dict)  # SLA clock name -> due time (ISO)
     held_key = UnicodeAttribute(null=True)  # <property>#<release day> while held for the after-hours digest
+    role = UnicodeAttribute(null=True)  # who wrote (rules/roles.py): resident | prospect | ... ; chat records it
     # The resident's one survey answer (lifecycle/survey.py): CSAT 1-5 and/or NPS 0-10, an optional comment.
     csat = NumberAttribute(null=True)
     csat_at = UnicodeAttribute(null=True)  # when the answer was recorded (either score)

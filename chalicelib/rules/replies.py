@@ -92,6 +92,16 @@ TEXTS = {
         "en": "Got it, we've added that to ticket {ref}.",
         "es": "Entendido, lo agregamos al reporte {ref}.",
     },
+    "prospect_tour": {
+        "en": "Thanks for your interest in {property}! Our leasing team will answer your questions here (ticket "
+              "{ref}). You can book a tour right now: {link}",
+        "es": "¡Gracias por su interés en {property}! Nuestro equipo de arrendamiento responderá sus preguntas aquí "
+              "(reporte {ref}). Puede reservar una visita ahora mismo: {link}",
+    },
+    "prospect_tour_email": {
+        "en": "Would you like to see the apartment? Book a tour yourself here: {link}",
+        "es": "¿Le gustaría ver el apartamento? Reserve una visita usted mismo aquí: {link}",
+    },
     "kb_footer": {
         "en": "\n(Ticket {ref}: reply here if you still need help.)",
         "es": "\n(Reporte {ref}: responda aquí si todavía necesita ayuda.)",

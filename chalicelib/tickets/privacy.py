@@ -3,7 +3,8 @@ found by their phone number or email address, as one document, or erased.
 
 Found through indexes, never a scan: their tickets (by_phone, by_email), each ticket's thread and audit
 trail, chat sessions and call records, the raw mail and attachments in the mail bucket (every version),
-the resident directory entry, quarantined mail from their address, and the chat retry records.
+the resident directory entry, quarantined mail from their address, the chat retry records, and their tour
+bookings (erasing keeps each tour, without the name, phone and email).
 Erasing keeps each ticket's skeleton (channel, urgency, times, the escalation proof) so the KPIs and the
 time-to-human record stay true, with every personal field emptied and its thread and trail deleted; one
 audit entry says it was erased, by whom and how much, and nothing about the person."""
@@ -17,6 +18,7 @@ from chalicelib.core import aws, settings
 from chalicelib.core.errors import Invalid
 from chalicelib.models import ChatSession, ContactRecord, Guard, Message, Quarantined, Resident, Ticket, keys
 from chalicelib.tickets import portfolio, store
+from chalicelib.tickets import tours as tour_bookings
 from chalicelib.tickets.views import audit_view, message_view, ticket_view
 
 CALLER_DETAILS = ("caller",)  # what the flow remembers of a contact (channels/voice/flow.py)
@@ -119,6 +121,10 @@ def export(phone: str | None = None, email: str | None = None) -> dict:
     return {"subject": {"phone": phone, "email": email}, "tickets": found,
             "resident_directory": [{"property_id": keys.id_of(r.pk), "name": r.name, "unit": r.unit,
                                     "language": r.language} for r in _residents(phone)],
+            "tour_bookings": [{"booking_id": b.booking_id, "property_id": b.property_id, "start": b.start,
+                               "end": b.end, "status": b.status, "name": b.name, "phone": b.phone, "email": b.email,
+                               "language": b.language, "source": b.source, "created_at": b.created_at}
+                              for b in tour_bookings.of_person(phone, email)],
             "quarantined_mail": [{"id": q.sk, "received_at": q.received_at, "subject": q.subject, "reason": q.reason,
                                   "file": _file(q.raw_key) if q.raw_key else None} for q in _quarantined(email)]}
 
@@ -137,7 +143,7 @@ def _delete_file(key: str) -> int:
 def erase(actor: str, now: datetime, phone: str | None = None, email: str | None = None) -> dict:
     phone, email = _who(phone, email)
     counts = {"tickets": 0, "messages": 0, "audit_entries": 0, "files": 0, "chat_sessions": 0,
-              "residents": 0, "quarantined": 0}
+              "residents": 0, "quarantined": 0, "tour_bookings": 0}
     for ticket in tickets_of(phone, email):
         _erase_ticket(ticket, actor, now, counts)
     for resident in _residents(phone):
@@ -147,6 +153,9 @@ def erase(actor: str, now: datetime, phone: str | None = None, email: str | None
         counts["files"] += _delete_file(entry.raw_key) if entry.raw_key else 0
         entry.delete()
         counts["quarantined"] += 1
+    for booking in tour_bookings.of_person(phone, email):
+        tour_bookings.erase_person(booking)
+        counts["tour_bookings"] += 1
     return {"erased": counts}
 
 

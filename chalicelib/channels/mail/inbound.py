@@ -26,8 +26,9 @@ from chalicelib.core import aws, ids, settings, times
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.lifecycle import email_out as outbound
 from chalicelib.lifecycle import intake, safety_question
+from chalicelib.lifecycle import tours as tour_booking
 from chalicelib.models import Guard, Quarantined, Ticket, keys
-from chalicelib.rules import redaction, replies
+from chalicelib.rules import redaction, replies, roles
 from chalicelib.rules.triage import Triage, triage
 from chalicelib.tickets import claims, limits
 from chalicelib.tickets import portfolio as properties
@@ -225,7 +226,9 @@ def _open(property_id: str, mail: ParsedMail, key: str | None, verdicts: dict, n
         contact=contact, author=mail.sender_name or mail.contact or "unknown sender", now=now,
         ticket_fields={"subject": (mail.subject or "")[:300] or None,
                        "participants": sorted(filter(None, {mail.sender, mail.reply_to})),
-                       "linked_ticket_id": linked.ticket_id if linked else None},
+                       "linked_ticket_id": linked.ticket_id if linked else None,
+                       # residents are known by phone: anyone writing a prospect's leasing question is a prospect
+                       "role": roles.role_for(result.category, text, False)},
         message_fields=_fields(mail, key, verdicts, message_id, refs))
     return _finish_open(prop, ticket, mail, now, linked, result, verdicts)
 
@@ -260,6 +263,8 @@ def _acknowledge(prop, ticket: Ticket, mail: ParsedMail, now: datetime, verdicts
                                          prop.emergency_line, ticket.urgency, mail.sender_name if trusted else None)
     if safety_question.awaiting(ticket):  # the emergency line is in the acknowledgement already: urgency is not routine
         body = f"{body}\n\n{ticket.safety_question}"
+    if ticket.role == "prospect" and prop.tours:  # a lead: a way to book a tour at once
+        body = f"{body}\n\n{replies.say('prospect_tour_email', ticket.language, link=tour_booking.booking_page(prop.property_id))}"
     subject = outbound.subject_for(ticket, mail.subject if trusted else f"Your message to {prop.name}")
     references = (mail.references + [mail.message_id])[-20:] if mail.message_id else mail.references
     sent_id = outbound.send(prop, ticket, mail.contact, body, subject=subject, in_reply_to=mail.message_id,
