@@ -119,3 +119,10 @@ def test_the_manage_page_moves_a_tour_to_another_free_time(client, csr_headers):
     assert rows == {"10:00": "cancelled", "12:00": "booked"}
     gone = client.http.get(link, headers=AT).body.decode()
     assert "This tour is cancelled." in gone and "/reschedule" not in gone
+
+
+def test_the_pages_address_leads_to_the_booking_page(client):
+    moved = client.http.get("/app/tours/maple-court?lang=es")
+    assert moved.status_code == 302 and moved.headers["Location"] == "../../tours/maple-court/book?lang=es"
+    page = client.http.get("/tours/maple-court/book?lang=es")
+    assert page.status_code == 200 and "<form" in page.body.decode()

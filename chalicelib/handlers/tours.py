@@ -246,6 +246,17 @@ def _booking_form(property_id: str, day: date | None, language: str, when: datet
     return _html(title, "".join(parts), language, 409 if notice else 200)
 
 
+@bp.route("/app/tours/{property_id}", methods=["GET"])
+def pages_address(property_id):
+    """The booking page at the pages' address (/app/tours/{property_id}): a relative redirect to the page,
+    which lives beside its form's target (and works under API Gateway's stage prefix)."""
+    import urllib.parse  # noqa: PLC0415 - only this redirect needs it
+
+    query = urllib.parse.urlencode(query_params(bp.current_request))
+    target = f"../../tours/{urllib.parse.quote(property_id, safe='')}/book" + (f"?{query}" if query else "")
+    return Response(body="", status_code=302, headers={"Location": target})
+
+
 @bp.route("/tours/{property_id}/book", methods=["GET"])
 def booking_page(property_id):
     request = bp.current_request
