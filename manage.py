@@ -528,6 +528,63 @@ def cmd_simulate_day(args) -> int:
     return 1 if result["errors"] else 0
 
 
+def _http(method: str, url: str, body: dict | None = None, headers: dict | None = None) -> tuple[int, dict | str]:
+    """(status, JSON or text) without raising on a 4xx/5xx: the smoke test reports, it does not stop."""
+    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        status, raw = exc.code, exc.read()
+    except urllib.error.URLError as exc:
+        return 0, str(exc.reason)
+    try:
+        return status, json.loads(raw or b"{}")
+    except ValueError:
+        return status, raw.decode(errors="replace")[:200]
+
+
+def cmd_smoke(args) -> int:
+    """A deployed stage (or the local twin) end to end with a test property: the chat page, a resident's
+    message answered and ticketed, the ticket seen and closed by staff. Prints each check; exit 1 on any miss."""
+    from twin.seed import FIRST_PROPERTY
+    if args.stage == "local":
+        base, token, prop = api_url(), dev_token("csr"), args.property or FIRST_PROPERTY
+    else:
+        config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+        base = args.api or config["stages"][args.stage]["environment_variables"].get("PUBLIC_API_URL", "")
+        token, prop = args.token or os.environ.get("SMOKE_TOKEN", ""), args.property
+        if not base.startswith("https://") or not token or not prop:
+            print("usage error: a deployed stage needs --api (or PUBLIC_API_URL in its config), --token (or "
+                  "SMOKE_TOKEN: a staff ID token) and --property (a test property)", file=sys.stderr)
+            return 2
+    base, staff, checks = base.rstrip("/"), {"Authorization": f"Bearer {token}"}, []
+
+    def check(name: str, ok: bool, detail) -> bool:
+        checks.append({"check": name, "ok": bool(ok), "detail": detail})
+        return bool(ok)
+    status, _page = _http("GET", f"{base}/app/chat/{prop}")
+    check("chat page", status == 200, status)
+    status, made = _http("POST", f"{base}/chat/sessions", {"property_id": prop})
+    if check("chat session", status == 200 and isinstance(made, dict) and made.get("token"), status):
+        status, answer = _http("POST", f"{base}/chat/sessions/{made['session_id']}/messages",
+                               {"text": "Smoke test from manage.py: the hallway light is flickering (please ignore)"},
+                               {"X-Session-Token": made["token"]})
+        replied = isinstance(answer, dict) and answer.get("ticket_id") and any(
+            m.get("direction") == "outbound" for m in answer.get("messages", []))
+        if check("message answered and ticketed", status == 200 and replied,
+                 answer.get("ref") if isinstance(answer, dict) else status):
+            status, ticket = _http("GET", f"{base}/tickets/{answer['ticket_id']}", headers=staff)
+            check("staff sees the ticket", status == 200, status)
+            status, _ = _http("POST", f"{base}/tickets/{answer['ticket_id']}/status",
+                              {"status": "closed", "note": "smoke test"}, staff)
+            check("staff closes it", status == 200, status)
+    ok = all(c["ok"] for c in checks)
+    print(json.dumps({"stage": args.stage, "api": base, "property": prop, "ok": ok, "checks": checks}, indent=2))
+    return 0 if ok else 1
+
+
 def cmd_tickets(args) -> int:
     query = "&".join(f"{k}={v}" for k, v in (("property", args.property), ("status", args.status),
                                               ("urgency", args.urgency), ("limit", args.limit)) if v)
@@ -656,6 +713,13 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--csv", action="store_true", help="kpis: CSV for spreadsheets")
     report.add_argument("--at", help="judge the report as of this time (ISO; the twin's demo clock; default now)")
     report.set_defaults(func=cmd_report)
+
+    smoke = sub.add_parser("smoke", help="a stage end to end with a test property (the local twin by default)")
+    smoke.add_argument("--stage", default="local")
+    smoke.add_argument("--api", help="the stage's API URL (default: PUBLIC_API_URL in its config)")
+    smoke.add_argument("--token", help="a staff ID token (default: SMOKE_TOKEN)")
+    smoke.add_argument("--property", help="a test property (default on the twin: the first demo property)")
+    smoke.set_defaults(func=cmd_smoke)
 
     tickets = sub.add_parser("tickets", help="list the open-ticket queue")
     tickets.add_argument("--property")

@@ -274,6 +274,16 @@ def test_connect_walk_runs_our_own_flows_with_the_projects_lambdas(twin):
     assert out["heard"][0]["voice"] == "Joanna" and out["ended_by"].endswith("(TransferContactToQueue)")
 
 
+
+def test_the_smoke_test_passes_on_the_twin_and_a_deployed_stage_needs_its_settings(twin):
+    out = json.loads(cli(twin, "smoke"))
+    assert out["ok"] and [c["check"] for c in out["checks"]] == [
+        "chat page", "chat session", "message answered and ticketed", "staff sees the ticket", "staff closes it"]
+    env = {k: v for k, v in twin.items() if k not in ("process", "log")}
+    refused = subprocess.run([sys.executable, "manage.py", "smoke", "--stage", "prod"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "SMOKE_TOKEN" in refused.stderr
+
 def test_privacy_erase_by_phone_leaves_nothing_findable_for_maria(twin):
     """Last in this file: it erases the demo caller's tickets that the tests above made."""
     cli(twin, "simulate", "call", "--press", "1", "2", "--say", "the kitchen sink is leaking",
