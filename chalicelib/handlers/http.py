@@ -89,7 +89,24 @@ def query_params(request) -> dict:
     return request.query_params or {}
 
 
-def _day(value: str | None, default: date) -> date:
+def form_body(request) -> dict:
+    """A page's form (urlencoded) or the same fields as JSON: what a plain HTML form and a script both send."""
+    from urllib.parse import parse_qs  # noqa: PLC0415 - only the form routes need it
+
+    if "application/json" in (request.headers or {}).get("content-type", ""):
+        try:
+            body = request.json_body if request.raw_body else {}
+        except (ValueError, RecursionError):
+            raise Invalid("the request body must be a JSON object") from None
+        if not isinstance(body, dict):
+            raise Invalid("the request body must be a JSON object")
+        return body
+    raw = (request.raw_body or b"")[:8192].decode("utf-8", errors="replace")
+    return {k: v[0] for k, v in parse_qs(raw).items()}
+
+
+def day_param(value: str | None, default: date | None = None) -> date | None:
+    """A ?from=/?to=/?date= day; `default` when absent."""
     if not value:
         return default
     try:
@@ -102,7 +119,7 @@ def report_period(request) -> tuple[date, date]:
     """A report's ?from=&to= days, by default this month so far."""
     params = query_params(request)
     today = now(request).date()
-    start, end = _day(params.get("from"), today.replace(day=1)), _day(params.get("to"), today)
+    start, end = day_param(params.get("from"), today.replace(day=1)), day_param(params.get("to"), today)
     if end < start or (end - start).days > 366:
         raise Invalid("the period must run forwards and span at most a year")
     return start, end

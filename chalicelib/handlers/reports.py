@@ -1,24 +1,13 @@
 """The KPI report (staff): GET /reports/kpis?from=&to=&property=&format=csv."""
-from datetime import date
-
 from chalice import Blueprint, Response
 
 from chalicelib.core import metrics
 from chalicelib.core.errors import Invalid
-from chalicelib.handlers.http import api, now, query_params, staff
+from chalicelib.handlers.http import api, day_param, now, query_params, staff
 from chalicelib.handlers.tickets import authorizer
 from chalicelib.tickets import kpi_report, leasing_report
 
 bp = Blueprint(__name__)
-
-
-def _day(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 @bp.route("/reports/kpis", methods=["GET"], authorizer=authorizer, cors=True)
@@ -33,7 +22,7 @@ def kpi_report_route():
     if fmt not in ("json", "csv"):
         raise Invalid("format must be json or csv")
     as_of = now(request)
-    start, end = kpi_report.period(_day(params.get("from")), _day(params.get("to")), as_of.date())
+    start, end = kpi_report.period(day_param(params.get("from")), day_param(params.get("to")), as_of.date())
     result = kpi_report.report(start, end, who.only(params.get("property") or None), as_of)
     if end >= as_of.date():
         metrics.kpis(result["kpis"], result["property"])
@@ -54,5 +43,5 @@ def leasing_report_route():
     who = staff(request)
     params = query_params(request)
     as_of = now(request)
-    start, end = kpi_report.period(_day(params.get("from")), _day(params.get("to")), as_of.date())
+    start, end = kpi_report.period(day_param(params.get("from")), day_param(params.get("to")), as_of.date())
     return leasing_report.report(start, end, who.only(params.get("property") or None))

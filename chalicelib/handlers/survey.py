@@ -4,12 +4,11 @@ GET shows the questions (the link's score already chosen) and records nothing: m
 previews open links too. POST (a plain form, or JSON) records the ticket's one answer. `Accept:
 application/json` gets JSON instead of the page. 401: forged or expired link; 409: already answered."""
 import html
-from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
 
 from chalicelib.core.errors import Invalid, TenantlineError
-from chalicelib.handlers.http import error_response, now
+from chalicelib.handlers.http import error_response, form_body, now
 from chalicelib.lifecycle import survey
 from chalicelib.rules import replies
 
@@ -72,17 +71,7 @@ def _score(value, name: str) -> int | None:
 
 
 def _answer(request) -> tuple[int | None, int | None, str | None]:
-    content_type = (request.headers or {}).get("content-type", "")
-    if "application/json" in content_type:
-        try:
-            body = request.json_body if request.raw_body else {}
-        except (ValueError, RecursionError):
-            raise Invalid("the request body must be a JSON object") from None
-        if not isinstance(body, dict):
-            raise Invalid("the request body must be a JSON object")
-    else:
-        raw = (request.raw_body or b"").decode("utf-8", errors="replace")
-        body = {k: v[0] for k, v in parse_qs(raw).items()}
+    body = form_body(request)
     comment = body.get("comment")
     if comment is not None and not isinstance(comment, str):
         raise Invalid("comment must be text")

@@ -6,13 +6,12 @@ import re
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal, Optional
-from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, StringConstraints, ValidationError
 
 from chalicelib.core.errors import Invalid, TenantlineError
-from chalicelib.handlers.http import CHAT_CORS, api, now, parse, query_params, staff
+from chalicelib.handlers.http import CHAT_CORS, api, form_body, now, parse, query_params, staff
 from chalicelib.handlers.tickets import authorizer
 from chalicelib.lifecycle import tours
 from chalicelib.rules import tours as wording
@@ -155,7 +154,7 @@ def reschedule(token):
     try:
         view = tours.view(token, when)
         language = _lang(view.get("language"))
-        start = _start(str(_form_body(request).get("start") or "")[:40])
+        start = _start(str(form_body(request).get("start") or "")[:40])
         result = tours.reschedule(token, start, when)
         if result["status"] != 201:
             day = start.astimezone(tours.zone_of(view["property_id"])).date()
@@ -190,19 +189,6 @@ def _html(title: str, body: str, language: str = "en", status: int = 200) -> Res
 
 def _lang(value) -> str:
     return "es" if value == "es" else "en"
-
-
-def _form_body(request) -> dict:
-    if "application/json" in (request.headers or {}).get("content-type", ""):
-        try:
-            body = request.json_body if request.raw_body else {}
-        except (ValueError, RecursionError):
-            raise Invalid("the request body must be a JSON object") from None
-        if not isinstance(body, dict):
-            raise Invalid("the request body must be a JSON object")
-        return body
-    raw = (request.raw_body or b"")[:8192].decode("utf-8", errors="replace")
-    return {k: v[0] for k, v in parse_qs(raw).items()}
 
 
 def _booking_form(property_id: str, day: date | None, language: str, when: datetime, notice: str = "") -> Response:
@@ -275,7 +261,7 @@ def book_from_page(property_id):
     request = bp.current_request
     language = "en"
     try:
-        form = _form_body(request)
+        form = form_body(request)
         language = _lang(form.get("language"))
         body = BookingIn.model_validate({k: v for k, v in form.items() if v not in ("", None)})
         who = tours.Prospect(body.name, body.phone, body.email, language, body.source or "booking page")
