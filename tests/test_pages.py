@@ -511,3 +511,30 @@ def test_in_the_agent_workspace_sign_in_is_a_popup_and_the_workspace_sdk_loads(t
     page.wait_for_timeout(300)
     assert loaded == [200]
     assert page.errors == []
+
+
+def test_a_prospect_books_a_tour_on_a_phone_in_spanish(twin, browser):
+    """The booking page (no script, plain forms) from the pages' address: the first day with free times is
+    chosen, a time is picked with the keyboard, and the confirmation names the agent and the manage link."""
+    page = new_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="es-US")
+    page.goto(f"{twin['base']}/app/tours/maple-court?lang=es")
+    assert page.url.startswith(f"{twin['base']}/tours/maple-court/book")
+    expect(page.locator("fieldset legend")).to_contain_text("(")  # a day with free times is open
+    axe_clean(page, "tour booking page")
+    shot(page, "tours_booking_es")
+    first = page.locator("input[name=start]").first
+    first.focus()
+    page.keyboard.press("Space")
+    expect(first).to_be_checked()
+    day = first.get_attribute("value")[:10]
+    page.get_by_label(re.compile("Nombre", re.I)).fill("Lucía Prospecto")
+    page.get_by_label(re.compile("Correo", re.I)).fill("lucia@example.com")
+    page.locator("button[type=submit]").click()
+    confirmed = page.locator("[role=status]")
+    expect(confirmed).to_be_visible()
+    expect(page.locator("a", has_text=re.compile("(cambiar|cancelar|gestionar)", re.I)).first).to_be_visible()
+    axe_clean(page, "tour booked page")
+    shot(page, "tours_booked_es")
+    assert page.errors == []
+    booked = api(twin, "GET", f"/tours/maple-court/bookings?date={day}", token=staff_token(twin))
+    assert any(b["name"] == "Lucía Prospecto" and b["status"] == "booked" for b in booked["bookings"])
