@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 
 from chalicelib.core.errors import Invalid, TenantlineError
 from chalicelib.escalation import ack, alert, report, runner
-from chalicelib.handlers.http import api, error_response, now, parse, query_params, report_period, staff
+from chalicelib.handlers.http import api, error_response, now, parse, query_params, report_period, staff, wants_json
 from chalicelib.handlers.tickets import authorizer, ticket_for
 from chalicelib.models import EscalationPolicy, Rotation, keys
 from chalicelib.rules import oncall
@@ -44,12 +44,8 @@ def _page(title: str, text: str, status: int = 200, button: bool = False) -> Res
     return Response(body=body, status_code=status, headers={"Content-Type": "text/html; charset=utf-8"})
 
 
-def _wants_json(request) -> bool:
-    return "application/json" in (request.headers or {}).get("accept", "")
-
-
 def _link_failed(request, exc: TenantlineError) -> Response:
-    if _wants_json(request):
+    if wants_json(request):
         return error_response(exc.status, exc.code, str(exc))
     return _page("Not acknowledged", str(exc), exc.status)
 
@@ -63,7 +59,7 @@ def show_ack_link(token):
         view = ack.link_view(token)
     except TenantlineError as exc:
         return _link_failed(request, exc)
-    if _wants_json(request):
+    if wants_json(request):
         return view
     if view["acknowledged_by"]:
         return _page(f"{view['ref']} is covered", f"{view['acknowledged_by']} has it.")
@@ -82,7 +78,7 @@ def acknowledge_link(token):
         result = ack.by_link(token, now(request))
     except TenantlineError as exc:
         return _link_failed(request, exc)
-    if _wants_json(request):
+    if wants_json(request):
         return result
     if result["acknowledged"]:
         return _page(f"{result['ref']}: it's yours", f"Thanks {result['by']}. The escalation has stopped; "

@@ -85,6 +85,11 @@ def demo_clock(override: str | None, name: str) -> datetime:
     return datetime.now(timezone.utc)
 
 
+def wants_json(request) -> bool:
+    """A link's page asked for by a client rather than a browser (Accept: application/json)."""
+    return "application/json" in (request.headers or {}).get("accept", "")
+
+
 def query_params(request) -> dict:
     return request.query_params or {}
 

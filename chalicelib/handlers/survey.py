@@ -8,15 +8,11 @@ import html
 from chalice import Blueprint, Response
 
 from chalicelib.core.errors import Invalid, TenantlineError
-from chalicelib.handlers.http import error_response, form_body, now
+from chalicelib.handlers.http import error_response, form_body, now, wants_json
 from chalicelib.lifecycle import survey
 from chalicelib.rules import replies
 
 bp = Blueprint(__name__)
-
-
-def _wants_json(request) -> bool:
-    return "application/json" in (request.headers or {}).get("accept", "")
 
 
 def _page(title: str, body_html: str, status: int = 200, language: str = "en") -> Response:
@@ -28,7 +24,7 @@ def _page(title: str, body_html: str, status: int = 200, language: str = "en") -
 
 
 def _failed(request, exc: TenantlineError) -> Response:
-    if _wants_json(request):
+    if wants_json(request):
         return error_response(exc.status, exc.code, str(exc))
     return _page("Survey", f"<p>{html.escape(str(exc))}</p>", exc.status)
 
@@ -54,7 +50,7 @@ def show_survey(token):
         view = survey.link_view(token, now(request))
     except TenantlineError as exc:
         return _failed(request, exc)
-    if _wants_json(request):
+    if wants_json(request):
         return view
     if view["answered"]:
         return _page(view["property"], f"<p>{html.escape(replies.say('survey_thanks', view['language'], ref=view['ref']))}"
@@ -89,6 +85,6 @@ def answer_survey(token):
         result = survey.answer_by_link(token, csat, nps, comment, now(request))
     except TenantlineError as exc:
         return _failed(request, exc)
-    if _wants_json(request):
+    if wants_json(request):
         return result
     return _page(result["ref"], f"<p>{html.escape(result['thanks'])}</p>")

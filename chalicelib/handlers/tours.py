@@ -11,7 +11,7 @@ from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, StringConstraints, ValidationError
 
 from chalicelib.core.errors import Invalid, TenantlineError
-from chalicelib.handlers.http import CHAT_CORS, api, form_body, now, parse, query_params, staff
+from chalicelib.handlers.http import CHAT_CORS, api, form_body, now, parse, query_params, staff, wants_json
 from chalicelib.handlers.tickets import authorizer
 from chalicelib.lifecycle import tours
 from chalicelib.rules import tours as wording
@@ -175,8 +175,8 @@ STYLE = ("body{font-family:system-ui,sans-serif;margin:1.2em;max-width:36em;line
 
 
 def _wants_json(request) -> bool:
-    headers = request.headers or {}
-    return "application/json" in headers.get("accept", "") or "application/json" in headers.get("content-type", "")
+    """A client that asks for JSON, or posts it (the manage link's actions)."""
+    return wants_json(request) or "application/json" in (request.headers or {}).get("content-type", "")
 
 
 def _html(title: str, body: str, language: str = "en", status: int = 200) -> Response:

@@ -1,6 +1,6 @@
 // The CSR console (GET /app/console): sign-in, the queue, a ticket and its actions, quarantine, screen pop.
 import { finishSignIn, handBackFromPopup, signOutUrl, startSignIn } from "./pkce.js";
-import { el } from "./dom.js";
+import { el, keepFocus } from "./dom.js";
 import { initCCP, loadStreams, wireScreenPop } from "./screenpop.js";
 
 const script = document.querySelector("script[src$='console.js']");
@@ -388,19 +388,6 @@ async function openDashboard() {
   if (!state.dashboard.loaded()) await state.dashboard.load();
 }
 
-// Re-rendering must not move the caret of someone typing: keep focus and selection across it.
-function keepFocus() {
-  const a = document.activeElement;
-  if (!a || !a.id) return () => {};
-  const id = a.id;
-  const range = typeof a.selectionStart === "number" ? [a.selectionStart, a.selectionEnd] : null;
-  return () => {
-    const b = document.getElementById(id);
-    if (!b) return;
-    b.focus();
-    if (range && b.setSelectionRange) try { b.setSelectionRange(...range); } catch { /* not a text field */ }
-  };
-}
 
 // ---- the frame ----------------------------------------------------------------------------------------
 function tab(view, text) {

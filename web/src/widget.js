@@ -1,5 +1,6 @@
 // The resident chat: one <script src=".../app/widget.js?property=ID"> gives a launcher and a panel;
 // with data-mode="page" (GET /app/chat/{property}) the same panel fills the page.
+import { keepFocus } from "./dom.js";
 import { TEXT, pickLanguage } from "./widget_text.js";
 
 const script = document.currentScript;
@@ -211,19 +212,6 @@ async function sendPhoto(file) {
   }
 }
 
-// Re-rendering must not move the caret of someone typing: keep focus and selection across it.
-function keepFocus() {
-  const a = document.activeElement;
-  if (!a || !a.id) return () => {};
-  const id = a.id;
-  const range = typeof a.selectionStart === "number" ? [a.selectionStart, a.selectionEnd] : null;
-  return () => {
-    const b = document.getElementById(id);
-    if (!b) return;
-    b.focus();
-    if (range && b.setSelectionRange) try { b.setSelectionRange(...range); } catch { /* not a text field */ }
-  };
-}
 
 // ---- rendering ---------------------------------------------------------------------------------------
 function messageItem(m) {
