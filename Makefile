@@ -72,17 +72,18 @@ bench: $(STAMP) package
 cost: $(STAMP)
 	CONTACTS=$(or $(CONTACTS),60) $(BIN)/python -m bench.cost
 
-## train-triage: retrain the triage classifiers (deterministic: one thread, fixed seed) into chalicelib/rules/models/
-# The fastText trainer clashes with the runtime's fasttext-predict (both are the module `fasttext`): own venv.
+## train-triage: retrain the triage classifiers (deterministic) into chalicelib/rules/models/triage.json.gz,
+## then print the dev split's figures. scikit-learn trains in its own venv: the Lambda never needs it.
+TRAIN_PACKAGES := scikit-learn==1.9.1 scipy==1.17.1 numpy==1.26.4 snowballstemmer==3.1.1
 train-triage: $(STAMP)
 	@test -x .venv-train/bin/python || $(PYTHON) -m venv .venv-train
-	@.venv-train/bin/python -c "import fasttext, snowballstemmer" 2>/dev/null || .venv-train/bin/python -m pip install --quiet fasttext-wheel==0.9.2 "numpy<2" snowballstemmer==3.1.1
+	@.venv-train/bin/python -c "import sklearn, snowballstemmer" 2>/dev/null || .venv-train/bin/python -m pip install --quiet $(TRAIN_PACKAGES)
 	.venv-train/bin/python triage_model/train.py
 	$(BIN)/python -m triage_model.evaluate dev
 
-## triage-report: triage's figures on the frozen test split (SPLIT=dev or train for the others)
+## triage-report: triage's figures on the frozen holdout split (SPLIT=test, dev or train for the others)
 triage-report: $(STAMP)
-	$(BIN)/python -m triage_model.evaluate $(or $(SPLIT),test)
+	$(BIN)/python -m triage_model.evaluate $(or $(SPLIT),holdout)
 
 ## vendor: PynamoDB without its dependencies (the Lambda runtime already has botocore), holidays with the
 ## portfolio's countries only (infra/package.py)

@@ -48,9 +48,9 @@ def triage_speed() -> None:
         for text in texts:
             triage(text)
     elapsed = time.perf_counter() - started
-    size = sum(p.stat().st_size for p in classifier.MODELS.glob("*.ftz"))
+    size = classifier.MODEL.stat().st_size
     print(f"triage: {rounds * len(texts) / elapsed:.0f} messages/s ({elapsed / rounds / len(texts) * 1e6:.0f} µs each); "
-          f"models {size / 1024:.0f} KiB for {len(classifier.TARGETS)} classifiers")
+          f"model {size / 1024:.0f} KiB for {len(classifier.TARGETS)} classifiers")
     env = dict(os.environ)
     baseline = fresh_import("pass", env)
     boto = fresh_import("import boto3", env) - baseline

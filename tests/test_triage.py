@@ -15,12 +15,15 @@ from triage_model.evaluate import SPLITS, load, score
 ROOT = Path(__file__).resolve().parent.parent
 
 # What triage reached on each split when this was written (triage_model/README.md): a floor, so a change
-# to the rules, the normaliser or the models that loses ground on unseen text fails here.
+# to the rules, the normaliser or the model that loses ground fails here. The holdout split was never
+# trained or tuned on; dev and test are now part of the training data, so their floors guard regressions.
 FLOORS = {
-    "test": {"emergency_recall_with_asking": 0.98, "emergency_recall_before_asking": 0.97, "emergency_precision": 0.80,
-             "urgency_accuracy": 0.89, "category_accuracy": 0.84, "refer_accuracy": 0.96, "language_accuracy": 0.99},
-    "dev": {"emergency_recall_with_asking": 0.97, "emergency_recall_before_asking": 0.94, "emergency_precision": 0.81,
-            "urgency_accuracy": 0.88, "category_accuracy": 0.87, "refer_accuracy": 0.96, "language_accuracy": 0.99},
+    "holdout": {"emergency_recall_with_asking": 0.98, "emergency_recall_before_asking": 0.93, "emergency_precision": 0.96,
+                "urgency_accuracy": 0.94, "category_accuracy": 0.96, "refer_accuracy": 0.98, "language_accuracy": 0.99},
+    "test": {"emergency_recall_with_asking": 0.99, "emergency_recall_before_asking": 0.99, "emergency_precision": 0.97,
+             "urgency_accuracy": 0.96, "category_accuracy": 0.98, "refer_accuracy": 0.98, "language_accuracy": 0.99},
+    "dev": {"emergency_recall_with_asking": 0.99, "emergency_recall_before_asking": 0.99, "emergency_precision": 0.97,
+            "urgency_accuracy": 0.95, "category_accuracy": 0.98, "refer_accuracy": 0.98, "language_accuracy": 0.99},
 }
 
 
@@ -32,14 +35,19 @@ def test_figures_on_unseen_text_hold(split):
     assert result["asks"] <= 0.10  # asked on every message, the question would be ignored
 
 
-def test_the_test_split_is_the_one_frozen_before_tuning():
-    digest, name = (SPLITS / "FROZEN").read_text().split()
-    assert hashlib.sha256((SPLITS / name).read_bytes()).hexdigest() == digest
+def test_the_held_out_splits_are_the_ones_frozen_before_tuning():
+    frozen = [line.split() for line in (SPLITS / "FROZEN").read_text().splitlines() if line.strip()]
+    assert [name for _, name in frozen] == ["test.tsv", "holdout.tsv"]
+    for digest, name in frozen:
+        assert hashlib.sha256((SPLITS / name).read_bytes()).hexdigest() == digest, name
 
 
-def test_the_shipped_models_fit_in_a_megabyte():
-    sizes = [path.stat().st_size for path in classifier.MODELS.glob("*.ftz")]
-    assert len(sizes) == len(classifier.TARGETS) and sum(sizes) <= 1024 * 1024
+def test_the_shipped_model_fits_in_a_megabyte_and_scores_every_target():
+    assert classifier.MODEL.stat().st_size <= 1024 * 1024
+    p = classifier.probabilities("water is pouring through my ceiling", "en")
+    assert set(p) == set(classifier.TARGETS)
+    assert all(abs(sum(labels.values()) - 1) < 1e-6 for labels in p.values())
+    assert max(p["urgency"], key=p["urgency"].get) == "emergency"
 
 
 @pytest.mark.parametrize("text, urgency, refer", [

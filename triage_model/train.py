@@ -1,65 +1,85 @@
-"""Train the triage classifiers: `make train-triage` (fastText, supervised, character n-grams).
+"""Train the triage classifiers: `make train-triage`.
 
-Three small models read the stemmed text (chalicelib.rules.wording.stems): urgency, category and refer.
-Each is trained on the train split and tests/data/extra only, with one thread and a fixed seed so a retrain gives the same
-bytes, then quantised into chalicelib/rules/models/ where the Lambda reads it with fasttext-predict.
-Needs the `fasttext` trainer, which the runtime venv does not carry: the Makefile uses .venv-train."""
+Three multinomial logistic regressions (urgency, category, refer) over tf-idf features of the stemmed text
+(chalicelib.rules.wording.stems): word unigrams and bigrams, and character 2-5-grams inside word
+boundaries. Trained with scikit-learn at development time (in .venv-train), then written as one small
+table, `chalicelib/rules/models/triage.json.gz`, that chalicelib/rules/classifier.py scores in plain Python.
+
+Why not fastText: on the dev split this model is better on every target (urgency 92.9 vs 90.2 %, category
+91.8 vs 89.5 %, refer 97.1 vs 95.3 %), its probabilities are calibrated (fastText gave "the caulk is peeling"
+P(emergency) = 1.00, which the ask-when-unsure thresholds cannot work with), and the Lambda needs no
+native extension. lbfgs is deterministic, so a retrain writes the same bytes.
+"""
 from __future__ import annotations
 
+import gzip
+import json
 import sys
-import tempfile
 from pathlib import Path
 
-import fasttext
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from chalicelib.rules.classifier import CHAR_NGRAMS, MODEL, TARGETS, WORD_NGRAMS  # noqa: E402
 from chalicelib.rules.triage import detect_language  # noqa: E402
 from chalicelib.rules.wording import stems  # noqa: E402
-from triage_model.evaluate import load  # noqa: E402
+from triage_model.evaluate import LABELS, load  # noqa: E402
 
-OUT = ROOT / "chalicelib" / "rules" / "models"
-TARGETS = ("urgency", "category", "refer")
-SETTINGS = dict(epoch=40, lr=0.5, wordNgrams=2, dim=24, minn=3, maxn=5, bucket=20000, loss="softmax",
-                thread=1, seed=7, verbose=0)
-
-
-def examples(rows: list[dict], target: str) -> str:
-    return "".join(f"__label__{r[target]} {stems(r['text'], detect_language(r['text']))}\n" for r in rows)
-
-
-def train(target: str, rows: list[dict], out: Path) -> Path:
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
-        f.write(examples(rows, target))
-    model = fasttext.train_supervised(input=f.name, **SETTINGS)
-    model.quantize(input=f.name, qnorm=True, retrain=False, cutoff=10000, dsub=2)
-    path = out / f"{target}.ftz"
-    model.save_model(str(path))
-    Path(f.name).unlink()
-    return path
-
-
+C = 5.0            # inverse regularisation, chosen on the dev split (2, 5 and 20 tried)
+WEIGHT_SCALE = 1000  # weights are stored as integers in thousandths
 EXTRA = ROOT / "tests" / "data" / "extra"
 
 
 def extra_rows() -> list[dict]:
-    """Messages written later, for training only (the dev and test splits stay as they were frozen)."""
+    """Messages written after the split, for training only (the dev and test splits stay as frozen)."""
     rows = []
     for path in sorted(EXTRA.glob("*.tsv")):
         for line in path.read_text(encoding="utf-8").splitlines()[1:]:
             if line.strip():
-                rows.append(dict(zip(("text", "category", "urgency", "refer", "language"), line.split("\t"), strict=True)))
+                rows.append(dict(zip(("text", *LABELS), line.split("\t"), strict=True)))
     return rows
 
 
+def vectorizers() -> dict[str, TfidfVectorizer]:
+    # The reader reproduces exactly these settings (classifier.py): change both together.
+    return {"words": TfidfVectorizer(ngram_range=WORD_NGRAMS, min_df=2, sublinear_tf=True),
+            "chars": TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, min_df=5, sublinear_tf=True)}
+
+
+def fit(rows: list[dict]) -> dict:
+    from scipy.sparse import hstack
+    texts = [stems(r["text"], detect_language(r["text"])) for r in rows]
+    vecs = vectorizers()
+    blocks = [vec.fit_transform(texts) for vec in vecs.values()]
+    features = hstack(blocks).tocsr()
+    names = [(kind, term) for kind, vec in vecs.items() for term in vec.get_feature_names_out()]
+    idf = [float(x) for vec in vecs.values() for x in vec.idf_]
+    models = {t: LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(features, [r[t] for r in rows])
+              for t in TARGETS}
+    table = {"words": {}, "chars": {}}
+    for column, (kind, term) in enumerate(names):
+        weights = [round(float(w) * WEIGHT_SCALE) for t in TARGETS for w in models[t].coef_[:, column]]
+        if any(weights):
+            table[kind][term] = [round(idf[column], 4), *weights]
+    return {"scale": WEIGHT_SCALE, "trained_on": len(rows),
+            "classes": {t: [str(c) for c in models[t].classes_] for t in TARGETS},
+            "intercepts": {t: [round(float(b), 4) for b in models[t].intercept_] for t in TARGETS},
+            **table}
+
+
 def main(argv: list[str]) -> int:
-    splits = argv or ["train"]
+    # Everything but the holdout split: the thresholds in triage.py were chosen by 5-fold cross-validation
+    # over these same messages, so the only figure left for unseen text is the holdout's.
+    splits = argv or ["train", "dev", "test"]
     rows = [row for split in splits for row in load(split)] + extra_rows()
-    OUT.mkdir(exist_ok=True)
-    for target in TARGETS:
-        path = train(target, rows, OUT)
-        print(f"{path.relative_to(ROOT)}: {path.stat().st_size / 1024:.0f} KiB from {len(rows)} messages")
+    model = fit(rows)
+    data = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    MODEL.write_bytes(gzip.compress(data, mtime=0))
+    print(f"{MODEL.relative_to(ROOT)}: {MODEL.stat().st_size / 1024:.0f} KiB, "
+          f"{len(model['words']) + len(model['chars'])} features, from {len(rows)} messages")
     return 0
 
 

@@ -44,6 +44,8 @@ class Rule:
     category: str = "maintenance"
     # Negation/past markers do not cancel rules that are themselves a statement of absence.
     cancellable: bool = True
+    # Words right before the match that make it about something else ("the oven door won't close").
+    not_after: str | None = None
 
 
 def _rx(*alternatives: str) -> re.Pattern:
@@ -55,26 +57,31 @@ EMERGENCY_RULES = [
     Rule("gas smell or leak", _rx(
         r"\bsmell(s|ed|ing)?( (of|like))? (natural )?gas\b", r"\bgas (smell|odou?r|leak)", r"\bleak(ing)? gas\b",
         r"\bgas (is )?leaking\b", r"\bgas smells\b", r"\bsmell\w*\b[^.;!?]{0,25}\bgas\b(?! (bill|station|company|prices?))", r"\bgas fumes\b",
-        r"\bolor\b[^.;!?]{0,20}\bgas\b", r"\bhuele\b[^.;!?]{0,15}\bgas\b", r"\bsmells? gassy\b", r"\bolor a gas\b", r"\bhuele a gas\b",
+        r"\bolor\b[^.;!?]{0,20}\bgas\b", r"\bhuele\b[^.;!?]{0,15}\bgas\b", r"\bsmells? gassy\b", r"\b(olor|oler) a gas\b", r"\bhuele a gas\b",
+        r"\bgas (line|pipe|valve|connection|hose)s? (is )?leak\w*", r"\bleak\w* gas (line|pipe)\b",
         r"\b(fuga|escape) de gas\b", r"\bgas (se esta )?(saliendo|escapando)\b", r"\bpropane (smell|leak)"),
         "emergency", "emergency_services"),
-    Rule("carbon monoxide", _rx(r"\bcarbon monoxide\b", r"\bco (alarm|detector|monitor)\b", r"\bmonoxido\b"),
+    Rule("carbon monoxide", _rx(r"\bcarbon monoxide\b", r"\bco (alarm|detector|monitor)\b", r"\bmonoxido\b",
+                                r"\b(detector|alarma|sensor) de (carbono|co)\b"),
          "emergency", "emergency_services"),
     Rule("fire", _rx(
         r"\b(is|was|caught|on|a|there'?s a|kitchen|grease|electrical) fire\b(?! (alarm|extinguisher|drill|escape|inspection|pit|place|department said))",
         r"\bfire (in|inside|on|at|coming)\b", r"\bflames?\b", r"\bsomething (is )?burning\b",
-        r"\bincendio\b", r"\bfuego\b", r"\bllamas\b", r"\bse esta quemando\b",
+        r"\bincendio\b", r"\bfuego\b", r"\bllamas\b", r"\bse esta quemando\b", r"\bhay candela\b",
         r"\b(fire|smoke) alarms? (is |are |keeps? )?(going off|sounding|ringing|blaring)\b",
         r"\balarma de (incendio|humo) (esta )?(sonando|suena)\b"),
         "emergency", "emergency_services"),
     Rule("smoke", _rx(
         r"\bsmoke (is )?(coming|pouring|filling|everywhere|in (the|my|our)|from|under)\b", r"\bsmell(s|ing)? (of )?smoke\b",
-        r"\bfull of smoke\b", r"\bsmoky\b", r"\bhumo\b(?! de cigarr)"),
+        r"\bfull of smoke\b", r"\bsmoky\b",
+        r"\b(dryer|stove|oven|outlet|microwave|heater|furnace|panel|fridge|washer|fan|motor|toaster)\b[^.;!?]{0,15}\b(is )?(smoking|making smoke)\b", r"(?<!detector de )(?<!detectores de )(?<!alarma de )\bhumo\b(?! de cigarr)"),
         "emergency", "emergency_services"),
     Rule("sparking or burning electrics", _rx(
         r"\bspark(s|ing|ed)?\b", r"\barcing\b", r"\b(outlet|socket|panel|breaker|wires?|wiring|switch)( is| are)? (smoking|melt(ed|ing)|burning|scorched|hot to the touch)\b",
         r"\bburning (smell|plastic|wires?)\b", r"\bsmells? (like )?(burning|burnt)\b", r"\bchispa(s|zos)?\b", r"\bchispea\b",
-        r"\bolor a quemado\b", r"\bhuele a quemado\b", r"\bcables? quemados?\b"),
+        r"\bolor a quemado\b", r"\bhuele a quemado\b", r"\bcables? quemados?\b", r"\bchisporrote\w*\b",
+        r"\b(contacto|enchufe|tomacorriente|toma de corriente)\b[^.;!?]{0,45}\b(derriti\w*|quemad[oa]|negro|echando chispas)\b",
+        r"\b(outlet|socket|plug)\b[^.;!?]{0,25}\b(melted|scorched|black(ened)?|charred)\b"),
         "emergency", "emergency_services"),
     Rule("active water leak or flood", _rx(
         r"\bwater (is |keeps )?(pouring|gushing|flooding|spraying|streaming|rushing|coming (in|through|down|out|from|into|up)|everywhere|all over|dripping (from|through) the ceiling|leaking (from|through) the ceiling)",
@@ -86,26 +93,37 @@ EMERGENCY_RULES = [
         r"\b(fuga|gotera|gotea\w*|chorrea\w*)\b[^.;!?]{0,40}\b(grande|fuerte|no para|por todos lados|del techo|mucho)\b", r"\b(burst|broken|busted|bursting) (water )?(pipe|line|main)\b", r"\bpipes? (burst|broke|exploded|split|busted)\b",
         r"\b(ceiling|light fixture|roof) (is )?(leaking|dripping|pouring)", r"\bleak(ing|s)? (through|from|into) (the|my|our)( \w+)? (ceiling|light|roof|unit above|upstairs|walls?)",
         r"\bwater (is )?(going|spreading|running|leaking) (into|under|down|through) the (hallway|hall|walls?|unit|apartment|ceiling|floor)",
-        r"\binches of water\b", r"\bstanding water\b", r"\bwater heater (burst|exploded|is pouring|flooding)",
+        r"\binches of water\b", r"\bstanding water\b",
+        r"\bwater (is )?running down (the|my) (\w+ )?(wall|walls|ceiling|stairs)\b",
+        r"\b(overflow\w*|desbord\w*)\b[^.;!?]{0,40}\b(still going|still running|right now|no para|ahorita|sigue|won'?t stop|can'?t stop)\b", r"\braining (through|from|down|into)\b",
+        r"\b(pipe|line|hose|valve|supply line)s? (is |just )?(spraying|gushing|shooting|spurting|pouring|burst|snapped)\b",
+        r"\b(water|leak\w*)\b[^.;!?]{0,60}\bspreading\b",
+        r"\b(water|agua|leak\w*|drip\w*|gotea\w*)\b[^.;!?,]{0,30}\b(light fixtures?|ceiling light|foco|lampara|exhaust fan|extractor)\b",
+        r"\b(light fixture|lampara|foco)\b[^.;!?]{0,20}\b(dripping|leaking|gotea\w*|water|agua)\b",
+        r"\bagua (esta )?(saliendo|cayendo|entrando|chorreando)\b",
+        r"\b(tubo|tuberia|caneria|pipa|manguera)\b[^.;!?]{0,30}\b(exploto|revento|estallo|se rompio)\b", r"\bwater heater (burst|exploded|is pouring|flooding)",
         r"\b(toilet|tub|sink|washer|washing machine) (is |keeps )?overflow\w*\b.{0,20}\b(won'?t|will not|can'?t|doesn'?t) stop",
         r"\bagua (por todas partes|por todos lados|cayendo|saliendo|entrando|chorreando|en todo el piso)\b",
-        r"\b(cae|sale|entra|gotea|chorrea) (mucha )?agua\b", r"\binunda(cion|do|da|ndo|ndose)\b", r"\bse (esta )?inund",
+        r"\b(cae|sale|entra|gotea|chorrea) (mucha )?agua\b(?! (tibia|fria|caliente|sucia|cafe|turbia))", r"\binunda(cion|do|da|ndo|ndose)\b", r"\bse (esta )?inund",
         r"\b(tubo|tuberia|caneria|pipa) (rota|roto|se rompio|revento|reventada|estallo)\b",
         r"\b(techo|plafon) (esta )?(goteando|chorreando|cayendo agua)\b", r"\bgotea (mucho )?(del|el) techo\b"),
         "emergency"),
     Rule("sewage backup", _rx(
         r"\bsewage\b", r"\bsewer (is )?back(ing|ed)? up\b", r"\b(sewer|drain)s? backing up\b", r"\bbacking up (into|in) (the|my)",
-        r"\baguas negras\b", r"\b(drenaje|desague) (se )?(regreso|desborda|esta saliendo)\b"),
-        "emergency"),
+        r"\baguas negras\b", r"\b(drenaje|desague) (se )?(regreso|desborda|esta saliendo|esta regresando)\b"),
+        "emergency", not_after=r"\b(smells?|smelling|smell of|smells like|smell like|odou?r of|olor a|huele a)( like)?"),
     Rule("no water at all", _rx(
-        r"\bno (running )?water\b(?! (pressure|bill|heater|damage|stain|leak|spot|in the (pool|fountain)))(?!.{0,15}\bhot\b)",
+        r"\bno (running )?water\b(?! (pressure|bill|heater|damage|stain|leak|spot|in the (pool|fountain)))(?!,? (nothing|no leak|no damage|just|anymore|any more|anywhere|on the floor))(?!.{0,15}\bhot\b)",
         r"\bwater (is |has been |got )?(shut|turned|cut) off\b", r"\b(don'?t|do not|doesn'?t) have (any )?(running )?water\b(?! (pressure|heater))",
         r"\bnot getting (any )?water\b", r"\b(shut|turned|cut) off (the |all )?water\b(?! (heater|bill))",
         r"\bse (fue|corto|quito) el agua\b(?! caliente)", r"\bno (hay|tengo|tenemos) ni (una gota de )?agua\b", r"\bno hay agua\b(?! caliente)", r"\bsin agua\b(?! caliente)",
-        r"\bno (tenemos|tengo) agua\b(?! caliente)", r"\bno sale agua\b(?! caliente)", r"\bcortaron el agua\b"),
+        r"\bno (tenemos|tengo) agua\b(?! caliente)", r"(?<!ya )\bno sale agua\b(?! caliente)", r"\bcortaron el agua\b",
+        r"\bno (hay|tengo|tenemos|tiene|tienen|sale) nada de agua\b",
+        r"\bnot a drop of water\b", r"\bni una gota de agua\b", r"\b(lost|losing|have no|without) (all )?(running )?water\b(?! (heater|pressure))"),
         "emergency", cancellable=False),
     Rule("ceiling collapse", _rx(
-        r"\bceiling (has |is |just )?(collaps|caved|caving|fell|falling|came down|coming down)", r"\b(part of )?the ceiling (fell|came down)",
+        r"\bceiling (plaster |drywall |tiles? )?(has |is |just )?(collaps|caved|caving|fell|falling|came down|coming down)",
+        r"\bse desplom\w*\b[^.;!?]{0,30}\b(techo|plafon)\b", r"\b(part of )?the ceiling (fell|came down)",
         r"\b(techo|plafon) (se )?(cayo|derrumbo|colapso|esta cayendo|se esta cayendo|se vino abajo)\b",
         r"\bse (cayo|derrumbo|vino abajo|esta cayendo) (parte del |el |un pedazo del |un pedazo de )?(techo|plafon)\b"),
         "emergency"),
@@ -115,11 +133,16 @@ EMERGENCY_RULES = [
         r"\b(front|back|entry|apartment|patio|sliding) door (is |was )?(broken|kicked in|busted|off its hinges|smashed)",
         r"\b(window|glass door|sliding door|patio door|glass) (is |was |got |has been )?(shattered|smashed|broken (in|out))", r"\bbroken into\b", r"\bbreak-?in\b", r"\bsomeone broke (in|into)\b",
         r"\bkicked (in )?(the |my )?door\b",
+        r"\b(can'?t|cannot|no way to|unable to) (lock|secure|close) (it|the house|my house|the home|the place|our place|the apartment)\b",
+        r"\b(house|home|apartment|place|unit) is (wide )?open\b", r"\block (is )?(jammed|stuck) open\b",
+        r"\b(forced|pried) (open|the door)\b", r"\bpuerta\b[^.;!?]{0,35}\b(ya )?no (cierra|se cierra|asegura|tiene seguro)\b",
+        r"\b(puerta|cerradura|ventana) (quedo|esta|quedaron) rot[oa]s?\b", r"\bdoor (was |is )?(forced|pried) open\b",
         r"\b(door|lock|window|deadbolt)\b[^.;!?]{0,40}\b(can'?t|cannot|won'?t|unable to) (lock|close|secure|shut)\b",
         r"\bpuerta( de \w+| principal)? no (cierra|se cierra|tiene seguro|asegura)", r"\bno (puedo|podemos) (cerrar|asegurar) la (puerta|ventana)",
         r"\b(cerradura|chapa) (rota|no sirve|no funciona)\b", r"\b(ventana|puerta) (rota|quebrada|destrozada)\b",
-        r"\b(rompieron|forzaron|patearon) la (puerta|ventana|cerradura)\b", r"\bse metieron a robar\b", r"\bentraron a robar\b"),
-        "emergency"),
+        r"\b(rompieron|forzaron|patearon) la (puerta|ventana|cerradura)\b", r"\b(se metieron|entraron) a robar\b(?! (a|en) (mi|el|su) (carro|coche|auto|vehiculo|camioneta))"),
+        "emergency", not_after=r"\b(oven|stove|fridge|refrigerator|freezer|dishwasher|microwave|cabinet|closet|mailbox|car|dryer|"
+                               r"washer|shower|garage|horno|refri|refrigerador|buzon|gabinete|armario|lavaplatos|microondas)( door)?"),
     Rule("person in danger", _rx(
         r"\b(fell|fallen|collapsed)\b[^.;!?]{0,30}\b(can'?t|cannot|couldn'?t|unable to|not able to) (get up|move|stand)",
         r"\b(unresponsive|unconscious|passed out|not breathing|isn'?t breathing|overdos\w*|od'?ing|seizure|heart attack|stroke)\b",
@@ -132,27 +155,55 @@ EMERGENCY_RULES = [
         r"\b(se|me) (cayo|cai)\b[^.;!?]{0,30}\bno (se )?(puede|puedo) (levantar|mover)",
         r"\b(inconsciente|no responde|no respira|sobredosis|convulsion\w*|desmay\w*|infarto)\b", r"\bgrit\w* (por )?ayuda\b",
         r"\b(intruso|cuchillo|pistola|arma|navaja)\b", r"\b(estan|esta) (entrando|robando|tratando de entrar)\b",
-        r"\b(pelea|peleando|golpeando|apunalad\w*|sangrando)\b"),
+        r"\b(pelea|peleando|golpeando|apunalad\w*|sangrando)\b",
+        r"\bthreaten\w* (me|us|her|him|them|my|to (kill|hurt|shoot|stab))\b[^.;!?]{0,60}\b(now|right now|in the lobby|outside my door|is here)\b", r"\bamenaz\w* (con|de muerte|a mi|a mis)\b",
+        r"\bexpos\w* (himself|herself)\b", r"\b(drag\w*|grab\w*|pull\w*) (a|the|my) (girl|boy|kid|child|woman|man)\b",
+        r"\bchest pains?\b", r"\bdolor (de|en el) pecho\b", r"\bauxilio\b", r"\b(drown\w*|ahogando\w*|se ahoga\w*)\b",
+        r"\bse metieron a (mi|el|su|nuestro) (apartamento|departamento|casa|depa)\b", r"\b(still|todavia) (in there|inside|adentro)\b"),
         "emergency", "emergency_services", category="general"),
     Rule("stuck in an elevator", _rx(r"\b(stuck|trapped) in (the|an) elevator\b",
                                      r"\b(in|inside) (the|an) elevator\b[^.;!?]{0,60}\b(stopped|stuck|won'?t open|doesn'?t open|not moving)",
                                      r"\belevator\b[^.;!?]{0,30}\b(stuck|stopped) (between|with)",
                                      r"\b(atrapad[oa]s?|encerrad[oa]s?) en el (elevador|ascensor)\b", r"\batrapad[oa]s? en el elevador\b",
-                                     r"\bascensor\b.*\batrapad"), "emergency"),
+                                     r"\bascensor\b.*\batrapad", r"\b(stuck|trapped|atorad[oa]s?|trabad[oa]s?|atrapad[oa]s?) (in|en) (the|an|el) (\w+ )?(elevator|elevador|ascensor)\b",
+                                     r"\b(elevador|ascensor|elevator)\b[^.;!?]{0,40}\b(trabado|atorado|atascado|stuck)\b[^.;!?]{0,40}\b(adentro|inside)\b"),
+         "emergency", cancellable=False),
 ]
 
 # Hazard words that are no hazard in context: cigarette smoke from a neighbour (a complaint), a detector
 # chirping for its battery or set off by cooking, a scare that is already over.
-ALL_CLEAR = r"(everything|all|it'?s|we'?re) (is |was )?(fine|ok|okay|good|alright|all right) now|false alarm|falsa alarma|" \
-            r"todo (esta |quedo )?bien|it was (just|only)|era (solo|nomas)"
-DETECTOR_NUISANCE = r"\b(chirp\w*|beep\w*|low battery|battery|bateria|pila|when(ever)? i cook|cuando cocino|toast|fell off|se cayo|" \
+ALL_CLEAR = r"(everything|all|it'?s|we'?re) (is |was )?(totally |completely )?(fine|ok|okay|good|alright|all right) now|(everything|all)('?s| is)? " \
+            r"(fine|ok|okay|good)|false alarm|falsa alarma|todo (esta |estaba |quedo )?bien|it was (just|only)|era (solo|nomas)|" \
+            r"put it out|lo apague|era de la comida|ya no suena|sorry for the scare|perdon por el susto|not a security (thing|issue|problem)|by accident|por accidente|(fire (dept|department)|firefighters|bomberos) " \
+            r"(came|said|checked|dijeron|vinieron|revisaron)|was faulty|there'?s no (fire|smoke)|no hay (fuego|incendio|humo)"
+DETECTOR_NUISANCE = r"\b(chirp\w*|beep\w*|low battery|battery|bateria|pila|missing|install\w*|replace\w*|expired|when(ever)? i cook|cuando cocino|toast|fell off|se cayo|" \
                     r"remount|not going off|test(ing)?|prueba)\b"
+# ...but an alarm sounding without stop, or people leaving because of it, is the real thing.
+ALARM_REAL = r"\b(continuous\w*|non-?stop|won'?t stop|keeps? (beeping|going off|sounding)|is going off|(4|four) (beeps|times)|" \
+             r"in a row|loud one|not the chirp|screen says|getting out|got out|evacuat\w*|headaches?|dizzy|nause\w*|" \
+             r"sin parar|no para|nos salimos|salimos|mareo|mareado|dolor de cabeza)\b|(still|todavia|sigue)( \w+){0,2} (smok\w*|humo|burning|quemando)"
+NUISANCE_UNLESS_REAL = rf"^(?!.*(?:{ALARM_REAL})).*(?:{DETECTOR_NUISANCE}|{ALL_CLEAR})"
+# A leak caught in a bucket is contained (urgent) unless the water is also spreading.
+LEAK_CONTAINED = r"^(?!.*\b(everywhere|all over|pouring|gushing|flood\w*|(?<!not )(?<!isn't )spreading|overflow\w*|can'?t keep up|won'?t stop|" \
+                 r"shooting|spray\w*|burst\w*|snapped|exploded|exploto|revento|no alcanza|not enough|valve|no para|" \
+                 r"soak\w*|puddles?|carpet|por todos lados|inund\w*|chorrea\w*|alfombra|charco)\b)" \
+                 r".*\b(buckets?|pan|pot|bowl|towels?|cups?|bins?|containers?|tray|cubetas?|baldes?|cubos?|toallas?|olla|trapos?|" \
+                 r"recipientes?|tupper|bandeja|vaso)\b"
+# Standing water in a sink or tub that won't drain is a clog, not a flood.
+DRAIN_CLOG = r"^(?!.*\b(overflow\w*|spill\w*|floor|everywhere|pouring|ceiling|desbord\w*|piso)\b).*\b(won'?t|doesn'?t|not|isn'?t|no) drain"
+APPLIANCE_SMOKING = r"\b(dryer|stove|oven|outlet|microwave|heater|furnace|panel|fridge|washer|fan|motor|toaster)\b[^.;!?]{0,15}\b(is )?(smoking|making smoke)"
 HARMLESS_WHEN = {
-    "smoke": _rx(r"\b(cigarettes?|cigs?|marijuana|weed|vap(e|ing)|smoking|cigarros?|marihuana|fumando|fuman|bbq|grill)\b",
-                 DETECTOR_NUISANCE, ALL_CLEAR),
-    "fire": _rx(DETECTOR_NUISANCE, ALL_CLEAR),
-    "carbon monoxide": _rx(DETECTOR_NUISANCE, ALL_CLEAR),
+    "smoke": _rx(rf"^(?!.*{APPLIANCE_SMOKING}).*\b(cigarettes?|cigs?|marijuana|weed|vap(e|ing)|smoking|cigarros?|marihuana|fumando|"
+                 r"fuman|bbq|grill)\b", NUISANCE_UNLESS_REAL),
+    "home cannot be secured": _rx(r"not a security (thing|issue|problem)|still (closes|locks)|no es (un )?(problema de )?seguridad",
+                                  r"^(?!.*\b(front|entry|apartment|unit) door\b).*\b(mailbox|buzon|locker)\b",
+                                  r"^(?!.*\b(apartment|apartamento|departamento|unit|home|casa|house|front door|puerta)\b)"
+                                  r".*\b(car|carro|coche|auto|vehicle|camioneta)\b"),
+    "stuck in an elevator": _rx(r"\b(got out|we'?re out|i'?m out|they got (him|her|them|me) out|ya (sali\w*|salio|salimos|lo sacaron|la sacaron))\b"),
+    "fire": _rx(NUISANCE_UNLESS_REAL, r"\b(yellow|blue|orange|small|low|high) flames?\b|\bpilot (light|flame)\b"),
+    "carbon monoxide": _rx(NUISANCE_UNLESS_REAL),
     "gas smell or leak": _rx(ALL_CLEAR),
+    "active water leak or flood": _rx(LEAK_CONTAINED, DRAIN_CLOG),
 }
 
 AREA_OUTAGE = Rule("area-wide power outage", _rx(
@@ -168,12 +219,19 @@ HEAT_RULE = _rx(r"\bno heat\b", r"\b(heat|heater|heating|furnace|boiler|radiator
                 r"\b(without|don'?t have|no) (any )?heat(ing)?\b", r"\bheat went out\b",
                 r"\b(no|sin) (hay )?calefaccion\b", r"\bno (tenemos|tengo|hay) calefaccion\b",
                 r"\b(calefaccion|calentador|calefactor|heater)( no)? (funciona|sirve|prende|enciende|calienta)\b.{0,0}",
-                r"\b(la|el) (calefaccion|calefactor) (no|se descompuso|esta descompuesta)")
+                r"\b(la|el) (calefaccion|calefactor) (no|se descompuso|esta descompuesta)",
+                r"\bno (prende|funciona|sirve|enciende|calienta) (la|el) (calefaccion|calefactor|calentador|heater)\b",
+                r"\b(heat|heating|furnace|boiler)\b[^.;!?]{0,25}\b(failed|quit|died|gave out)\b", r"\bradiators? (are |is )?(ice )?cold\b",
+                r"\b(calefaccion|calefactor|radiador)\b[^.;!?]{0,10}\b(se apago|esta frio|estan frios|se murio|fallando|falla)\b",
+                r"\b(calefaccion|calefactor|heat|heater|heating)( esta)? (apagad[oa]|off)\b", r"\b(calefaccion|calefactor)\b[^.;!?]{0,10}\bdejo de (servir|funcionar|calentar)\b")
 HEAT_NEGATED_ES = re.compile(r"\b(calefaccion|calefactor|calentador) (funciona|sirve|prende|calienta)\b")
 AC_RULE = _rx(r"\bno (ac|a/c|air conditioning|air)\b", r"\b(ac|a/c|air conditioner|air conditioning|air|cooling)( unit)?('s| is| isn'?t| stopped| not| has| quit| went)? (just |only )?(not |isn'?t |stopped |gone )?(working|broken|out|dead|off|blowing (hot|warm))",
               r"\b(ac|a/c|air conditioner|air conditioning) (won'?t|doesn'?t|does not) (turn on|work|cool)",
               r"\b(ac|a/c|air conditioner|air conditioning)('s| has| just)? (quit|died|stopped|broke|gave out)\b",
-              r"\baire( acondicionado)? (no|ya no) (funciona|sirve|enfria|prende)\b", r"\bsin aire( acondicionado)?\b", r"\bno (hay|tenemos) aire\b")
+              r"\baire( acondicionado)? (no|ya no) (funciona|sirve|enfria|prende)\b", r"\bsin aire( acondicionado)?\b", r"\bno (hay|tenemos) aire\b",
+              r"\baire( acondicionado)? se (descompuso|murio|apago|rompio)\b", r"\bse (descompuso|murio|rompio) el aire\b",
+              r"\b(aire acondicionado|minisplit|mini split|clima|aire)\b[^.;!?]{0,40}\bno (funciona|sirve|enfria|prende)\b",
+              r"\bwithout (ac|a/c|air conditioning|air)\b", r"\b(ac|a/c|air conditioning|air conditioner)\b[^.;!?]{0,10}\b(isn'?t|is not|no longer|stopped) cooling\b", r"\b(ac|a/c|air conditioning|air conditioner)\b[^.;!?]{0,30}\bnot cooling\b", r"\b(ac|a/c|air conditioning|air conditioner)('s)? stop(ped)? (working|cooling)\b")
 ROUTINE_DRIP = re.compile(r"\b(faucet|tap|shower ?head|spigot|llave|grifo|lavabo|regadera)s?\b.{0,25}\b(drip|leak|gotea)"
                           r"|\b(drip\w*|leak\w*) (faucet|tap|shower ?head|spigot)")
 COLD_WORDS = re.compile(r"\b(freezing|frigid|ice cold|icy|below (zero|freezing)|frozen|congelando|congelandonos|helando|muriendo de frio|mucho frio)\b")
@@ -184,6 +242,21 @@ VULNERABLE = re.compile(
     r"bebes?|ninos?|ninas?|hijos?|anciano|ancianos|abuel[oa]s?|enferm[oa]s?|embarazada|discapacitad[oa]|"
     r"wheelchair|walker|dialysis|heart condition|eighties|seventies|nineties|[6-9]\d[- ]?(year|yr)s?[- ]old|\d{1,2} (months?|weeks?) old|"
     r"recien nacid[oa]|silla de ruedas|oxigeno|quimio\w*|tercera edad|\d{1,2} (meses|semanas)|[6-9]\d anos)\b")
+UNIT_NUMBER = re.compile(r"\b(unit|apt|apartment|apto|apartamento|departamento|suite|room|floor|piso|number|numero|no)\.?\s*#?\s*$|#\s*$")
+# An occupant's age stated without "years old": "my mom, who lives with us, is 80", "she's eighty something".
+AGED = re.compile(r"\b(mom|mother|dad|father|grand\w*|wife|husband|neighbou?r|tenant|she|he|abuel[oa]|mama|papa|suegr[oa]|vecin[oa]|senora|senor)\b"
+                  r"[^.;!?]{0,25}(\bis|'s|\bes|\btiene)\s+[6-9]\d\b(?!\s*(degrees|grados|°|f\b|in here|inside|adentro))"
+                  r"|\b(mom|mother|dad|father|grand\w*|wife|husband|neighbou?r|abuel[oa]|mama|papa|suegr[oa])\s*,?\s*\(?[6-9]\d\)?\s*[,)]"
+                  r"|\b[6-9]\d(-?ish| something| y pico| y tantos)\b|\b(age|aged|edad de) [6-9]\d\b"
+                  r"|\b(nicu|preemie|premature|prematur[oa]|heart failure|copd|cancer|hospice|surgery|post-?op|insuficiencia cardiaca|cirugia|operad[oa]|discapacidad|artritis|nursery)\b"
+                  r"|\b(son|daughter|kid|baby|child|boy|girl|twins|hij[oa]s?|gemel[oa]s|nin[oa]s?|bebe)\b[^.;!?]{0,15}\b(is |'s |de |of )?([1-9]|1[0-2])\b"
+                  r"(?!\s*(degrees|grados|°))")
+# A person's age right before a number ("my mom is 88", "I'm 34") is no temperature...
+AGE_BEFORE = re.compile(r"\b(mom|mother|dad|father|grand\w*|wife|husband|son|daughter|baby|kid|child|neighbou?r|she|he|i|"
+                        r"abuel[oa]|mama|papa|suegr[oa]|vecin[oa]|esposo|esposa|hij[oa])('s|'m| is| am| es| tiene| tengo)?\s*,?\s*$|"
+                        r"\b(i'?m|i am|im|tengo|aged?)\s*$")
+# ...and "no kids or elderly here" names nobody vulnerable.
+NOT_BEFORE = re.compile(r"\b(no|not|without|sin|ni|nor|or)\s+(\w+\s+)?$")
 TEMPERATURE = re.compile(r"(-?\d{1,3})\s*(?:°|º|degrees?|deg\b|grados)?\s*(f|c|fahrenheit|celsius|centigrados)?\b")
 
 URGENT_RULES = [
@@ -198,14 +271,19 @@ URGENT_RULES = [
         r"\b(refrigerador|refri|nevera|congelador) (no|ya no|se) (enfria|funciona|sirve|descompuso|apago)"),
         "urgent"),
     Rule("locked out", _rx(r"\blocked out\b", r"\blocked (myself|ourselves|my ?self) out\b", r"\block ?out\b", r"\blost (my|our|the) keys?\b", r"\bcan'?t get (in|into) (my|the|our) (apartment|unit|home)",
-                           r"\bme quede (afuera|fuera)\b", r"\bnos quedamos (afuera|fuera)\b", r"\bperdi (mis|las|mi) llaves?\b",
-                           r"\bno (puedo|podemos) entrar\b"), "urgent"),
+                           r"\b(me|se|nos) (quede|quedo|quedamos|quedaron) (afuera|fuera)\b", r"\bperdi (mis|las|mi) llaves?\b",
+                           r"\bno (puedo|podemos) entrar\b", r"\b(key|keys) (is |are )?lost\b", r"\bstuck outside\b",
+                           r"\b(i'?m|i am) outside (of )?(the|my) (apartment|unit|door)\b", r"\bestoy afuera de (mi|el) (apartamento|depa|departamento|casa)\b"),
+         "urgent"),
     Rule("only toilet blocked", _rx(
         r"\b(toilet|commode)( is| got)? (clogged|blocked|backed up|stopped up|overflowing|won'?t flush|not flushing|doesn'?t flush)",
         r"\b(clogged|blocked|overflowing) toilet\b", r"\bonly (toilet|bathroom)\b",
         r"\b(inodoro|excusado|escusado|taza del bano|bano|toilet) (esta )?(tapado|atascado|no baja|desbordando|no funciona)"),
         "urgent"),
-    Rule("contained leak", _rx(r"\bleak(s|ing|y|ed)?\b", r"\bdripping\b", r"\bgotea(ndo)?\b", r"\bfuga\b", r"\bgoteras?\b"), "urgent"),
+    Rule("contained leak", _rx(r"\bleak(s|ing|y|ed)?\b", r"\bdripping\b", r"\bgotea(ndo)?\b", r"\bfuga\b", r"\bgoteras?\b",
+                               r"\bfiltra\w*\b", r"\bfiltracion\b", r"\bgota a gota\b"), "urgent"),
+    Rule("pests or mould", _rx(r"\b(rats?|mice|mouse|roach(es)?|cockroach(es)?|bed ?bugs?|termites|wasps?|hornets?|bees|infest\w*|mold|mould|mildew)\b",
+                               r"\b(ratas?|ratones|raton|cucarachas?|chinches|termitas|avispas?|abejas|plagas?|moho|hongos)\b"), "urgent"),
     Rule("power out in the unit", _rx(r"\bno (power|electricity)\b", r"\b(power|electricity)( is| went| has gone)? out\b",
                                       r"\bno (hay|tenemos|tengo) (luz|electricidad)\b", r"\bsin (luz|electricidad)\b", r"\bse fue la luz\b"),
          "urgent"),
@@ -277,8 +355,10 @@ NOT_NAMES = {"the", "office", "someone", "somebody", "anyone", "maintenance", "y
 NEGATION = re.compile(
     r"\b(no|not|isn'?t|aren'?t|wasn'?t|weren'?t|don'?t|doesn'?t|didn'?t|never|without|nothing|no longer|"
     r"nunca|ni|ningun[oa]?|sin|ya no)\b(\s+[\w']+){0,2}\s*$")
+NEGATIVE_PROBLEM = re.compile(r"\b(won'?t|will not|doesn'?t|does not|can'?t|cannot|no|not|isn'?t)\b")
 NEGATED_AFTER = re.compile(r"^[^.;!?]{0,40}\b(anymore|any more|has stopped|stopped|went away|is gone|is fixed|was fixed|"
-                           r"has been (fixed|repaired|resolved)|got fixed|ya no|ya se arreglo|ya quedo)\b")
+                           r"has been (fixed|repaired|resolved)|got fixed|ya no|ya se arreglo|ya quedo|(ya )?se paro|se detuvo|"
+                           r"dejo de (gotear|salir)|ya se calmo|se calmo|ya paso)\b")
 STILL_HAPPENING = re.compile(r"\b(again|right now|currently|still|since|otra vez|de nuevo|todavia|sigue|desde)\b|\b(but|pero) (now|ahora)\b"
                              r"|\bnow (i|it|there|we|the|its|it's|is|hay|huele)\b")
 CLAUSE_SPLIT = re.compile(r",|\b(and|y|but|pero|however|sin embargo|so|then|luego)\b")
@@ -287,7 +367,8 @@ PAST = re.compile(
     r"previous(ly)?|earlier this (year|month)|back in (january|february|march|april|may|june|july|august|september|october|november|december|\d{4})|"
     r"in (january|february|march|april|may|june|july|august|september|october|november|december)|used to|history of|"
     r"had (a|an|the) (leak|flood|fire)|was (fixed|repaired|resolved|cleaned)|were (fixed|repaired)|has been (fixed|repaired|resolved)|got fixed|"
-    r"after the (flood|fire|leak)|from the (flood|fire|leak)|"
+    r"after the (flood|fire|leak)|from the (flood|fire|leak)|there was (a|an) (fire|flood|leak|gas leak|break-?in)|"
+    r"hubo (un|una) (incendio|fuego|inundacion|fuga|pelea)|que hubo|(tubo|tuberia|caneria|pipa|manguera) que se (rompio|revento|exploto)|"
     r"el (mes|ano) pasado|la semana pasada|el verano pasado|el invierno pasado|hace (un|una|unos|unas|dos|tres|\d+) (dias?|semanas?|mes|meses|anos?)|"
     r"ya (lo |la )?(arreglaron|repararon|se arreglo|quedo)|despues de la inundacion|del incendio pasado)\b")
 
@@ -319,11 +400,14 @@ def _discounted(text: str, m: re.Match) -> str | None:
     c_start, c_end = _clause_bounds(text, m.start(), m.end())
     before, after = text[c_start:m.start()], text[m.end():c_end]
     near = CLAUSE_SPLIT.split(before)[-1] + " " + CLAUSE_SPLIT.split(after)[0]
+    negated = NEGATION.search(CLAUSE_SPLIT.split(before)[-1])
+    if negated and re.match(r"^[^.;!?]{0,40}\b(anymore|any more)\b", after):  # "no smell of gas anymore since..."
+        return "negated"
     if STILL_HAPPENING.search(near):
         return None
-    if NEGATION.search(CLAUSE_SPLIT.split(before)[-1]):
+    if negated:
         return "negated"
-    if NEGATED_AFTER.search(after):
+    if NEGATED_AFTER.search(after) and not NEGATIVE_PROBLEM.search(m.group(0)):
         return "no longer happening"
     if PAST.search(before + " " + m.group(0) + after):
         return "in the past"
@@ -334,6 +418,9 @@ def _fire(rules: list[Rule], text: str) -> tuple[list[tuple[Rule, re.Match]], li
     fired, notes = [], []
     for rule in rules:
         for m in rule.pattern.finditer(text):
+            if rule.not_after and re.search(rule.not_after + r"\s*$", text[max(0, m.start() - 30):m.start()]):
+                notes.append(f"set aside {rule.name} (not about the home: '{m.group(0)}')")
+                continue
             why = _discounted(text, m) if rule.cancellable else None
             if why is None:
                 fired.append((rule, m))
@@ -349,9 +436,15 @@ def _temperatures(text: str) -> list[float]:
         window = text[max(0, m.start() - 40):m.end() + 25]
         has_unit = unit or re.search(r"°|º|degree|grados", m.group(0))
         if not has_unit and not re.search(r"\b(temp|temperature|thermostat|inside|outside|in here|it'?s|its|it is|is at|reads|reading|says|shows|"
-                                          r"hace|esta a|estamos a|afuera|adentro|termostato|marca|dice)\b", window):
+                                          r"hace|esta a|estamos a|afuera|adentro|termostato|marca|dice|in the (living room|bedroom|kitchen|apartment|unit|house|place)|"
+                                          r"en (la|el) (sala|recamara|cocina|cuarto|departamento|apartamento|casa))\b", window):
             continue
-        if re.match(r"\s*(min|minutes|hours|days|units?|apt|apartments?|#|years|percent|%|\$|am|pm)\b", text[m.end():]):
+        if re.match(r"\s*(min|minutes|hours|days|units?|apt|apartments?|#|years?|yrs?|y/?o|months?|weeks?|old|anos|meses|semanas|"
+                    r"percent|%|\$|am|pm)\b", text[m.end():]) \
+                or UNIT_NUMBER.search(text[max(0, m.start() - 16):m.start()]) \
+                or AGE_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+            continue
+        if not has_unit and not 30 <= value <= 130:  # no room is 12 or 305 degrees: a count or a unit number
             continue
         temps.append(value * 9 / 5 + 32 if unit.startswith("c") else value)
     return temps
@@ -360,7 +453,8 @@ def _temperatures(text: str) -> list[float]:
 def _climate(text: str) -> tuple[str, str] | None:
     """Heat and cooling failures: emergency past the temperature thresholds, urgent otherwise."""
     temps = _temperatures(text)
-    vulnerable = bool(VULNERABLE.search(text))
+    vulnerable = any(not NOT_BEFORE.search(text[max(0, m.start() - 14):m.start()])
+                     for m in (*VULNERABLE.finditer(text), *AGED.finditer(text)))
     heat = HEAT_RULE.search(text)
     if heat and not HEAT_NEGATED_ES.search(text[heat.start():heat.end()]) and not _discounted(text, heat):
         limit = 55 if vulnerable else 45
@@ -465,16 +559,18 @@ def _category(norm: str, maintenance: bool, urgency: str, person: str | None, re
 
 
 # Thresholds on the classifier's probability that a message is an emergency, chosen on the dev split
-# (triage_model/README.md). A hazard the lexicon found needs less evidence than one it did not.
-SURE = 0.6         # an emergency without asking
-UNSURE = 0.2       # below SURE: ask the safety question
-URGENT_SURE = 0.6  # the model alone makes a routine reading urgent from this probability
-CATEGORY_SURE = 0.6  # below this, the category model's best guess gives way to the rules
-HYPOTHETICAL = re.compile(r"\b(what (do|should|would) (i|we|you) do (if|when)|what (am i|are we) supposed to do (if|when)|what if|in case|how do (i|we)|when is|"
-                          r"is (it|that|this) normal|que (hago|hacemos|debo hacer) (si|cuando)|en caso de|cuando es|"
-                          r"es normal)\b")
-DISCOUNTED_SURE = 0.95  # ...when the rules found a hazard but read it as over or negated
-LEXICON_SURE = 0.2  # a lexicon emergency phrased as a question the model gives less than this: ask instead
+# (triage_model/README.md).
+SURE = 0.5               # an emergency without asking, when the rules found nothing worse than routine
+RULES_URGENT_SURE = 0.7  # ...when the rules found an urgent problem (pests, a lockout): more evidence needed
+DISCOUNTED_SURE = 0.95   # ...when the rules found a hazard but read it as over or negated
+UNSURE = 0.2             # from here up to the bar above: ask the safety question
+URGENT_SURE = 0.5        # the model alone makes a routine reading urgent from this probability
+CATEGORY_SURE = 0.4      # below this, the category model's best guess gives way to the rules
+LEXICON_SURE = 0.5       # a lexicon hazard phrased as a question, which the model gives less than this, is asked about
+HYPOTHETICAL = re.compile(r"\b(what (do|should|would) (i|we|you) do (if|when)|what (i|we) (should )?do (if|when)|"
+                          r"(what'?s|what is) the (procedure|plan|protocol|policy) (if|for|when|in case)|what the (procedure|policy) is|what happens (if|when)|what (am i|are we) supposed to do (if|when)|what if|"
+                          r"in case|how do (i|we)|when is|if (somebody|someone|anyone|i ever|we ever)|is (it|that|this) normal|que pasa si|que (hago|hacemos|debo hacer) "
+                          r"(si|cuando)|en caso de|cuando es|es normal)\b")
 
 
 def triage(text: str) -> Triage:
@@ -483,17 +579,8 @@ def triage(text: str) -> Triage:
     rules, norm = lexicon(text), normalize(text or "")
     p = classifier.probabilities(text or "", rules.language)
     p_em, reasons = p["urgency"]["emergency"], list(rules.reasons)
-    if rules.settled:  # a stated temperature against the policy's thresholds: nothing to weigh or ask
-        sure, urgency = True, rules.urgency
-    elif rules.urgency == "emergency":
-        # The lexicon is a floor: only a question about a hazard, which the model reads as none, is asked.
-        sure = p_em >= LEXICON_SURE or not HYPOTHETICAL.search(norm)
-        urgency = "emergency" if sure else "urgent"
-    else:  # a hazard the rules read as over or negated needs the classifier to be all but certain
-        sure = p_em >= (DISCOUNTED_SURE if any(r.startswith("ignored") for r in rules.reasons) else SURE)
-        urgency = "emergency" if sure else _lesser_urgency(rules.urgency, p["urgency"])
-    ask = None if sure or (rules.urgency != "emergency" and p_em < UNSURE) else \
-        asking.question(norm, rules.language)
+    urgency, asks = _urgency(rules, p["urgency"], norm)
+    ask = asking.question(norm, rules.language) if asks else None
     if not rules.settled:
         reasons.append(f"classifier: emergency {p_em:.2f}" + (" -> ask" if ask else ""))
     category = _final_category(rules, urgency, p["category"], norm)
@@ -501,6 +588,24 @@ def triage(text: str) -> Triage:
     confidence = 1.0 if rules.settled else max(p["urgency"].get(urgency, 0.0), 0.9 if rules.urgency == urgency else 0.0)
     return Triage(category, urgency, refer, rules.language, reasons, rules.person if category == "message" else None,
                   confidence=min(1.0, confidence), ask=ask)
+
+
+def _urgency(rules: Triage, probs: dict[str, float], norm: str) -> tuple[str, bool]:
+    """The urgency decided before any answer, and whether to ask the safety question."""
+    p_em = probs["emergency"]
+    if rules.settled:  # a stated temperature against the policy's thresholds: nothing to weigh or ask
+        return rules.urgency, False
+    if rules.urgency == "emergency":
+        if HYPOTHETICAL.search(norm) and p_em < LEXICON_SURE:
+            # "what do I do if I smell gas?": most likely a question, but a hazard term keeps it at least
+            # urgent and is never let go unasked
+            return "urgent", True
+        return "emergency", False  # the lexicon is a floor
+    discounted = any(r.startswith("ignored") for r in rules.reasons) or bool(re.search(ALL_CLEAR, norm))
+    bar = DISCOUNTED_SURE if discounted else RULES_URGENT_SURE if rules.urgency == "urgent" else SURE
+    if p_em >= bar:
+        return "emergency", False
+    return _lesser_urgency(rules.urgency, probs), p_em >= UNSURE
 
 
 def _best(probs: dict[str, float], among) -> str:
