@@ -78,7 +78,7 @@ EMERGENCY_RULES = [
         "emergency", "emergency_services"),
     Rule("sparking or burning electrics", _rx(
         r"\bspark(s|ing|ed)?\b", r"\barcing\b", r"\b(outlet|socket|panel|breaker|wires?|wiring|switch)( is| are)? (smoking|melt(ed|ing)|burning|scorched|hot to the touch)\b",
-        r"\bburning (smell|plastic|wires?)\b", r"\bsmells? (like )?(burning|burnt)\b", r"\bchispa(s|zos)?\b", r"\bchispea\b",
+        r"\bburning (smell|plastic|wires?)\b", r"\b(switch|outlet) (plate|cover) (is |feels )?(hot|melt\w*|scorched)\b", r"\bsmells? (like )?(burning|burnt)\b", r"\bchispa(s|zos)?\b", r"\bchispea\b",
         r"\bolor a quemado\b", r"\bhuele a quemado\b", r"\bcables? quemados?\b", r"\bchisporrote\w*\b",
         r"\b(contacto|enchufe|tomacorriente|toma de corriente)\b[^.;!?]{0,45}\b(derriti\w*|quemad[oa]|negro|echando chispas)\b",
         r"\b(outlet|socket|plug)\b[^.;!?]{0,25}\b(melted|scorched|black(ened)?|charred)\b"),
@@ -100,7 +100,8 @@ EMERGENCY_RULES = [
         r"\b(water|leak\w*)\b[^.;!?]{0,60}\bspreading\b",
         r"\b(water|agua|leak\w*|drip\w*|gotea\w*)\b[^.;!?,]{0,30}\b(light fixtures?|ceiling light|foco|lampara|exhaust fan|extractor)\b",
         r"\b(light fixture|lampara|foco)\b[^.;!?]{0,20}\b(dripping|leaking|gotea\w*|water|agua)\b",
-        r"\bagua (esta )?(saliendo|cayendo|entrando|chorreando)\b",
+        r"\bagua (esta )?(saliendo|cayendo|entrando|chorreando)\b", r"\b(sigue|esta) (saliendo|cayendo|entrando) agua\b",
+        r"\b(water|agua)\b[^.;!?]{0,40}\b(reached|llego a|got to|soaking|soaked|mojando|mojo) (the |la |el |my |mi )?(carpet|alfombra|hallway|pasillo|rug|tapete)\b",
         r"\b(tubo|tuberia|caneria|pipa|manguera)\b[^.;!?]{0,30}\b(exploto|revento|estallo|se rompio)\b", r"\bwater heater (burst|exploded|is pouring|flooding)",
         r"\b(toilet|tub|sink|washer|washing machine) (is |keeps )?overflow\w*\b.{0,20}\b(won'?t|will not|can'?t|doesn'?t) stop",
         r"\bagua (por todas partes|por todos lados|cayendo|saliendo|entrando|chorreando|en todo el piso)\b",
@@ -123,7 +124,7 @@ EMERGENCY_RULES = [
         "emergency", cancellable=False),
     Rule("ceiling collapse", _rx(
         r"\bceiling (plaster |drywall |tiles? )?(has |is |just )?(collaps|caved|caving|fell|falling|came down|coming down)",
-        r"\bse desplom\w*\b[^.;!?]{0,30}\b(techo|plafon)\b", r"\b(part of )?the ceiling (fell|came down)",
+        r"\bse desplom\w*\b[^.;!?]{0,30}\b(techo|plafon)\b", r"\bceiling\b[^.;!?]{0,30}\b(came down|fell|collapsed|caved in)\b", r"\b(part of )?the ceiling (fell|came down)",
         r"\b(techo|plafon) (se )?(cayo|derrumbo|colapso|esta cayendo|se esta cayendo|se vino abajo)\b",
         r"\bse (cayo|derrumbo|vino abajo|esta cayendo) (parte del |el |un pedazo del |un pedazo de )?(techo|plafon)\b"),
         "emergency"),
@@ -145,7 +146,8 @@ EMERGENCY_RULES = [
                                r"washer|shower|garage|horno|refri|refrigerador|buzon|gabinete|armario|lavaplatos|microondas)( door)?"),
     Rule("person in danger", _rx(
         r"\b(fell|fallen|collapsed)\b[^.;!?]{0,30}\b(can'?t|cannot|couldn'?t|unable to|not able to) (get up|move|stand)",
-        r"\b(unresponsive|unconscious|passed out|not breathing|isn'?t breathing|overdos\w*|od'?ing|seizure|heart attack|stroke)\b",
+        r"\b(unresponsive|unconscious|passed out|not breathing|isn'?t breathing|overdos\w*|od'?ing)\b",
+        r"(?<!from a )(?<!had a )(?<!after a )(?<!after his )(?<!after her )\b(seizure|heart attack|stroke)\b",
         r"\b(screaming|yelling|crying|calling) (for )?help\b", r"\bintruder\b", r"\b(knife|gun|weapon|armed)\b",
         r"\bsomeone (is )?(breaking|trying to break|trying to get) in(to)?\b", r"\b(fighting|beating|hitting|attacking|stabbed|shot)\b",
         r"\bbleeding\b", r"\b(isn'?t|is not|not|wasn'?t) (moving|breathing|responding|waking up)\b",
@@ -174,14 +176,15 @@ EMERGENCY_RULES = [
 # chirping for its battery or set off by cooking, a scare that is already over.
 ALL_CLEAR = r"(everything|all|it'?s|we'?re) (is |was )?(totally |completely )?(fine|ok|okay|good|alright|all right) now|(everything|all)('?s| is)? " \
             r"(fine|ok|okay|good)|false alarm|falsa alarma|todo (esta |estaba |quedo )?bien|it was (just|only)|era (solo|nomas)|" \
-            r"put it out|lo apague|era de la comida|ya no suena|sorry for the scare|perdon por el susto|not a security (thing|issue|problem)|by accident|por accidente|(fire (dept|department)|firefighters|bomberos) " \
+            r"put it out|(lo|la) apague con|era de la comida|ya no suena|sorry for the scare|perdon por el susto|not a security (thing|issue|problem)|by accident|por accidente|(fire (dept|department)|firefighters|bomberos) " \
             r"(came|said|checked|dijeron|vinieron|revisaron)|was faulty|there'?s no (fire|smoke)|no hay (fuego|incendio|humo)"
 DETECTOR_NUISANCE = r"\b(chirp\w*|beep\w*|low battery|battery|bateria|pila|missing|install\w*|replace\w*|expired|when(ever)? i cook|cuando cocino|toast|fell off|se cayo|" \
                     r"remount|not going off|test(ing)?|prueba)\b"
 # ...but an alarm sounding without stop, or people leaving because of it, is the real thing.
 ALARM_REAL = r"\b(continuous\w*|non-?stop|won'?t stop|keeps? (beeping|going off|sounding)|is going off|(4|four) (beeps|times)|" \
              r"in a row|loud one|not the chirp|screen says|getting out|got out|evacuat\w*|headaches?|dizzy|nause\w*|" \
-             r"sin parar|no para|nos salimos|salimos|mareo|mareado|dolor de cabeza)\b|(still|todavia|sigue)( \w+){0,2} (smok\w*|humo|burning|quemando)"
+             r"sin parar|no para|nos salimos|salimos|mareo|mareado|dolor de cabeza|full alarm|(has been|is|been) (sounding|beeping)|" \
+             r"(mucho|lots of|full of|hay) (humo|smoke))\b|(still|todavia|sigue)( \w+){0,2} (smok\w*|humo|burning|quemando)"
 NUISANCE_UNLESS_REAL = rf"^(?!.*(?:{ALARM_REAL})).*(?:{DETECTOR_NUISANCE}|{ALL_CLEAR})"
 # A leak caught in a bucket is contained (urgent) unless the water is also spreading.
 LEAK_CONTAINED = r"^(?!.*\b(everywhere|all over|pouring|gushing|flood\w*|(?<!not )(?<!isn't )spreading|overflow\w*|can'?t keep up|won'?t stop|" \
@@ -194,7 +197,7 @@ DRAIN_CLOG = r"^(?!.*\b(overflow\w*|spill\w*|floor|everywhere|pouring|ceiling|de
 APPLIANCE_SMOKING = r"\b(dryer|stove|oven|outlet|microwave|heater|furnace|panel|fridge|washer|fan|motor|toaster)\b[^.;!?]{0,15}\b(is )?(smoking|making smoke)"
 HARMLESS_WHEN = {
     "smoke": _rx(rf"^(?!.*{APPLIANCE_SMOKING}).*\b(cigarettes?|cigs?|marijuana|weed|vap(e|ing)|smoking|cigarros?|marihuana|fumando|"
-                 r"fuman|bbq|grill)\b", NUISANCE_UNLESS_REAL),
+                 r"fuman|fuma|fumar|fumo|bbq|grill)\b", NUISANCE_UNLESS_REAL),
     "home cannot be secured": _rx(r"not a security (thing|issue|problem)|still (closes|locks)|no es (un )?(problema de )?seguridad",
                                   r"^(?!.*\b(front|entry|apartment|unit) door\b).*\b(mailbox|buzon|locker)\b",
                                   r"^(?!.*\b(apartment|apartamento|departamento|unit|home|casa|house|front door|puerta)\b)"
@@ -221,17 +224,19 @@ HEAT_RULE = _rx(r"\bno heat\b", r"\b(heat|heater|heating|furnace|boiler|radiator
                 r"\b(calefaccion|calentador|calefactor|heater)( no)? (funciona|sirve|prende|enciende|calienta)\b.{0,0}",
                 r"\b(la|el) (calefaccion|calefactor) (no|se descompuso|esta descompuesta)",
                 r"\bno (prende|funciona|sirve|enciende|calienta) (la|el) (calefaccion|calefactor|calentador|heater)\b",
-                r"\b(heat|heating|furnace|boiler)\b[^.;!?]{0,25}\b(failed|quit|died|gave out)\b", r"\bradiators? (are |is )?(ice )?cold\b",
+                r"\b(heat|heating|furnace|boiler)\b[^.;!?]{0,25}\b(failed|quit|died|gave out)\b", r"\bradiators? (are |is |has been |have been |'s been )?(ice )?cold\b",
                 r"\b(calefaccion|calefactor|radiador)\b[^.;!?]{0,10}\b(se apago|esta frio|estan frios|se murio|fallando|falla)\b",
-                r"\b(calefaccion|calefactor|heat|heater|heating)( esta)? (apagad[oa]|off)\b", r"\b(calefaccion|calefactor)\b[^.;!?]{0,10}\bdejo de (servir|funcionar|calentar)\b")
+                r"\b(calefaccion|calefactor|heat|heater|heating)( esta| lleva)? (apagad[oa]|off)\b",
+                r"\b(heat|heater|heating|furnace|boiler)\b[^.;!?]{0,15}\b(has not|hasn'?t|did not|didn'?t|won'?t|will not) (come on|turned on|turn on|kicked on|kick on|started)\b", r"\b(calefaccion|calefactor)\b[^.;!?]{0,10}\bdejo de (servir|funcionar|calentar)\b")
 HEAT_NEGATED_ES = re.compile(r"\b(calefaccion|calefactor|calentador) (funciona|sirve|prende|calienta)\b")
 AC_RULE = _rx(r"\bno (ac|a/c|air conditioning|air)\b", r"\b(ac|a/c|air conditioner|air conditioning|air|cooling)( unit)?('s| is| isn'?t| stopped| not| has| quit| went)? (just |only )?(not |isn'?t |stopped |gone )?(working|broken|out|dead|off|blowing (hot|warm))",
               r"\b(ac|a/c|air conditioner|air conditioning) (won'?t|doesn'?t|does not) (turn on|work|cool)",
               r"\b(ac|a/c|air conditioner|air conditioning)('s| has| just)? (quit|died|stopped|broke|gave out)\b",
               r"\baire( acondicionado)? (no|ya no) (funciona|sirve|enfria|prende)\b", r"\bsin aire( acondicionado)?\b", r"\bno (hay|tenemos) aire\b",
               r"\baire( acondicionado)? se (descompuso|murio|apago|rompio)\b", r"\bse (descompuso|murio|rompio) el aire\b",
-              r"\b(aire acondicionado|minisplit|mini split|clima|aire)\b[^.;!?]{0,40}\bno (funciona|sirve|enfria|prende)\b",
-              r"\bwithout (ac|a/c|air conditioning|air)\b", r"\b(ac|a/c|air conditioning|air conditioner)\b[^.;!?]{0,10}\b(isn'?t|is not|no longer|stopped) cooling\b", r"\b(ac|a/c|air conditioning|air conditioner)\b[^.;!?]{0,30}\bnot cooling\b", r"\b(ac|a/c|air conditioning|air conditioner)('s)? stop(ped)? (working|cooling)\b")
+              r"\b(aire acondicionado|minisplit|mini split|clima|aire)\b[^.;!?]{0,40}\bno (funciona|sirve|enfria|prende|esta funcionando|esta enfriando|esta prendiendo)\b",
+              r"\bwithout (ac|a/c|air conditioning|air)\b", r"\b(ac|a/c|air conditioning|air conditioner)\b[^.;!?]{0,25}\bblowing (hot|warm)\b",
+              r"\b(ac|a/c|air conditioning|air conditioner|cooling)( has| have|'s)? been (out|broken|off|dead|down)\b", r"\b(ac|a/c|air conditioning|air conditioner)\b[^.;!?]{0,10}\b(isn'?t|is not|no longer|stopped) cooling\b", r"\b(ac|a/c|air conditioning|air conditioner)\b[^.;!?]{0,30}\bnot cooling\b", r"\b(ac|a/c|air conditioning|air conditioner)('s)? stop(ped)? (working|cooling)\b")
 ROUTINE_DRIP = re.compile(r"\b(faucet|tap|shower ?head|spigot|llave|grifo|lavabo|regadera)s?\b.{0,25}\b(drip|leak|gotea)"
                           r"|\b(drip\w*|leak\w*) (faucet|tap|shower ?head|spigot)")
 COLD_WORDS = re.compile(r"\b(freezing|frigid|ice cold|icy|below (zero|freezing)|frozen|congelando|congelandonos|helando|muriendo de frio|mucho frio)\b")
@@ -240,7 +245,7 @@ VULNERABLE = re.compile(
     r"\b(bab(y|ies)|newborns?|infants?|toddlers?|kids?|child(ren)?|elderly|senior|grandm(a|other)|grandp(a|arent|arents)|"
     r"old(er)? (man|woman|lady|parents?|mother|father)|sick|ill|pregnant|disabled|oxygen|medical condition|chemo\w*|asthma|"
     r"bebes?|ninos?|ninas?|hijos?|anciano|ancianos|abuel[oa]s?|enferm[oa]s?|embarazada|discapacitad[oa]|"
-    r"wheelchair|walker|dialysis|heart condition|eighties|seventies|nineties|[6-9]\d[- ]?(year|yr)s?[- ]old|\d{1,2} (months?|weeks?) old|"
+    r"wheelchair|walker|dialysis|heart condition|eighties|seventies|nineties|[6-9]\d[- ]?(year|yr)s?[- ]old|\d{1,2}[- ](months?|weeks?)[- ]old|"
     r"recien nacid[oa]|silla de ruedas|oxigeno|quimio\w*|tercera edad|\d{1,2} (meses|semanas)|[6-9]\d anos)\b")
 UNIT_NUMBER = re.compile(r"\b(unit|apt|apartment|apto|apartamento|departamento|suite|room|floor|piso|number|numero|no)\.?\s*#?\s*$|#\s*$")
 # An occupant's age stated without "years old": "my mom, who lives with us, is 80", "she's eighty something".
@@ -248,7 +253,7 @@ AGED = re.compile(r"\b(mom|mother|dad|father|grand\w*|wife|husband|neighbou?r|te
                   r"[^.;!?]{0,25}(\bis|'s|\bes|\btiene)\s+[6-9]\d\b(?!\s*(degrees|grados|°|f\b|in here|inside|adentro))"
                   r"|\b(mom|mother|dad|father|grand\w*|wife|husband|neighbou?r|abuel[oa]|mama|papa|suegr[oa])\s*,?\s*\(?[6-9]\d\)?\s*[,)]"
                   r"|\b[6-9]\d(-?ish| something| y pico| y tantos)\b|\b(age|aged|edad de) [6-9]\d\b"
-                  r"|\b(nicu|preemie|premature|prematur[oa]|heart failure|copd|cancer|hospice|surgery|post-?op|insuficiencia cardiaca|cirugia|operad[oa]|discapacidad|artritis|nursery)\b"
+                  r"|\b(hospital|stroke|recovering|recuperando\w*|derrame|(he|she) was born|just born|nacio (el|hace|ayer|anteayer)|nicu|preemie|premature|prematur[oa]|heart failure|copd|cancer|hospice|surgery|post-?op|insuficiencia cardiaca|cirugia|operad[oa]|discapacidad|artritis|nursery)\b"
                   r"|\b(son|daughter|kid|baby|child|boy|girl|twins|hij[oa]s?|gemel[oa]s|nin[oa]s?|bebe)\b[^.;!?]{0,15}\b(is |'s |de |of )?([1-9]|1[0-2])\b"
                   r"(?!\s*(degrees|grados|°))")
 # A person's age right before a number ("my mom is 88", "I'm 34") is no temperature...
@@ -260,7 +265,7 @@ NOT_BEFORE = re.compile(r"\b(no|not|without|sin|ni|nor|or)\s+(\w+\s+)?$")
 TEMPERATURE = re.compile(r"(-?\d{1,3})\s*(?:°|º|degrees?|deg\b|grados)?\s*(f|c|fahrenheit|celsius|centigrados)?\b")
 
 URGENT_RULES = [
-    Rule("no hot water", cancellable=False, pattern=_rx(r"\bno hot water\b", r"\bhot water (is |isn'?t |has )?(not working|out|gone|stopped|isn'?t working)",
+    Rule("no hot water", cancellable=False, pattern=_rx(r"\bno hot water\b", r"\bwater (is |runs |comes out )?(cold|freezing) (in|from|at|out of) (all|every|the)\b", r"\bhot water (is |isn'?t |has )?(not working|out|gone|stopped|isn'?t working)",
                              r"\b(water heater|hot water heater) (is |isn'?t )?(not working|broken|out|dead|leaking)",
                              r"\b(without|don'?t have) hot water\b", r"\bonly cold water\b",
                              r"\b(no|sin) (hay |tenemos |tengo )?agua caliente\b", r"\bno sale agua caliente\b", r"\bboiler\b.{0,20}\bagua caliente"),
@@ -287,8 +292,6 @@ URGENT_RULES = [
     Rule("power out in the unit", _rx(r"\bno (power|electricity)\b", r"\b(power|electricity)( is| went| has gone)? out\b",
                                       r"\bno (hay|tenemos|tengo) (luz|electricidad)\b", r"\bsin (luz|electricidad)\b", r"\bse fue la luz\b"),
          "urgent"),
-    Rule("smoke or CO detector problem", _rx(r"\b(smoke|co|fire|carbon monoxide) (detector|alarm)s?\b.{0,30}\b(chirp|beep|battery|missing|not working|broken|fell)",
-                                             r"\b(detector|alarma) de (humo|monoxido)\b"), "urgent"),
     Rule("elevator out of service", _rx(r"\belevators?\b.{0,20}\b(out|broken|not working|down)\b", r"\b(elevador|ascensor) (no funciona|descompuesto|no sirve)"),
          "urgent"),
 ]
@@ -569,8 +572,8 @@ CATEGORY_SURE = 0.4      # below this, the category model's best guess gives way
 LEXICON_SURE = 0.5       # a lexicon hazard phrased as a question, which the model gives less than this, is asked about
 HYPOTHETICAL = re.compile(r"\b(what (do|should|would) (i|we|you) do (if|when)|what (i|we) (should )?do (if|when)|"
                           r"(what'?s|what is) the (procedure|plan|protocol|policy) (if|for|when|in case)|what the (procedure|policy) is|what happens (if|when)|what (am i|are we) supposed to do (if|when)|what if|"
-                          r"in case|how do (i|we)|when is|if (somebody|someone|anyone|i ever|we ever)|is (it|that|this) normal|que pasa si|que (hago|hacemos|debo hacer) "
-                          r"(si|cuando)|en caso de|cuando es|es normal)\b")
+                          r"in case|how do (i|we)|when is|if (somebody|someone|anyone|i ever|we ever)|que pasa si|que (hago|hacemos|debo hacer) "
+                          r"(si|cuando)|en caso de|cuando es)\b")
 
 
 def triage(text: str) -> Triage:
