@@ -81,9 +81,9 @@ train-triage: $(STAMP)
 	.venv-train/bin/python triage_model/train.py
 	$(BIN)/python -m triage_model.evaluate dev
 
-## triage-report: triage's figures on the frozen holdout split (SPLIT=test, dev or train for the others)
+## triage-report: triage's figures on the frozen final split (SPLIT=holdout, test, dev or train for the others)
 triage-report: $(STAMP)
-	$(BIN)/python -m triage_model.evaluate $(or $(SPLIT),holdout)
+	$(BIN)/python -m triage_model.evaluate $(or $(SPLIT),final)
 
 ## vendor: PynamoDB without its dependencies (the Lambda runtime already has botocore), holidays with the
 ## portfolio's countries only (infra/package.py)

@@ -67,7 +67,7 @@ EMERGENCY_RULES = [
     Rule("fire", _rx(
         r"\b(is|was|caught|on|a|there'?s a|kitchen|grease|electrical) fire\b(?! (alarm|extinguisher|drill|escape|inspection|pit|place|department said))",
         r"\bfire (in|inside|on|at|coming)\b", r"\bflames?\b", r"\bsomething (is )?burning\b",
-        r"\bincendio\b", r"\bfuego\b", r"\bllamas\b", r"\bse esta quemando\b", r"\bhay candela\b",
+        r"\bincendio\b", r"\bfuego\b", r"\bllamas\b", r"\bse esta quemando\b", r"\bhay candela\b", r"\bse prendio (el aceite|la sarten|la grasa)\b",
         r"\b(fire|smoke) alarms? (is |are |keeps? )?(going off|sounding|ringing|blaring)\b",
         r"\balarma de (incendio|humo) (esta )?(sonando|suena)\b"),
         "emergency", "emergency_services"),
@@ -184,7 +184,7 @@ DETECTOR_NUISANCE = r"\b(chirp\w*|beep\w*|low battery|battery|bateria|pila|missi
 ALARM_REAL = r"\b(continuous\w*|non-?stop|won'?t stop|keeps? (beeping|going off|sounding)|is going off|(4|four) (beeps|times)|" \
              r"in a row|loud one|not the chirp|screen says|getting out|got out|evacuat\w*|headaches?|dizzy|nause\w*|" \
              r"sin parar|no para|nos salimos|salimos|mareo|mareado|dolor de cabeza|full alarm|(has been|is|been) (sounding|beeping)|" \
-             r"(mucho|lots of|full of|hay) (humo|smoke))\b|(still|todavia|sigue)( \w+){0,2} (smok\w*|humo|burning|quemando)"
+             r"(mucho|lots of|full of|hay|llena de|lleno de) (humo|smoke))\b|(still|todavia|sigue)( \w+){0,2} (smok\w*|humo|burning|quemando)"
 NUISANCE_UNLESS_REAL = rf"^(?!.*(?:{ALARM_REAL})).*(?:{DETECTOR_NUISANCE}|{ALL_CLEAR})"
 # A leak caught in a bucket is contained (urgent) unless the water is also spreading.
 LEAK_CONTAINED = r"^(?!.*\b(everywhere|all over|pouring|gushing|flood\w*|(?<!not )(?<!isn't )spreading|overflow\w*|can'?t keep up|won'?t stop|" \
@@ -193,7 +193,10 @@ LEAK_CONTAINED = r"^(?!.*\b(everywhere|all over|pouring|gushing|flood\w*|(?<!not
                  r".*\b(buckets?|pan|pot|bowl|towels?|cups?|bins?|containers?|tray|cubetas?|baldes?|cubos?|toallas?|olla|trapos?|" \
                  r"recipientes?|tupper|bandeja|vaso)\b"
 # Standing water in a sink or tub that won't drain is a clog, not a flood.
-DRAIN_CLOG = r"^(?!.*\b(overflow\w*|spill\w*|floor|everywhere|pouring|ceiling|desbord\w*|piso)\b).*\b(won'?t|doesn'?t|not|isn'?t|no) drain"
+DRAIN_CLOG = r"^(?!.*\b(overflow\w*|spill\w*|floor|everywhere|pouring|ceiling|desbord\w*|piso)\b).*\b((won'?t|doesn'?t|does not|not|isn'?t|no) " \
+             r"(drain|go down)|no baja)"
+# Said in so many words: nothing here is an emergency. The classifier alone then needs to be all but certain.
+NOT_AN_EMERGENCY = re.compile(rf"{ALL_CLEAR}|{DRAIN_CLOG}|\b(cigarettes?|cigarrillos?|cigarros?|marijuana|marihuana|weed|vap(e|ing)|fuma|fuman|fumando)\b")
 APPLIANCE_SMOKING = r"\b(dryer|stove|oven|outlet|microwave|heater|furnace|panel|fridge|washer|fan|motor|toaster)\b[^.;!?]{0,15}\b(is )?(smoking|making smoke)"
 HARMLESS_WHEN = {
     "smoke": _rx(rf"^(?!.*{APPLIANCE_SMOKING}).*\b(cigarettes?|cigs?|marijuana|weed|vap(e|ing)|smoking|cigarros?|marihuana|fumando|"
@@ -206,7 +209,7 @@ HARMLESS_WHEN = {
     "fire": _rx(NUISANCE_UNLESS_REAL, r"\b(yellow|blue|orange|small|low|high) flames?\b|\bpilot (light|flame)\b"),
     "carbon monoxide": _rx(NUISANCE_UNLESS_REAL),
     "gas smell or leak": _rx(ALL_CLEAR),
-    "active water leak or flood": _rx(LEAK_CONTAINED, DRAIN_CLOG),
+    "active water leak or flood": _rx(LEAK_CONTAINED, DRAIN_CLOG, r"\b(nothing|not) on the floor\b|\bjust (the )?inside\b"),
 }
 
 AREA_OUTAGE = Rule("area-wide power outage", _rx(
@@ -244,7 +247,7 @@ HOT_WORDS = re.compile(r"\b(sweltering|scorching|unbearabl[ey] hot|heat stroke|h
 VULNERABLE = re.compile(
     r"\b(bab(y|ies)|newborns?|infants?|toddlers?|kids?|child(ren)?|elderly|senior|grandm(a|other)|grandp(a|arent|arents)|"
     r"old(er)? (man|woman|lady|parents?|mother|father)|sick|ill|pregnant|disabled|oxygen|medical condition|chemo\w*|asthma|"
-    r"bebes?|ninos?|ninas?|hijos?|anciano|ancianos|abuel[oa]s?|enferm[oa]s?|embarazada|discapacitad[oa]|"
+    r"bebes?|ninos?|ninas?|hijos?|anciano|ancianos|abuel(it)?[oa]s?|enferm[oa]s?|embarazada|discapacitad[oa]|"
     r"wheelchair|walker|dialysis|heart condition|eighties|seventies|nineties|[6-9]\d[- ]?(year|yr)s?[- ]old|\d{1,2}[- ](months?|weeks?)[- ]old|"
     r"recien nacid[oa]|silla de ruedas|oxigeno|quimio\w*|tercera edad|\d{1,2} (meses|semanas)|[6-9]\d anos)\b")
 UNIT_NUMBER = re.compile(r"\b(unit|apt|apartment|apto|apartamento|departamento|suite|room|floor|piso|number|numero|no)\.?\s*#?\s*$|#\s*$")
@@ -258,7 +261,7 @@ AGED = re.compile(r"\b(mom|mother|dad|father|grand\w*|wife|husband|neighbou?r|te
                   r"(?!\s*(degrees|grados|°))")
 # A person's age right before a number ("my mom is 88", "I'm 34") is no temperature...
 AGE_BEFORE = re.compile(r"\b(mom|mother|dad|father|grand\w*|wife|husband|son|daughter|baby|kid|child|neighbou?r|she|he|i|"
-                        r"abuel[oa]|mama|papa|suegr[oa]|vecin[oa]|esposo|esposa|hij[oa])('s|'m| is| am| es| tiene| tengo)?\s*,?\s*$|"
+                        r"abuel(it)?[oa]|mama|papa|suegr[oa]|vecin[oa]|esposo|esposa|hij[oa])('s|'m| is| am| es| tiene| tengo)?\s*,?\s*$|"
                         r"\b(i'?m|i am|im|tengo|aged?)\s*$")
 # ...and "no kids or elderly here" names nobody vulnerable.
 NOT_BEFORE = re.compile(r"\b(no|not|without|sin|ni|nor|or)\s+(\w+\s+)?$")
@@ -278,6 +281,8 @@ URGENT_RULES = [
     Rule("locked out", _rx(r"\blocked out\b", r"\blocked (myself|ourselves|my ?self) out\b", r"\block ?out\b", r"\blost (my|our|the) keys?\b", r"\bcan'?t get (in|into) (my|the|our) (apartment|unit|home)",
                            r"\b(me|se|nos) (quede|quedo|quedamos|quedaron) (afuera|fuera)\b", r"\bperdi (mis|las|mi) llaves?\b",
                            r"\bno (puedo|podemos) entrar\b", r"\b(key|keys) (is |are )?lost\b", r"\bstuck outside\b",
+                           r"\b(left|forgot) (my |the )?keys? (inside|in (the|my) (apartment|unit|room))\b", r"\blocked behind me\b",
+                           r"\bkey (snapped|broke) (off )?in (the|my) (lock|door)\b",
                            r"\b(i'?m|i am) outside (of )?(the|my) (apartment|unit|door)\b", r"\bestoy afuera de (mi|el) (apartamento|depa|departamento|casa)\b"),
          "urgent"),
     Rule("only toilet blocked", _rx(
@@ -438,6 +443,9 @@ def _temperatures(text: str) -> list[float]:
         value, unit = float(m.group(1)), (m.group(2) or "")
         window = text[max(0, m.start() - 40):m.end() + 25]
         has_unit = unit or re.search(r"°|º|degree|grados", m.group(0))
+        if unit == "c" and not re.search(r"°|º|degree|grados", m.group(0)) \
+                and re.search(r"\b(in|at|from|del|en|en el|soy del|unit|apt|apartment|apto|#)\s*$", text[max(0, m.start() - 12):m.start()]):
+            continue  # "in 2C", "soy del 14C": an apartment, not Celsius
         if not has_unit and not re.search(r"\b(temp|temperature|thermostat|inside|outside|in here|it'?s|its|it is|is at|reads|reading|says|shows|"
                                           r"hace|esta a|estamos a|afuera|adentro|termostato|marca|dice|in the (living room|bedroom|kitchen|apartment|unit|house|place)|"
                                           r"en (la|el) (sala|recamara|cocina|cuarto|departamento|apartamento|casa))\b", window):
@@ -604,7 +612,7 @@ def _urgency(rules: Triage, probs: dict[str, float], norm: str) -> tuple[str, bo
             # urgent and is never let go unasked
             return "urgent", True
         return "emergency", False  # the lexicon is a floor
-    discounted = any(r.startswith("ignored") for r in rules.reasons) or bool(re.search(ALL_CLEAR, norm))
+    discounted = any(r.startswith("ignored") for r in rules.reasons) or bool(NOT_AN_EMERGENCY.search(norm))
     bar = DISCOUNTED_SURE if discounted else RULES_URGENT_SURE if rules.urgency == "urgent" else SURE
     if p_em >= bar:
         return "emergency", False
