@@ -291,7 +291,7 @@ URGENT_RULES = [
         r"\b(inodoro|excusado|escusado|taza del bano|bano|toilet) (esta )?(tapado|atascado|no baja|desbordando|no funciona)"),
         "urgent"),
     Rule("contained leak", _rx(r"\bleak(s|ing|y|ed)?\b", r"\bdripping\b", r"\bgotea(ndo)?\b", r"\bfuga\b", r"\bgoteras?\b",
-                               r"\bfiltra\w*\b", r"\bfiltracion\b", r"\bgota a gota\b"), "urgent"),
+                               r"\bfiltra\w*\b", r"\bfiltracion\b", r"\bgota a gota\b", r"\bpierde agua\b"), "urgent"),
     Rule("pests or mould", _rx(r"\b(rats?|mice|mouse|roach(es)?|cockroach(es)?|bed ?bugs?|termites|wasps?|hornets?|bees|infest\w*|mold|mould|mildew)\b",
                                r"\b(ratas?|ratones|raton|cucarachas?|chinches|termitas|avispas?|abejas|plagas?|moho|hongos)\b"), "urgent"),
     Rule("power out in the unit", _rx(r"\bno (power|electricity)\b", r"\b(power|electricity)( is| went| has gone)? out\b",
