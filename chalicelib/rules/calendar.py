@@ -7,8 +7,6 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-import holidays as holiday_calendars
-
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SEARCH_DAYS = 400  # a calendar with no opening within this many days is treated as never open
 
@@ -29,6 +27,8 @@ class Calendar:
     def _holidays(self):
         if not self.holiday_country:
             return {}
+        import holidays as holiday_calendars  # noqa: PLC0415 - ~60 ms of import, needed only to ask about a day
+
         return holiday_calendars.country_holidays(self.holiday_country, subdiv=self.holiday_subdiv)
 
     def closed_reason(self, day: date) -> str | None:

@@ -48,8 +48,23 @@ class Rule:
     not_after: str | None = None
 
 
+class _Lazy:
+    """A regular expression compiled on first use. The lexicon is ~70 ms of compiling, which every cold start
+    would pay, including the functions that never triage (acknowledgement links, Connect's lookups)."""
+
+    __slots__ = ("_source", "_compiled")
+
+    def __init__(self, source: str):
+        self._source, self._compiled = source, None
+
+    def __getattr__(self, name: str):
+        if self._compiled is None:
+            self._compiled = re.compile(self._source)
+        return getattr(self._compiled, name)
+
+
 def _rx(*alternatives: str) -> re.Pattern:
-    return re.compile("|".join(f"(?:{a})" for a in alternatives))
+    return _Lazy("|".join(f"(?:{a})" for a in alternatives))  # type: ignore[return-value]
 
 
 # Rules are matched against accent-free lower-case text (see normalize()).
@@ -196,7 +211,7 @@ LEAK_CONTAINED = r"^(?!.*\b(everywhere|all over|pouring|gushing|flood\w*|(?<!not
 DRAIN_CLOG = r"^(?!.*\b(overflow\w*|spill\w*|floor|everywhere|pouring|ceiling|desbord\w*|piso)\b).*\b((won'?t|doesn'?t|does not|not|isn'?t|no) " \
              r"(drain|go down)|no baja)"
 # Said in so many words: nothing here is an emergency. The classifier alone then needs to be all but certain.
-NOT_AN_EMERGENCY = re.compile(rf"{ALL_CLEAR}|{DRAIN_CLOG}|\b(cigarettes?|cigarrillos?|cigarros?|marijuana|marihuana|weed|vap(e|ing)|fuma|fuman|fumando)\b")
+NOT_AN_EMERGENCY = _Lazy(rf"{ALL_CLEAR}|{DRAIN_CLOG}|\b(cigarettes?|cigarrillos?|cigarros?|marijuana|marihuana|weed|vap(e|ing)|fuma|fuman|fumando)\b")
 APPLIANCE_SMOKING = r"\b(dryer|stove|oven|outlet|microwave|heater|furnace|panel|fridge|washer|fan|motor|toaster)\b[^.;!?]{0,15}\b(is )?(smoking|making smoke)"
 HARMLESS_WHEN = {
     "smoke": _rx(rf"^(?!.*{APPLIANCE_SMOKING}).*\b(cigarettes?|cigs?|marijuana|weed|vap(e|ing)|smoking|cigarros?|marihuana|fumando|"
@@ -231,7 +246,7 @@ HEAT_RULE = _rx(r"\bno heat\b", r"\b(heat|heater|heating|furnace|boiler|radiator
                 r"\b(calefaccion|calefactor|radiador)\b[^.;!?]{0,10}\b(se apago|esta frio|estan frios|se murio|fallando|falla)\b",
                 r"\b(calefaccion|calefactor|heat|heater|heating)( esta| lleva)? (apagad[oa]|off)\b",
                 r"\b(heat|heater|heating|furnace|boiler)\b[^.;!?]{0,15}\b(has not|hasn'?t|did not|didn'?t|won'?t|will not) (come on|turned on|turn on|kicked on|kick on|started)\b", r"\b(calefaccion|calefactor)\b[^.;!?]{0,10}\bdejo de (servir|funcionar|calentar)\b")
-HEAT_NEGATED_ES = re.compile(r"\b(calefaccion|calefactor|calentador) (funciona|sirve|prende|calienta)\b")
+HEAT_NEGATED_ES = _Lazy(r"\b(calefaccion|calefactor|calentador) (funciona|sirve|prende|calienta)\b")
 AC_RULE = _rx(r"\bno (ac|a/c|air conditioning|air)\b", r"\b(ac|a/c|air conditioner|air conditioning|air|cooling)( unit)?('s| is| isn'?t| stopped| not| has| quit| went)? (just |only )?(not |isn'?t |stopped |gone )?(working|broken|out|dead|off|blowing (hot|warm))",
               r"\b(ac|a/c|air conditioner|air conditioning) (won'?t|doesn'?t|does not) (turn on|work|cool)",
               r"\b(ac|a/c|air conditioner|air conditioning)('s| has| just)? (quit|died|stopped|broke|gave out)\b",
@@ -240,19 +255,19 @@ AC_RULE = _rx(r"\bno (ac|a/c|air conditioning|air)\b", r"\b(ac|a/c|air condition
               r"\b(aire acondicionado|minisplit|mini split|clima|aire)\b[^.;!?]{0,40}\bno (funciona|sirve|enfria|prende|esta funcionando|esta enfriando|esta prendiendo)\b",
               r"\bwithout (ac|a/c|air conditioning|air)\b", r"\b(ac|a/c|air conditioning|air conditioner)\b[^.;!?]{0,25}\bblowing (hot|warm)\b",
               r"\b(ac|a/c|air conditioning|air conditioner|cooling)( has| have|'s)? been (out|broken|off|dead|down)\b", r"\b(ac|a/c|air conditioning|air conditioner)\b[^.;!?]{0,10}\b(isn'?t|is not|no longer|stopped) cooling\b", r"\b(ac|a/c|air conditioning|air conditioner)\b[^.;!?]{0,30}\bnot cooling\b", r"\b(ac|a/c|air conditioning|air conditioner)('s)? stop(ped)? (working|cooling)\b")
-ROUTINE_DRIP = re.compile(r"\b(faucet|tap|shower ?head|spigot|llave|grifo|lavabo|regadera)s?\b.{0,25}\b(drip|leak|gotea)"
+ROUTINE_DRIP = _Lazy(r"\b(faucet|tap|shower ?head|spigot|llave|grifo|lavabo|regadera)s?\b.{0,25}\b(drip|leak|gotea)"
                           r"|\b(drip\w*|leak\w*) (faucet|tap|shower ?head|spigot)")
-COLD_WORDS = re.compile(r"\b(freezing|frigid|ice cold|icy|below (zero|freezing)|frozen|congelando|congelandonos|helando|muriendo de frio|mucho frio)\b")
-HOT_WORDS = re.compile(r"\b(sweltering|scorching|unbearabl[ey] hot|heat stroke|heatstroke|over 100|mucho calor|insoportable|golpe de calor)\b")
-VULNERABLE = re.compile(
+COLD_WORDS = _Lazy(r"\b(freezing|frigid|ice cold|icy|below (zero|freezing)|frozen|congelando|congelandonos|helando|muriendo de frio|mucho frio)\b")
+HOT_WORDS = _Lazy(r"\b(sweltering|scorching|unbearabl[ey] hot|heat stroke|heatstroke|over 100|mucho calor|insoportable|golpe de calor)\b")
+VULNERABLE = _Lazy(
     r"\b(bab(y|ies)|newborns?|infants?|toddlers?|kids?|child(ren)?|elderly|senior|grandm(a|other)|grandp(a|arent|arents)|"
     r"old(er)? (man|woman|lady|parents?|mother|father)|sick|ill|pregnant|disabled|oxygen|medical condition|chemo\w*|asthma|"
     r"bebes?|ninos?|ninas?|hijos?|anciano|ancianos|abuel(it)?[oa]s?|enferm[oa]s?|embarazada|discapacitad[oa]|"
     r"wheelchair|walker|dialysis|heart condition|eighties|seventies|nineties|[6-9]\d[- ]?(year|yr)s?[- ]old|\d{1,2}[- ](months?|weeks?)[- ]old|"
     r"recien nacid[oa]|silla de ruedas|oxigeno|quimio\w*|tercera edad|\d{1,2} (meses|semanas)|[6-9]\d anos)\b")
-UNIT_NUMBER = re.compile(r"\b(unit|apt|apartment|apto|apartamento|departamento|suite|room|floor|piso|number|numero|no)\.?\s*#?\s*$|#\s*$")
+UNIT_NUMBER = _Lazy(r"\b(unit|apt|apartment|apto|apartamento|departamento|suite|room|floor|piso|number|numero|no)\.?\s*#?\s*$|#\s*$")
 # An occupant's age stated without "years old": "my mom, who lives with us, is 80", "she's eighty something".
-AGED = re.compile(r"\b(mom|mother|dad|father|grand\w*|wife|husband|neighbou?r|tenant|she|he|abuel[oa]|mama|papa|suegr[oa]|vecin[oa]|senora|senor)\b"
+AGED = _Lazy(r"\b(mom|mother|dad|father|grand\w*|wife|husband|neighbou?r|tenant|she|he|abuel[oa]|mama|papa|suegr[oa]|vecin[oa]|senora|senor)\b"
                   r"[^.;!?]{0,25}(\bis|'s|\bes|\btiene)\s+[6-9]\d\b(?!\s*(degrees|grados|°|f\b|in here|inside|adentro))"
                   r"|\b(mom|mother|dad|father|grand\w*|wife|husband|neighbou?r|abuel[oa]|mama|papa|suegr[oa])\s*,?\s*\(?[6-9]\d\)?\s*[,)]"
                   r"|\b[6-9]\d(-?ish| something| y pico| y tantos)\b|\b(age|aged|edad de) [6-9]\d\b"
@@ -260,12 +275,12 @@ AGED = re.compile(r"\b(mom|mother|dad|father|grand\w*|wife|husband|neighbou?r|te
                   r"|\b(son|daughter|kid|baby|child|boy|girl|twins|hij[oa]s?|gemel[oa]s|nin[oa]s?|bebe)\b[^.;!?]{0,15}\b(is |'s |de |of )?([1-9]|1[0-2])\b"
                   r"(?!\s*(degrees|grados|°))")
 # A person's age right before a number ("my mom is 88", "I'm 34") is no temperature...
-AGE_BEFORE = re.compile(r"\b(mom|mother|dad|father|grand\w*|wife|husband|son|daughter|baby|kid|child|neighbou?r|she|he|i|"
+AGE_BEFORE = _Lazy(r"\b(mom|mother|dad|father|grand\w*|wife|husband|son|daughter|baby|kid|child|neighbou?r|she|he|i|"
                         r"abuel(it)?[oa]|mama|papa|suegr[oa]|vecin[oa]|esposo|esposa|hij[oa])('s|'m| is| am| es| tiene| tengo)?\s*,?\s*$|"
                         r"\b(i'?m|i am|im|tengo|aged?)\s*$")
 # ...and "no kids or elderly here" names nobody vulnerable.
-NOT_BEFORE = re.compile(r"\b(no|not|without|sin|ni|nor|or)\s+(\w+\s+)?$")
-TEMPERATURE = re.compile(r"(-?\d{1,3})\s*(?:°|º|degrees?|deg\b|grados)?\s*(f|c|fahrenheit|celsius|centigrados)?\b")
+NOT_BEFORE = _Lazy(r"\b(no|not|without|sin|ni|nor|or)\s+(\w+\s+)?$")
+TEMPERATURE = _Lazy(r"(-?\d{1,3})\s*(?:°|º|degrees?|deg\b|grados)?\s*(f|c|fahrenheit|celsius|centigrados)?\b")
 
 URGENT_RULES = [
     Rule("no hot water", cancellable=False, pattern=_rx(r"\bno hot water\b", r"\bwater (is |runs |comes out )?(cold|freezing) (in|from|at|out of) (all|every|the)\b", r"\bhot water (is |isn'?t |has )?(not working|out|gone|stopped|isn'?t working)",
@@ -336,12 +351,12 @@ CATEGORY_RULES = {
                      r"(se estaciona|estacionan|se estacionan|se parquea) en mi)\b"),
     "message": None,  # by MESSAGE_FOR below: needs the original capitalisation
 }
-NOISE = re.compile(r"\b(noise|noisy|loud|ruido|ruidos|ruidoso)\b")
-NEIGHBOURS = re.compile(r"\b(neighbou?rs?|next door|upstairs|downstairs|people|party|tenants?|residents?|vecin[oa]s?|gente|fiesta)\b")
-COMPLAINT_STRONG = re.compile(r"\b(complain\w*|unacceptable|harass\w*|rude|queja\w*|inaceptable|acoso|third time|fed up|ridiculous)\b")
+NOISE = _Lazy(r"\b(noise|noisy|loud|ruido|ruidos|ruidoso)\b")
+NEIGHBOURS = _Lazy(r"\b(neighbou?rs?|next door|upstairs|downstairs|people|party|tenants?|residents?|vecin[oa]s?|gente|fiesta)\b")
+COMPLAINT_STRONG = _Lazy(r"\b(complain\w*|unacceptable|harass\w*|rude|queja\w*|inaceptable|acoso|third time|fed up|ridiculous)\b")
 
 NAME = r"((?:Mr\.?|Mrs\.?|Ms\.?|Miss|Sr\.?|Sra\.?|Srta\.?|Don|Do[ñn]a|(?:la |el )?se[ñn]or(?:a|ita)?)\s+)?([A-ZÁÉÍÓÚÑ][a-záéíóúñ]+(?:\s+[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+)?)"
-MESSAGE_FOR = re.compile(
+MESSAGE_FOR = _Lazy(
     r"(?i:message|msg|note|voicemail) (?i:for|to) " + NAME
     + r"|(?i:tell|ask|let|have|remind) " + NAME + r" (?i:to )?(?i:call|know|that|ring|get back|phone|text|email|I )"
     + r"|(?i:can|could|would) " + NAME + r" (?i:please )?(?i:call|get back|phone|text|email|contact|give me a (?:call|ring)|reach me)"
@@ -351,7 +366,7 @@ MESSAGE_FOR = re.compile(
     + r"|(?i:hablar|comunicarme|comunicar) (?i:con) " + NAME
     + r"|(?i:d[ií]ga(?:le)?|d[ií]ganle|avise(?:le)?|av[ií]senle|p[ií]dale|p[ií]danle) (?:a )?" + NAME
     + r"|(?i:que) " + NAME + r" (?i:me )?(?i:llame|regrese|devuelva|contacte|marque)")
-OFFICE_NOT_A_PERSON = re.compile(r"\b(tell|let|ask|have|message for|message to|call) (the )?(office|management|manager|"
+OFFICE_NOT_A_PERSON = _Lazy(r"\b(tell|let|ask|have|message for|message to|call) (the )?(office|management|manager|"
                                  r"someone|somebody|maintenance|leasing|front desk)\b")
 NOT_NAMES = {"the", "office", "someone", "somebody", "anyone", "maintenance", "you", "me", "him", "her", "them",
              "la", "el", "alguien", "oficina", "mantenimiento", "usted", "ustedes", "management", "manager",
@@ -360,17 +375,17 @@ NOT_NAMES = {"the", "office", "someone", "somebody", "anyone", "maintenance", "y
 
 # A negation counts only when it is close to the problem (at most two words before it) and in the same
 # part of the sentence: "the sink doesn't drain and water is pouring out" is still a flood.
-NEGATION = re.compile(
+NEGATION = _Lazy(
     r"\b(no|not|isn'?t|aren'?t|wasn'?t|weren'?t|don'?t|doesn'?t|didn'?t|never|without|nothing|no longer|"
     r"nunca|ni|ningun[oa]?|sin|ya no)\b(\s+[\w']+){0,2}\s*$")
-NEGATIVE_PROBLEM = re.compile(r"\b(won'?t|will not|doesn'?t|does not|can'?t|cannot|no|not|isn'?t)\b")
-NEGATED_AFTER = re.compile(r"^[^.;!?]{0,40}\b(anymore|any more|has stopped|stopped|went away|is gone|is fixed|was fixed|"
+NEGATIVE_PROBLEM = _Lazy(r"\b(won'?t|will not|doesn'?t|does not|can'?t|cannot|no|not|isn'?t)\b")
+NEGATED_AFTER = _Lazy(r"^[^.;!?]{0,40}\b(anymore|any more|has stopped|stopped|went away|is gone|is fixed|was fixed|"
                            r"has been (fixed|repaired|resolved)|got fixed|ya no|ya se arreglo|ya quedo|(ya )?se paro|se detuvo|"
                            r"dejo de (gotear|salir)|ya se calmo|se calmo|ya paso)\b")
-STILL_HAPPENING = re.compile(r"\b(again|right now|currently|still|since|otra vez|de nuevo|todavia|sigue|desde)\b|\b(but|pero) (now|ahora)\b"
+STILL_HAPPENING = _Lazy(r"\b(again|right now|currently|still|since|otra vez|de nuevo|todavia|sigue|desde)\b|\b(but|pero) (now|ahora)\b"
                              r"|\bnow (i|it|there|we|the|its|it's|is|hay|huele)\b")
-CLAUSE_SPLIT = re.compile(r",|\b(and|y|but|pero|however|sin embargo|so|then|luego)\b")
-PAST = re.compile(
+CLAUSE_SPLIT = _Lazy(r",|\b(and|y|but|pero|however|sin embargo|so|then|luego)\b")
+PAST = _Lazy(
     r"\b(last (week|month|year|winter|summer|spring|fall|time|night'?s)|(a|one|two|three|few|couple of|\d+) (days?|weeks?|months?|years?) ago|"
     r"previous(ly)?|earlier this (year|month)|back in (january|february|march|april|may|june|july|august|september|october|november|december|\d{4})|"
     r"in (january|february|march|april|may|june|july|august|september|october|november|december)|used to|history of|"
@@ -578,7 +593,7 @@ UNSURE = 0.2             # from here up to the bar above: ask the safety questio
 URGENT_SURE = 0.5        # the model alone makes a routine reading urgent from this probability
 CATEGORY_SURE = 0.4      # below this, the category model's best guess gives way to the rules
 LEXICON_SURE = 0.5       # a lexicon hazard phrased as a question, which the model gives less than this, is asked about
-HYPOTHETICAL = re.compile(r"\b(what (do|should|would) (i|we|you) do (if|when)|what (i|we) (should )?do (if|when)|"
+HYPOTHETICAL = _Lazy(r"\b(what (do|should|would) (i|we|you) do (if|when)|what (i|we) (should )?do (if|when)|"
                           r"(what'?s|what is) the (procedure|plan|protocol|policy) (if|for|when|in case)|what the (procedure|policy) is|what happens (if|when)|what (am i|are we) supposed to do (if|when)|what if|"
                           r"in case|how do (i|we)|when is|if (somebody|someone|anyone|i ever|we ever)|que pasa si|que (hago|hacemos|debo hacer) "
                           r"(si|cuando)|en caso de|cuando es)\b")

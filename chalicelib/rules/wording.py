@@ -8,8 +8,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import snowballstemmer
-
 # Shorthand and misspellings seen in texts and transcripts, folded to the word the rules know.
 SPELLING = {
     "thru": "through", "rn": "right now", "pls": "please", "plz": "please", "u": "you", "ur": "your",
@@ -89,6 +87,8 @@ def normalize(text: str) -> str:
 
 @lru_cache(maxsize=2)
 def _stemmer(language: str):
+    import snowballstemmer  # noqa: PLC0415 - only the classifier stems; the rest of the app never needs it
+
     return snowballstemmer.stemmer("spanish" if language == "es" else "english")
 
 
