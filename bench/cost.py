@@ -24,7 +24,10 @@ PRICES = {
     # passed through at cost (not Tenantline's own): Connect voice usage and US inbound DID minutes, SMS pages
     "connect_voice_minute": 0.018, "connect_did_minute": 0.0022, "sms_us": 0.00581 + 0.0030,
     # the idle month
-    "secret_month": 0.40, "alarm_month": 0.10, "did_day": 0.03,
+    "alarm_month": 0.10, "did_day": 0.03,
+    # the link-signing key: a standard SSM SecureString under aws/ssm, no monthly charge (infra/link_secret.py);
+    # KMS requests to decrypt it: the first 20,000 a month free, and each Lambda container caches it 10 minutes
+    "parameter_month": 0.0,
 }
 MIX = {"call": 0.50, "chat": 0.30, "email": 0.20}
 CALL_MINUTES, EMERGENCY_SHARE, PEOPLE_PAGED = 4, 0.05, 2
@@ -75,8 +78,8 @@ def per_thousand(requests: dict[str, dict[str, float]]) -> tuple[dict[str, float
     return own, passed
 
 
-def idle_month(alarms: int = 7, secrets: int = 1, numbers: int = 2) -> dict[str, float]:
-    return {"secrets_manager": secrets * PRICES["secret_month"],
+def idle_month(alarms: int = 7, numbers: int = 2) -> dict[str, float]:
+    return {"link-signing key (SSM standard SecureString)": PRICES["parameter_month"],
             "cloudwatch_alarms (free for the first 10)": max(0, alarms - 10) * PRICES["alarm_month"],
             "lambda, API Gateway, DynamoDB on-demand, Step Functions, SES, S3 (pay per use)": 0.0,
             "phone numbers (Connect DIDs, pass-through)": numbers * PRICES["did_day"] * 30}
@@ -99,8 +102,7 @@ def main() -> None:
     for item, dollars in idle.items():
         print(f"  ${dollars:6.2f}  {item}")
     beyond = sum(v for k, v in idle.items() if "phone numbers" not in k)
-    print(f"  ${beyond:6.2f}  beyond the phone numbers and the user pool (target $0.00: the link secret's "
-          f"$0.40 misses it)")
+    print(f"  ${beyond:6.2f}  beyond the phone numbers and the user pool (target $0.00)")
     low, high = ANSWERING_SERVICE
     print(f"an answering service for a small portfolio: ${low}-{high} a month; Tenantline at 1,000 contacts a month: "
           f"${sum(own.values()) + beyond:.2f} plus ${sum(passed.values()):.2f} of telephony and SMS at cost")

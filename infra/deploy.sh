@@ -48,13 +48,16 @@ stack() {
 }
 output() { aws cloudformation describe-stacks --stack-name "$1" --query "Stacks[0].Outputs[?OutputKey=='$2'].OutputValue" --output text; }
 
-# 2. The stateful stack (tables, mail bucket, topics, user pool, state machines, link secret). Its state
+# 2. The stateful stack (tables, mail bucket, topics, user pool, state machines). Its state
 #    machine definitions are local files: package them into the stage's artifact bucket first.
 aws s3api head-bucket --bucket "$ARTIFACTS" 2>/dev/null || aws s3 mb "s3://$ARTIFACTS" --region "$REGION"
 aws cloudformation package --template-file infra/template.yaml --s3-bucket "$ARTIFACTS" \
     --output-template-file build/template.packaged.yaml >/dev/null
 stack "tenantline-$STAGE" build/template.packaged.yaml ParameterKey=Stage,ParameterValue="$STAGE" \
     "ParameterKey=InboxDomains,ParameterValue=\"$INBOX_DOMAINS\""
+
+# 2b. The link-signing key, an SSM SecureString made once and never overwritten (infra/link_secret.py).
+$PY -m infra.link_secret "$STAGE"
 
 # 3. SES receives through the stage's rule set (CloudFormation cannot make a rule set active).
 aws ses set-active-receipt-rule-set --rule-set-name "tenantline-$STAGE-inbound"

@@ -11,6 +11,8 @@ import sys
 
 import boto3
 
+from infra import link_secret
+
 
 def holding(stage: str) -> list[str]:
     """What still holds data: a table with any item, a mail bucket with any object version."""
@@ -47,6 +49,7 @@ def main() -> int:
     subprocess.run([".venv/bin/chalice", "delete", "--stage", stage], check=True)
     cfn.delete_stack(StackName=f"tenantline-{stage}")
     cfn.get_waiter("stack_delete_complete").wait(StackName=f"tenantline-{stage}")
+    link_secret.remove(boto3.client("ssm"), stage)  # no data, and links signed with it die with the stage
     print(f"stage {stage} removed" + (f"; still there (retained): {', '.join(found)}" if found else ""))
     return 0
 

@@ -57,7 +57,9 @@ STATEMENTS = {
                         [_arn("states", "execution:tenantline-{stage}-escalation:*")]),
     "QueuePosition": (["connect:GetContactMetrics"], [_arn("connect", "instance/*/contact/*")]),
     "DeadLetters": (["sqs:SendMessage"], [_arn("sqs", "tenantline-{stage}-dead-letters")]),
-    "LinkSecret": (["secretsmanager:GetSecretValue"], [_arn("secretsmanager", "secret:tenantline-{stage}-*")]),
+    # The SecureString is under the AWS managed key aws/ssm, whose key policy lets the account's principals
+    # decrypt: no kms statement is needed (infra/link_secret.py).
+    "LinkSecret": (["ssm:GetParameter"], [_arn("ssm", "parameter/tenantline-{stage}-*")]),
 }
 # SMS to a phone number has no ARN: allowed as "anything that is not a topic" (every function checks the
 # stage's link secret at start, core/secrets.py, hence LinkSecret everywhere).

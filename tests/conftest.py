@@ -32,7 +32,7 @@ def _forbid_scan(**kwargs):
     raise AssertionError("Scan is not allowed on a request path: use a key or an index")
 
 
-SERVICES = ("dynamodb", "sns", "ses", "s3", "stepfunctions", "lambda", "iam", "events", "sqs", "secretsmanager")
+SERVICES = ("dynamodb", "sns", "ses", "s3", "stepfunctions", "lambda", "iam", "events", "sqs", "ssm")
 
 
 def _one_call_at_a_time():

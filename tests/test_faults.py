@@ -122,8 +122,8 @@ def test_a_deployed_stage_refuses_to_run_on_a_placeholder_secret(aws, client, mo
     from aws_lambda_powertools.utilities import parameters
 
     from chalicelib.core import secrets
-    aws.client("secretsmanager").put_secret_value(SecretId="tenantline-test-link-secret",
-                                                  SecretString="REPLACE-with-a-long-random-secret-please")
+    aws.client("ssm").put_parameter(Name="tenantline-test-link-secret", Type="SecureString", Overwrite=True,
+                                    Value="REPLACE-with-a-long-random-secret-please")
     parameters.clear_caches()
     monkeypatch.setattr("chalicelib.core.settings.demo_mode", lambda: False)  # as in a deployed stage
     with pytest.raises(secrets.MissingSecret, match="placeholder"):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cfnlint.decode import decode
 
+from infra import link_secret
 from twin import asl_check
 from twin.stage import ROOT
 
@@ -96,6 +97,8 @@ def provision(session, stage: str) -> dict:
         handler = HANDLERS.get(kind)
         if handler:
             created[logical] = handler(session, props)
+    link_secret.ensure(session.client("ssm"), stage)  # as `make deploy` does: CloudFormation cannot
+    created["LinkSecret"] = link_secret.name(stage)
     return created
 
 
@@ -114,18 +117,6 @@ def _table(session, props: dict) -> str:
     if ttl and ttl.get("Enabled"):
         ddb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
     return name
-
-
-def _secret(session, props: dict) -> str:
-    """A generated secret, as CloudFormation's GenerateSecretString makes it (moto's CloudFormation skips it)."""
-    import secrets as random
-
-    client = session.client("secretsmanager")
-    try:
-        return client.describe_secret(SecretId=props["Name"])["ARN"]
-    except client.exceptions.ResourceNotFoundException:
-        length = int(props.get("GenerateSecretString", {}).get("PasswordLength", 48))
-        return client.create_secret(Name=props["Name"], SecretString=random.token_urlsafe(length)[:length])["ARN"]
 
 
 def _topic(session, props: dict) -> str:
@@ -180,5 +171,4 @@ HANDLERS = {
     "AWS::Serverless::StateMachine": _state_machine,
     "AWS::SES::ReceiptRuleSet": _rule_set,
     "AWS::SES::ReceiptRule": _rule,
-    "AWS::SecretsManager::Secret": _secret,
 }

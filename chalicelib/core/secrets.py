@@ -1,5 +1,6 @@
-"""Secrets, from AWS Secrets Manager (the template generates them; nothing secret is in the code or in
-.chalice/config.json). Read through powertools' parameters utility, which caches them for a while."""
+"""Secrets, from SSM Parameter Store SecureStrings that the deploy generates (infra/link_secret.py; nothing
+secret is in the code or in .chalice/config.json). Read through powertools' parameters utility, which caches
+them for a while."""
 from chalicelib.core import settings
 
 CACHE_SECONDS = 600
@@ -21,9 +22,9 @@ def _secret(name: str) -> str:
 
     full_name = settings.resource_name(name)
     try:
-        value = parameters.get_secret(full_name, max_age=CACHE_SECONDS)
+        value = parameters.get_parameter(full_name, decrypt=True, max_age=CACHE_SECONDS)
     except parameters.exceptions.GetParameterError as exc:
         raise MissingSecret(f"secret {full_name} cannot be read: {exc}") from None
     if not isinstance(value, str) or len(value) < MIN_LENGTH or value.lower().startswith(PLACEHOLDERS):
-        raise MissingSecret(f"secret {full_name} is missing or a placeholder; the template generates a real one")
+        raise MissingSecret(f"secret {full_name} is missing or a placeholder; `make deploy` generates a real one")
     return value
