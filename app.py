@@ -9,6 +9,7 @@ from chalicelib.handlers import (
     pages,
     privacy,
     reports,
+    sms,
     survey,
     tickets,
     timers,
@@ -31,4 +32,5 @@ app.register_blueprint(calls.bp)
 app.register_blueprint(survey.bp)
 app.register_blueprint(reports.bp)
 app.register_blueprint(tours.bp)
+app.register_blueprint(sms.bp)
 register(app)

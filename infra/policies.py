@@ -57,6 +57,12 @@ STATEMENTS = {
                         [_arn("states", "execution:tenantline-{stage}-escalation:*")]),
     "QueuePosition": (["connect:GetContactMetrics"], [_arn("connect", "instance/*/contact/*")]),
     "DeadLetters": (["sqs:SendMessage"], [_arn("sqs", "tenantline-{stage}-dead-letters")]),
+    # Texts (tickets/texts.py): from the stage's numbers with its configuration set; STOP/START keep the opt-out
+    # list in step. The numbers are not known when the policy is rendered: any number or pool of the account.
+    "SendSms": (["sms-voice:SendTextMessage"], [_arn("sms-voice", "phone-number/*"), _arn("sms-voice", "pool/*"),
+                                                 _arn("sms-voice", "configuration-set/tenantline-{stage}-sms")]),
+    "OptOuts": (["sms-voice:PutOptedOutNumber", "sms-voice:DeleteOptedOutNumber"],
+                [_arn("sms-voice", "opt-out-list/tenantline-{stage}-opt-outs")]),
     "LinkSecret": (["secretsmanager:GetSecretValue"], [_arn("secretsmanager", "secret:tenantline-{stage}-*")]),
 }
 # SMS to a phone number has no ARN: allowed as "anything that is not a topic" (every function checks the
@@ -70,9 +76,11 @@ FUNCTIONS = {
                       "LinkSecret"],
     "connect_contact": ["Logs", "Tables", "SendMail", "Timers", "QueuePosition", "LinkSecret", "SMS"],
     "contact_events": ["Logs", "Tables", "Timers", "LinkSecret"],
-    "sla_clock": ["Logs", "Tables", "SendMail", "Timers", "LinkSecret", "SMS"],
+    "sla_clock": ["Logs", "Tables", "SendMail", "Timers", "LinkSecret", "SMS", "SendSms"],
     "send_digest": ["Logs", "Tables", "SendMail", "Timers", "LinkSecret"],
     "tour_reminder": ["Logs", "Tables", "SendMail", "LinkSecret"],
+    "inbound_sms": ["Logs", "Tables", "SendSms", "OptOuts", "Timers", "LinkSecret"],
+    "sms_events": ["Logs", "Tables", "LinkSecret"],
     "start_escalations": ["Logs", "Tables", "TicketsStream", "EmergencyTopic", "StartEscalations", "Timers",
                           "DeadLetters", "LinkSecret"],
 }

@@ -96,6 +96,8 @@ def provision(session, stage: str) -> dict:
         handler = HANDLERS.get(kind)
         if handler:
             created[logical] = handler(session, props)
+    from twin import sms  # End User Messaging has no moto backend: the twin's stand-in (twin/sms.py)
+    sms.install(session, stage)
     return created
 
 

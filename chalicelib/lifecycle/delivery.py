@@ -1,14 +1,19 @@
 """Staff replies, delivered back through the ticket's own channel."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.core import ids
 from chalicelib.core.errors import Conflict, Invalid
 from chalicelib.escalation import incident
 from chalicelib.lifecycle import email_out as outbound
 from chalicelib.models import Message, Ticket
+from chalicelib.rules import texting
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
+from chalicelib.tickets import texts
 
 MAX_REPLY_BYTES = 16_384
 
@@ -24,6 +29,8 @@ def reply(ticket: Ticket, author: str, body: str, now: datetime, automated: bool
                                    automated=automated)
     if ticket.channel == "email":
         return _email(ticket, author, body, now, automated)
+    if ticket.channel == "sms":
+        return text(ticket, author, body, now, automated)
     raise Conflict(f"replies on {ticket.channel} tickets are not available yet")
 
 
@@ -37,6 +44,28 @@ def _email(ticket: Ticket, author: str, body: str, now: datetime, automated: boo
                             references=references, automated=automated)
     return tickets.add_message(ticket, direction="outbound", author=author, body=body, now=now, channel="email",
                                automated=automated, fields={"email_message_id": sent_id, "subject": subject})
+
+
+def text(ticket: Ticket, author: str, body: str, now: datetime, automated: bool = False,
+         proactive: bool = False) -> Message:
+    """A text to the ticket's resident from the property's number, kept on the thread with how it went: sent
+    (then the delivery events), not_sent (opted out, no consent: the reason is on the message) or failed.
+    An automatic text is cut to two segments. Its thread id sorts just after `now`, the time of the text it
+    answers, so the thread reads in the order the texts were sent."""
+    body = texting.fit(body) if automated else body
+    message_id = ids.at(now + timedelta(milliseconds=1))
+    fields: dict = {"message_id": message_id}
+    try:
+        texts.check(ticket.property_id, ticket.contact_phone, proactive)
+        fields["sms_id"] = texts.send(ticket.contact_phone, body, origination=texts.number_of(ticket.property_id),
+                                      ticket_id=ticket.ticket_id, message_id=message_id)
+        fields["delivery"] = "sent"
+    except texts.NotTexted as exc:
+        fields.update(delivery="not_sent", delivery_detail=str(exc)[:300])
+    except (ClientError, BotoCoreError) as exc:  # visible on the ticket; the CSR can call instead
+        fields.update(delivery="failed", delivery_detail=f"sending failed: {str(exc)[:250]}")
+    return tickets.add_message(ticket, direction="outbound", author=author, body=body, now=now, channel="sms",
+                               automated=automated, fields=fields)
 
 
 def to_incident(lead: Ticket, author: str, body: str, now: datetime) -> dict:

@@ -55,6 +55,42 @@ TEXTS = {
         "es": "Gracias. Atenderemos el reporte {ref} como una solicitud normal. Si algo cambia o empeora, "
               "díganos aquí o llame al {emergency_line}.",
     },
+    # Texts: at most two segments (rules/texting.py), so shorter than the chat and email wording; Spanish
+    # accents make a text UCS-2 (67 characters a segment), hence the plainer words where meaning allows.
+    "sms_emergency": {
+        "en": "Emergency logged ({ref}). On call is being paged and will call you within {callback_minutes} min. "
+              "If safe, shut off the water valve. Anyone in danger: call 911.",
+        "es": "Emergencia registrada ({ref}). Le llamara el tecnico de guardia en {callback_minutes} min. Si es "
+              "seguro, cierre la llave del agua. Si hay peligro: 911.",
+    },
+    "sms_utility": {
+        "en": "This looks like an area outage: please report it to {utility}{utility_phone}. Logged as {ref}.",
+        "es": "Parece un apagon en la zona: reportelo a {utility}{utility_phone}. Registrado como {ref}.",
+    },
+    "sms_received_open": {
+        "en": "Thanks, we opened ticket {ref}. The office is open: a team member will text you back shortly.",
+        "es": "Gracias, abrimos el reporte {ref}. La oficina esta abierta: alguien le respondera pronto.",
+    },
+    "sms_received_closed": {
+        "en": "Thanks, we opened ticket {ref}. The office is closed; we'll reply after it opens ({opens}). "
+              "Emergency? Text us or call {emergency_line}.",
+        "es": "Gracias, abrimos el reporte {ref}. La oficina esta cerrada; respondemos al abrir ({opens}). "
+              "Emergencia? Escribanos o llame al {emergency_line}.",
+    },
+    "sms_help": {
+        "en": "{property}: text us about your home here. Office: {phone}{email}. Emergencies: {emergency_line}. "
+              "Reply STOP to stop texts.",
+        "es": "{property}: escribanos aqui sobre su hogar. Oficina: {phone}{email}. Emergencias: "
+              "{emergency_line}. Responda ALTO para no recibir textos.",
+    },
+    "sms_stopped": {
+        "en": "{property}: you will get no more texts from us. Reply START to get them again.",
+        "es": "{property}: no recibira mas textos nuestros. Responda START para recibirlos de nuevo.",
+    },
+    "sms_started": {
+        "en": "{property}: texts are back on. Reply STOP to stop, HELP for help.",
+        "es": "{property}: los textos estan activos de nuevo. Responda ALTO para parar, AYUDA para ayuda.",
+    },
     "received_open": {
         "en": "Thanks, we've opened ticket {ref}. The office is open and a team member will reply here shortly.",
         "es": "Gracias, abrimos el reporte {ref}. La oficina está abierta y alguien del equipo le responderá aquí "
@@ -318,3 +354,23 @@ def email_acknowledgement(cal: Calendar, now: datetime, language: str, ref: str,
     urgent = say("email_emergency", language, line=emergency_line or "911") if urgency != "routine" else ""
     return say("email_ack", language, name=f" {name}" if name else "", property=property_name, ref=ref,
                when=when, urgent=urgent)
+
+
+def sms_reply(refer: str, urgency: str, language: str, ref: str, utility: str | None = None,
+              utility_phone: str | None = None, category: str = "maintenance") -> str | None:
+    """triage_reply in the words of a text (the 911 advice is short enough as it is)."""
+    if refer == "utility":
+        fallback = "la compania de luz" if language == "es" else "your electric utility"
+        return say("sms_utility", language, ref=ref, utility=utility or fallback,
+                   utility_phone=f" ({utility_phone})" if utility_phone else "")
+    if refer == "none" and urgency == "emergency":
+        return say("sms_emergency", language, ref=ref)
+    return triage_reply(refer, urgency, language, ref, utility, utility_phone, category)
+
+
+def sms_acknowledgement(cal: Calendar, now: datetime, language: str, ref: str, emergency_line: str | None) -> str:
+    if is_open(cal, now):
+        return say("sms_received_open", language, ref=ref)
+    opens = next_open(cal, now)
+    label = local_label(cal, opens, language) if opens else "-"
+    return say("sms_received_closed", language, ref=ref, opens=label, emergency_line=emergency_line or "911")

@@ -43,6 +43,8 @@ def audit_view(a: AuditEntry) -> dict:
 def message_view(m: Message, staff: bool = False) -> dict:
     view = {"message_id": m.message_id, "direction": m.direction, "author": m.author, "body": m.body,
             "automated": bool(m.automated), "channel": m.channel, "created_at": m.created_at}
+    if m.channel == "sms" and m.direction == "outbound":  # how the text went: sent, delivered, failed, not_sent
+        view.update(delivery=m.delivery, delivery_detail=m.delivery_detail)
     if staff:
         view.update(subject=m.subject, auth=m.auth or None,
                     attachments=[{"index": i, "name": a.name, "content_type": a.content_type, "size": a.size}
