@@ -82,3 +82,112 @@ def test_a_bad_event_is_kept_as_a_rejection(aws):
     rejected = [r for r in Rejected.query("REJECTED") if r.source == "inbound_sms"]
     assert len(rejected) == 2 and "originationNumber" in rejected[0].reason
     assert sms.outbox(aws) == []
+
+
+def test_a_csr_reply_on_an_sms_ticket_reaches_the_resident_by_text(aws, client, csr_headers):
+    payload = text(aws, "my kitchen sink is leaking under the cabinet")
+    ticket_id = claim_result(payload["inboundMessageId"])["ticket_id"]
+    posted = client.http.post(f"/tickets/{ticket_id}/reply", headers=csr_headers,
+                              body=json.dumps({"body": "Ana will come by at 3 pm today to fix it."}))
+    assert posted.status_code == 200, posted.json_body
+    wait_for(lambda: len(texts_to(aws, MARIA)) == 2)  # sent by the texting function, not the HTTP one
+    assert texts_to(aws, MARIA)[1]["body"] == "Ana will come by at 3 pm today to fix it."
+    assert texts_to(aws, MARIA)[1]["from"] == MAPLE
+    ticket = client.http.get(f"/tickets/{ticket_id}", headers=csr_headers).json_body
+    wait_for(lambda: client.http.get(f"/tickets/{ticket_id}", headers=csr_headers).json_body["messages"][-1]
+             ["delivery"] == "sent")
+    assert ticket["status"] == "acknowledged"
+
+
+UNSURE = "what am I supposed to do if I smell gas, is there a number I call? I'm new here"
+NIGHT = datetime(2026, 11, 19, 7, 10, tzinfo=timezone.utc)  # Thursday 02:10 in New York: office closed
+
+
+def test_the_safety_question_is_answered_by_replying_1_to_the_text_that_asked_it(aws, client, csr_headers,
+                                                                                  monkeypatch):
+    monkeypatch.setattr("chalicelib.rules.service_levels.SAFETY_ANSWER_WAIT", timedelta(days=1))
+    payload = text(aws, UNSURE, sender=JAMES, at=NIGHT)
+    asked = texts_to(aws, JAMES)[0]
+    assert asked["body"].startswith("Do you smell gas") and "Reply 1 for yes, 2 for no" in asked["body"]
+    assert texting.segments(asked["body"])[1] <= 2
+    ticket_id = claim_result(payload["inboundMessageId"])["ticket_id"]
+    text(aws, "1", sender=JAMES, at=NIGHT + timedelta(minutes=1), answers=asked["message_id"])
+    ticket = client.http.get(f"/tickets/{ticket_id}", headers=csr_headers).json_body
+    assert (ticket["urgency"], ticket["refer"], ticket["safety_answer"]) == ("emergency", "emergency_services", "yes")
+    assert "911" in texts_to(aws, JAMES)[1]["body"]
+    wait_for(lambda: [t for n, t in sent_sms(aws) if ticket["ref"] in t])
+
+
+def test_a_2_keeps_the_ticket_as_it_was(aws, client, csr_headers, monkeypatch):
+    monkeypatch.setattr("chalicelib.rules.service_levels.SAFETY_ANSWER_WAIT", timedelta(days=1))
+    payload = text(aws, UNSURE, sender=JAMES)
+    text(aws, "2", sender=JAMES, at=NOW + timedelta(minutes=1))  # no previousPublishedMessageId: the pending one
+    ticket = client.http.get(f"/tickets/{claim_result(payload['inboundMessageId'])['ticket_id']}",
+                             headers=csr_headers).json_body
+    assert (ticket["urgency"], ticket["safety_answer"]) == ("urgent", "no")
+    assert "regular request" in texts_to(aws, JAMES)[1]["body"]
+
+
+def proactive_text(aws, phone):
+    """A proactive text (what surveys, reminders and visit notices use) on the resident's latest SMS ticket."""
+    from chalicelib.lifecycle import delivery
+    from chalicelib.models import Ticket
+    ticket = next(iter(Ticket.by_phone.query(phone, scan_index_forward=False, limit=1)))
+    return delivery.text(ticket, "tenantline", "Reminder: your repair visit is tomorrow 9-11.", NOW,
+                         automated=True, proactive=True)
+
+
+def test_stop_stops_every_further_text_and_start_restores_them(aws, client, csr_headers):
+    text(aws, "my kitchen sink is leaking under the cabinet", sender=STRANGER)
+    assert proactive_text(aws, STRANGER).delivery == "sent"  # the first text recorded consent
+    stop = text(aws, "Stop", sender=STRANGER, at=NOW + timedelta(minutes=5))
+    assert claim_result(stop["inboundMessageId"])["keyword"] == "stop"
+    assert "START" in texts_to(aws, STRANGER)[-1]["body"]  # the one confirmation
+    before = len(texts_to(aws, STRANGER))
+    held = proactive_text(aws, STRANGER)
+    assert held.delivery == "not_sent" and "opted out" in held.delivery_detail
+    text(aws, "it is still dripping", sender=STRANGER, at=NOW + timedelta(minutes=6))  # no automatic answer either
+    assert len(texts_to(aws, STRANGER)) == before
+    start = text(aws, "START", sender=STRANGER, at=NOW + timedelta(minutes=7))
+    assert claim_result(start["inboundMessageId"])["keyword"] == "start"
+    assert proactive_text(aws, STRANGER).delivery == "sent"
+    assert len(texts_to(aws, STRANGER)) == before + 2
+
+
+def test_spanish_opt_out_words_and_help(aws):
+    text(aws, "ALTO", sender=JAMES)
+    from chalicelib.tickets import texts
+    assert texts.opted_out(JAMES)
+    text(aws, "parar", sender=MARIA)
+    assert texts.opted_out(MARIA)
+    text(aws, "HELP", sender="+13105550142")
+    help_text = texts_to(aws, "+13105550142")[-1]["body"]
+    assert "Maple Court Apartments" in help_text and "+12125550100" in help_text and "STOP" in help_text
+
+
+def test_no_proactive_text_without_consent_on_record(aws):
+    import pytest
+
+    from chalicelib.tickets import texts
+    with pytest.raises(texts.NotTexted):
+        texts.check("maple-court", JAMES, proactive=True)  # on the resident list, no consent recorded
+    texts.check("maple-court", MARIA, proactive=True)  # the office recorded Maria's consent
+    texts.check("maple-court", JAMES, proactive=False)  # answering a conversation he started needs none
+
+
+def test_delivery_events_are_recorded_on_the_message_and_a_failure_shows_on_the_ticket(aws, client, csr_headers):
+    payload = text(aws, "my kitchen sink is leaking under the cabinet")
+    ticket_id = claim_result(payload["inboundMessageId"])["ticket_id"]
+    answer = texts_to(aws, MARIA)[0]
+    sms.publish_event(answer["message_id"], "TEXT_DELIVERED", MARIA, MAPLE, session=aws)
+    sms.publish_event(answer["message_id"], "TEXT_QUEUED", MARIA, MAPLE, session=aws)  # late: never overwrites
+    ticket = client.http.get(f"/tickets/{ticket_id}", headers=csr_headers).json_body
+    assert ticket["messages"][1]["delivery"] == "delivered"
+    client.http.post(f"/tickets/{ticket_id}/reply", headers=csr_headers, body=json.dumps({"body": "On our way."}))
+    wait_for(lambda: len(texts_to(aws, MARIA)) == 2)
+    sms.publish_event(texts_to(aws, MARIA)[1]["message_id"], "TEXT_CARRIER_UNREACHABLE", MARIA, MAPLE, session=aws)
+    ticket = client.http.get(f"/tickets/{ticket_id}", headers=csr_headers).json_body
+    failed = [m for m in ticket["messages"] if m["body"] == "On our way."][0]
+    assert failed["delivery"] == "failed" and "TEXT_CARRIER_UNREACHABLE" in failed["delivery_detail"]
+    trail = client.http.get(f"/tickets/{ticket_id}", headers=csr_headers).json_body.get("audit", [])
+    assert any(a["action"] == "sms_failed" for a in trail)
