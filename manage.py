@@ -373,18 +373,19 @@ def twin_data() -> dict:
 
 
 def sms_outbox() -> list[dict]:
-    """Every text sent on the twin: through End User Messaging (the twin's stand-in records them) and the pages
-    the escalation state machine still publishes through SNS (moto records those, without a sender)."""
+    """Every text sent on the twin, pages included: all go through End User Messaging, whose stand-in records
+    them (twin/sms.py); `status` is the latest delivery event."""
     use_twin()
     import boto3
+    from botocore.exceptions import EndpointConnectionError
 
     from twin import sms
 
-    sent = [{k: t[k] for k in ("to", "from", "body", "at", "status")} for t in sms.outbox(boto3.Session())]
-    for page in twin_data().get("sns", {}).get("SMS", []):
-        sent.append({"to": page.get("phone_number"), "from": None, "body": page.get("message"), "at": None,
-                     "status": "sent"})
-    return sent
+    try:
+        return [{k: t[k] for k in ("to", "from", "body", "at", "status")} for t in sms.outbox(boto3.Session())]
+    except EndpointConnectionError:
+        raise SystemExit(f"cannot reach the twin's AWS endpoint on port {os.environ.get('MOTO_PORT', '5000')}; "
+                         "start it with `make run`") from None
 
 
 def cmd_simulate_sms(args) -> int:

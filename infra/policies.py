@@ -65,18 +65,16 @@ STATEMENTS = {
                 [_arn("sms-voice", "opt-out-list/tenantline-{stage}-opt-outs")]),
     "LinkSecret": (["secretsmanager:GetSecretValue"], [_arn("secretsmanager", "secret:tenantline-{stage}-*")]),
 }
-# SMS to a phone number has no ARN: allowed as "anything that is not a topic" (every function checks the
-# stage's link secret at start, core/secrets.py, hence LinkSecret everywhere).
-SMS = {"Sid": "SmsToPeople", "Effect": "Allow", "Action": ["sns:Publish"], "NotResource": "arn:aws:sns:*:*:*"}
+# Every function checks the stage's link secret at start (core/secrets.py), hence LinkSecret everywhere.
 
 FUNCTIONS = {
     "api_handler": ["Logs", "Tables", "ReadAttachments", "StoreAttachments", "EraseMail", "ListMail", "SendMail", "Timers",
                     "StopEscalations", "LinkSecret"],
     "inbound_email": ["Logs", "Tables", "ReadRawMail", "StoreAttachments", "SendMail", "Timers", "DeadLetters",
                       "LinkSecret"],
-    "connect_contact": ["Logs", "Tables", "SendMail", "Timers", "QueuePosition", "LinkSecret", "SMS"],
+    "connect_contact": ["Logs", "Tables", "SendMail", "Timers", "QueuePosition", "LinkSecret", "SendSms"],
     "contact_events": ["Logs", "Tables", "Timers", "LinkSecret"],
-    "sla_clock": ["Logs", "Tables", "SendMail", "Timers", "LinkSecret", "SMS", "SendSms"],
+    "sla_clock": ["Logs", "Tables", "SendMail", "Timers", "LinkSecret", "SendSms"],
     "send_digest": ["Logs", "Tables", "SendMail", "Timers", "LinkSecret"],
     "tour_reminder": ["Logs", "Tables", "SendMail", "LinkSecret"],
     "inbound_sms": ["Logs", "Tables", "SendSms", "OptOuts", "Timers", "LinkSecret"],
@@ -89,9 +87,6 @@ FUNCTIONS = {
 def policy(function: str, stage: str, region: str, account: str) -> dict:
     statements = []
     for sid in FUNCTIONS[function]:
-        if sid == "SMS":
-            statements.append(SMS)
-            continue
         actions, resources = STATEMENTS[sid]
         statements.append({"Sid": sid, "Effect": "Allow", "Action": actions,
                            "Resource": [r.format(stage=stage, region=region, account=account) for r in resources]})

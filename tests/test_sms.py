@@ -53,7 +53,9 @@ def test_gas_at_2am_gets_the_911_answer_at_once_and_pages_on_call(aws, client, c
     assert "911" in answer and texting.segments(answer)[1] <= 2
     ticket = client.http.get(f"/tickets/{result['ticket_id']}", headers=csr_headers).json_body
     assert ticket["urgency"] == "emergency" and ticket["refer"] == "emergency_services"
-    wait_for(lambda: [t for n, t in sent_sms(aws) if ticket["ref"] in t])  # the on-call page, as for chat
+    pages = wait_for(lambda: [t for t in sms.outbox(aws) if ticket["ref"] in t["body"] and t["to"] != MARIA])
+    page = pages[0]  # the on-call page, as for chat
+    assert page["from"] == MAPLE and page["context"]["kind"] == "page"  # one texting path for pages and residents
 
 
 def test_the_same_text_delivered_twice_is_stored_and_answered_once(aws, client, csr_headers):

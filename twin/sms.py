@@ -113,11 +113,18 @@ def _make_api_call(self, operation_name, api_params):
 
 
 def install(session, stage: str, delivery_events: bool = False) -> None:
-    """Give every client of this process the stand-in, with an empty outbox and opt-out list."""
-    _state.update(stage=stage, opted_out=set(), delivery_events=delivery_events, sequence=0)
+    """Give every client of this process the stand-in (a fresh outbox starts with an empty opt-out list), and
+    teach moto's Step Functions engine the boto3 name of the service its aws-sdk tasks call."""
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import (
+        StateTaskService,
+    )
+
+    StateTaskService._SERVICE_NAME_SFN_TO_BOTO_OVERRIDES["pinpointsmsvoicev2"] = SERVICE
+    _state.update(stage=stage, delivery_events=delivery_events)
     s3 = session.client("s3")
     if bucket(stage) not in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
         s3.create_bucket(Bucket=bucket(stage))
+        _state.update(opted_out=set(), sequence=0)
     BaseClient._make_api_call = _make_api_call
 
 
