@@ -193,3 +193,15 @@ def test_delivery_events_are_recorded_on_the_message_and_a_failure_shows_on_the_
     assert failed["delivery"] == "failed" and "TEXT_CARRIER_UNREACHABLE" in failed["delivery_detail"]
     trail = client.http.get(f"/tickets/{ticket_id}", headers=csr_headers).json_body.get("audit", [])
     assert any(a["action"] == "sms_failed" for a in trail)
+
+
+def test_a_failed_page_is_on_the_ticket_and_counts_for_the_alarm(aws, client, csr_headers, capsys):
+    payload = text(aws, "I smell gas in the hallway", at=datetime(2026, 11, 26, 7, 0, tzinfo=timezone.utc))
+    ticket_id = claim_result(payload["inboundMessageId"])["ticket_id"]
+    page = wait_for(lambda: [t for t in sms.outbox(aws) if t["to"] != MARIA and t["context"].get("kind") == "page"])[0]
+    sms.publish_event(page["message_id"], "TEXT_BLOCKED", page["to"], page["from"], session=aws,
+                      context=page["context"])
+    trail = client.http.get(f"/tickets/{ticket_id}", headers=csr_headers).json_body["audit"]
+    failed = [a for a in trail if a["action"] == "sms_failed"]
+    assert failed and failed[0]["detail"]["kind"] == "page" and failed[0]["detail"]["to"] == page["to"]
+    assert "sms_page_failed" in capsys.readouterr().out  # the metric the sms-success-rate alarm watches

@@ -66,13 +66,14 @@ def _delivered(key: str, record: dict) -> None:
     try:
         record = dict(record, status="delivered")
         _s3().put_object(Bucket=bucket(), Key=key, Body=json.dumps(record).encode())
-        publish_event(record["message_id"], "TEXT_DELIVERED", record["to"], record["from"])
+        publish_event(record["message_id"], "TEXT_DELIVERED", record["to"], record["from"],
+                      context=record.get("context"))
     except Exception as exc:  # the twin may be stopping
         console.line(f"[twin] delivery event not published: {exc}")
 
 
 def publish_event(message_id: str, event_type: str, to: str, origination: str | None, session=None,
-                  description: str | None = None) -> None:
+                  description: str | None = None, context: dict | None = None) -> None:
     """One delivery event on the sms-events topic, in End User Messaging's event shape."""
     import boto3
     sns = (session or boto3.Session(region_name=settings.REGION)).client("sns")
@@ -84,7 +85,7 @@ def publish_event(message_id: str, event_type: str, to: str, origination: str | 
              "messageType": "TRANSACTIONAL", "messageStatus": status,
              "messageStatusDescription": description or ("Message has been accepted by phone"
                                                           if status != "FAILED" else "Carrier rejected the message"),
-             "totalMessageParts": 1, "totalMessagePrice": 0.00581, "totalCarrierFee": 0.0}
+             "totalMessageParts": 1, "totalMessagePrice": 0.00581, "totalCarrierFee": 0.0, "context": context or {}}
     sns.publish(TopicArn=settings.topic_arn("sms-events"), Message=json.dumps(event))
 
 

@@ -31,12 +31,15 @@ def record(event, now: datetime) -> dict:
     detail = None if status != "failed" else \
         f"{event['eventType']}: {event.get('messageStatusDescription') or event.get('messageStatus') or ''}".strip()
     ours = texts.sent(event["messageId"])
-    if ours is None:
-        return {"recorded": False, "reason": "not a text we remember"}
-    kind = (ours.data or {}).get("kind")
+    # The escalation machine's pages are sent without us remembering them: their Context names kind and ticket.
+    context = event.get("context") if isinstance(event.get("context"), dict) else {}
+    kind = ((ours.data or {}).get("kind") if ours else None) or context.get("kind")
+    ticket_id = (ours.target if ours and ours.target != "-" else None) or context.get("ticket_id") or None
     if status == "failed" and kind == "page":
         metrics.put("sms_page_failed", 1)
-    if ours.target == "-" or not (ours.data or {}).get("message_id"):
+    if status == "failed" and ticket_id:
+        _failure_on_trail(ticket_id, event, kind, detail, now)
+    if ours is None or ours.target == "-" or not (ours.data or {}).get("message_id"):
         return {"recorded": False, "status": status, "reason": "a text outside any ticket's thread"}
     message = Message(ours.target, keys.message_sk(ours.data["message_id"]))
     actions = [Message.delivery.set(status),
@@ -47,9 +50,11 @@ def record(event, now: datetime) -> dict:
                        if status not in FINAL_STATUSES else Message.pk.exists())
     except UpdateError:
         return {"recorded": False, "status": status, "reason": "a final status is already recorded"}
-    if status == "failed":
-        ticket = tickets.find_ticket(ours.target)
-        if ticket is not None:
-            tickets.record(ticket, "sms", "sms_failed", now, {"to": ours.data.get("to"), "kind": kind,
-                                                              "detail": detail, "at": times.iso(now)})
     return {"recorded": True, "status": status, "ticket_id": ours.target}
+
+
+def _failure_on_trail(ticket_id: str, event: dict, kind: str | None, detail: str | None, now: datetime) -> None:
+    ticket = tickets.find_ticket(ticket_id)
+    if ticket is not None:
+        tickets.record(ticket, "sms", "sms_failed", now, {"to": event.get("destinationPhoneNumber"), "kind": kind,
+                                                          "detail": detail, "at": times.iso(now)})
