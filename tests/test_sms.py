@@ -205,3 +205,22 @@ def test_a_failed_page_is_on_the_ticket_and_counts_for_the_alarm(aws, client, cs
     failed = [a for a in trail if a["action"] == "sms_failed"]
     assert failed and failed[0]["detail"]["kind"] == "page" and failed[0]["detail"]["to"] == page["to"]
     assert "sms_page_failed" in capsys.readouterr().out  # the metric the sms-success-rate alarm watches
+
+
+def test_a_proactive_text_waits_for_texting_hours_and_an_urgent_one_does_not(aws):
+    from chalicelib.lifecycle import delivery
+    from chalicelib.models import Ticket
+    text(aws, "my kitchen sink is leaking under the cabinet")
+    ticket = next(iter(Ticket.by_phone.query(MARIA, scan_index_forward=False, limit=1)))
+    late = datetime(2026, 11, 19, 3, 30, tzinfo=timezone.utc)  # 22:30 in New York
+    held = delivery.text(ticket, "tenantline", "Reminder: your visit is tomorrow 9-11.", late, automated=True,
+                         proactive=True)
+    urgent = delivery.text(ticket, "tenantline", "The technician is on the way.", late, automated=True,
+                           proactive=True, urgent=True)
+    assert held.delivery == "queued" and urgent.delivery == "sent"
+    executions = aws.client("stepfunctions").list_executions(
+        stateMachineArn=next(m["stateMachineArn"] for m in aws.client("stepfunctions").list_state_machines()
+                             ["stateMachines"] if m["name"].endswith("-timer")))["executions"]
+    timer = next(e for e in executions if e["name"] == f"text-{held.message_id}")
+    described = aws.client("stepfunctions").describe_execution(executionArn=timer["executionArn"])
+    assert json.loads(described["input"])["due"] == "2026-11-19T13:00:00.000Z"  # 08:00 in New York

@@ -21,7 +21,7 @@ def _fired_at(event) -> datetime:
 @bp.lambda_function(name="sla_clock")
 def sla_clock(event, context):
     if event.get("clock") == "send_text":  # a text queued by a function that may not text (lifecycle/delivery.py)
-        return delivery.send_queued(event["ticket_id"], event["message_id"])
+        return delivery.send_queued(event["ticket_id"], event["message_id"], bool(event.get("proactive")))
     return due_actions.fire(event["clock"], event["ticket_id"], _fired_at(event))
 
 

@@ -49,17 +49,21 @@ def _email(ticket: Ticket, author: str, body: str, now: datetime, automated: boo
 
 
 def text(ticket: Ticket, author: str, body: str, now: datetime, automated: bool = False,
-         proactive: bool = False, queue: bool = False) -> Message:
+         proactive: bool = False, queue: bool = False, urgent: bool = False) -> Message:
     """A text to the ticket's resident from the property's number, kept on the thread with how it went: sent
     (then the delivery events), not_sent (opted out, no consent: the reason is on the message) or failed.
     An automatic text is cut to two segments. Its thread id sorts just after `now`, the time of the text it
     answers, so the thread reads in the order the texts were sent.
 
     `queue`: recorded as queued and sent at once by a timer execution running sla_clock (send_queued), for
-    callers that may not text themselves (the HTTP function: see the README's security model)."""
+    callers that may not text themselves (the HTTP function: see the README's security model).
+    A proactive text (reminder, survey, visit notice) that is not `urgent` waits for texting hours
+    (08:00-21:00 at the property): queued, its timer due when they start."""
     body = texting.fit(body) if automated else body
     message_id = ids.at(now + timedelta(milliseconds=1))
     fields: dict = {"message_id": message_id}
+    due = texting.send_at(now, properties.get_property(ticket.property_id).timezone, urgent or not proactive)
+    queue = queue or due > now
     try:
         texts.check(ticket.property_id, ticket.contact_phone, proactive)
         if queue:
@@ -71,8 +75,8 @@ def text(ticket: Ticket, author: str, body: str, now: datetime, automated: bool 
     message = tickets.add_message(ticket, direction="outbound", author=author, body=body, now=now, channel="sms",
                                   automated=automated, fields=fields)
     if fields["delivery"] == "queued":
-        timers.start(f"text-{message_id}", "sla_clock",
-                     {"clock": "send_text", "ticket_id": ticket.ticket_id, "message_id": message_id}, now, now)
+        timers.start(f"text-{message_id}", "sla_clock", {"clock": "send_text", "ticket_id": ticket.ticket_id,
+                                                          "message_id": message_id, "proactive": proactive}, due, now)
     return message
 
 
@@ -85,7 +89,7 @@ def _send(ticket: Ticket, body: str, message_id: str) -> dict:
         return {"delivery": "failed", "delivery_detail": f"sending failed: {str(exc)[:250]}"}
 
 
-def send_queued(ticket_id: str, message_id: str) -> dict:
+def send_queued(ticket_id: str, message_id: str, proactive: bool = False) -> dict:
     """A queued text, sent once however often its timer's Lambda is retried (queued -> sending is one
     conditional write); a STOP that came meanwhile still holds it back."""
     ticket = tickets.get_ticket(ticket_id)
@@ -95,7 +99,7 @@ def send_queued(ticket_id: str, message_id: str) -> dict:
     except (DoesNotExist, UpdateError):
         return {"sent": False, "reason": "not a queued text"}
     try:
-        texts.check(ticket.property_id, ticket.contact_phone, proactive=False)
+        texts.check(ticket.property_id, ticket.contact_phone, proactive)
         fields = _send(ticket, message.body, message_id)
     except texts.NotTexted as exc:
         fields = {"delivery": "not_sent", "delivery_detail": str(exc)[:300]}
