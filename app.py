@@ -15,6 +15,7 @@ from chalicelib.handlers import (
     timers,
     tours,
     uploads,
+    visits,
 )
 from chalicelib.handlers.middleware import register
 
@@ -33,4 +34,5 @@ app.register_blueprint(survey.bp)
 app.register_blueprint(reports.bp)
 app.register_blueprint(tours.bp)
 app.register_blueprint(sms.bp)
+app.register_blueprint(visits.bp)
 register(app)

@@ -83,6 +83,51 @@ TEXTS = {
         "es": "{property}: escribanos aqui sobre su hogar. Oficina: {phone}{email}. Emergencias: "
               "{emergency_line}. Responda ALTO para no recibir textos.",
     },
+    "visit_proposed": {
+        "en": "{property}: a technician can come {window} ({ref}). Reply 1 to confirm, 2 for another time.",
+        "es": "{property}: un tecnico puede ir {window} ({ref}). Responda 1 para confirmar, 2 para otra hora.",
+    },
+    "visit_confirmed": {
+        "en": "Confirmed: {window} ({ref}). We'll remind you the evening before and an hour before.",
+        "es": "Confirmado: {window} ({ref}). Le recordaremos la noche antes y una hora antes.",
+    },
+    "visit_alternatives": {
+        "en": "Other times: {choices}. Reply with the number, or 0 if none fits.",
+        "es": "Otras horas: {choices}. Responda con el numero, o 0 si ninguna le sirve.",
+    },
+    "visit_no_fit": {
+        "en": "No problem: the office will contact you to find a time that works ({ref}).",
+        "es": "Sin problema: la oficina le contactara para buscar una hora ({ref}).",
+    },
+    "visit_reminder_evening_before": {
+        "en": "Reminder: a technician comes tomorrow {window} ({ref}).",
+        "es": "Recordatorio: un tecnico va manana {window} ({ref}).",
+    },
+    "visit_reminder_hour_before": {
+        "en": "Reminder: a technician comes in about an hour, {window} ({ref}).",
+        "es": "Recordatorio: un tecnico llega en una hora aprox., {window} ({ref}).",
+    },
+    "visit_en_route": {
+        "en": "{technician} is on the way for your repair ({ref}).",
+        "es": "{technician} va en camino para su reparacion ({ref}).",
+    },
+    "visit_no_access": {
+        "en": "We could not get in for your repair today ({ref}). The office will contact you to rebook.",
+        "es": "No pudimos entrar hoy para su reparacion ({ref}). La oficina le contactara para otra cita.",
+    },
+    "visit_cancelled": {
+        "en": "Your repair visit {window} is cancelled ({ref}). The office will be in touch.",
+        "es": "Su visita {window} esta cancelada ({ref}). La oficina le contactara.",
+    },
+    "visit_fixed_question": {
+        "en": "Was it fixed? Reply 1 yes, 2 no ({ref}).",
+        "es": "Se arreglo? Responda 1 si, 2 no ({ref}).",
+    },
+    "visit_fixed_yes": {"en": "Great, thank you ({ref}).", "es": "Excelente, gracias ({ref})."},
+    "visit_fixed_no": {
+        "en": "Sorry it is not fixed: we reopened ticket {ref} and will follow up.",
+        "es": "Lo sentimos: reabrimos el reporte {ref} y le daremos seguimiento.",
+    },
     "sms_stopped": {
         "en": "{property}: you will get no more texts from us. Reply START to get them again.",
         "es": "{property}: no recibira mas textos nuestros. Responda START para recibirlos de nuevo.",

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from chalicelib.channels.voice.flow import callers_tickets, property_for_number, who_calls
 from chalicelib.core import ids, times
 from chalicelib.core.errors import Conflict, Invalid, NotFound
-from chalicelib.lifecycle import delivery, intake, safety_question
+from chalicelib.lifecycle import delivery, intake, safety_question, visits
 from chalicelib.models import Guard, Property, Rejected, Ticket, keys
 from chalicelib.rules import addresses, asking, knowledge, redaction, replies, service_levels, texting
 from chalicelib.rules.triage import URGENCY_RANK, Triage, triage
@@ -136,9 +136,9 @@ def _conversation(prop: Property, text: Text) -> Ticket | None:
         ticket = tickets.find_ticket(answered.target)
         if ticket is not None and ticket.property_id == prop.property_id:
             return ticket
-    for ticket in callers_tickets(text.sender):
+    for ticket in callers_tickets(text.sender):  # open, or resolved but waiting for "was it fixed?"
         if ticket.property_id == prop.property_id and ticket.channel == "sms" and \
-                ticket.status in service_levels.OPEN_STATUSES and \
+                (ticket.status in service_levels.OPEN_STATUSES or visits.awaiting(ticket)) and \
                 text.sent_at - times.parse(ticket.updated_at) <= JOIN_WINDOW:
             return ticket
     return _started_meanwhile(prop, text)
@@ -226,9 +226,11 @@ def _continue(prop: Property, ticket: Ticket, text: Text) -> dict:
     one is pending; an emergency in it raises the ticket (never lowers it)."""
     body = redaction.redact(text.body).text
     tickets.add_message(ticket, direction="inbound", author=ticket.contact_name or text.sender, body=body,
-                        now=text.sent_at, channel="sms",
+                        now=text.sent_at, channel="sms", automated=visits.quiet_answer(ticket, body),
                         fields={"message_id": ids.at(text.sent_at), "sms_id": text.inbound_id})
     ticket = tickets.get_ticket(ticket.ticket_id)
+    if visits.answer(ticket, body, text.sent_at):  # "1" confirms a visit, "2" asks for other times, ...
+        return _outcome(ticket, [])
     ticket, answered = safety_question.settle(ticket, body, text.sent_at)
     lang = ticket.language if ticket.language in ("en", "es") else "en"
     if answered is True:

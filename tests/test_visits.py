@@ -1,0 +1,121 @@
+"""Repair visits (issue #21) through the real entry points: staff routes on the Chalice test client, the
+resident's answers through the inbound_sms Lambda, reminders through the timer's sla_clock Lambda."""
+import json
+from datetime import datetime, timedelta, timezone
+
+from tests.conftest import NOW, wait_for
+from tests.test_sms import MAPLE, MARIA, STRANGER, claim_result, text, texts_to
+from twin import sms
+
+# NOW is Wednesday 18 Nov 2026, 10:30 in New York; Thursday 9:00-11:00 there is inside office hours.
+THURSDAY_9 = datetime(2026, 11, 19, 14, 0, tzinfo=timezone.utc)
+
+
+def sms_ticket(aws, sender=MARIA):
+    return claim_result(text(aws, "my kitchen sink is leaking under the cabinet", sender=sender)["inboundMessageId"])
+
+
+def propose(client, csr_headers, ticket_id, start=THURSDAY_9, hours=2):
+    return client.http.post(f"/tickets/{ticket_id}/visits", headers={**csr_headers, "X-Tenantline-Time": NOW.isoformat()},
+                            body=json.dumps({"start": start.isoformat(), "end": (start + timedelta(hours=hours)).isoformat(),
+                                             "technician": "Ana Ruiz", "note": "kitchen sink"}))
+
+
+def visit_of(client, csr_headers, ticket_id):
+    return client.http.get(f"/tickets/{ticket_id}", headers=csr_headers).json_body["visits"][0]
+
+
+def test_a_visit_proposed_on_an_sms_ticket_is_texted_and_a_1_confirms_it(aws, client, csr_headers):
+    ticket = sms_ticket(aws)
+    made = propose(client, csr_headers, ticket["ticket_id"])
+    assert made.status_code == 201 and made.json_body["status"] == "proposed" and made.json_body["visit_id"]
+    notice = wait_for(lambda: [t for t in texts_to(aws, MARIA) if "Reply 1 to confirm" in t["body"]])[0]
+    assert "Thu 11/19 9:00-11:00" in notice["body"] and notice["from"] == MAPLE
+    text(aws, "1", at=NOW + timedelta(minutes=5), answers=notice["message_id"])
+    visit = visit_of(client, csr_headers, ticket["ticket_id"])
+    assert visit["status"] == "confirmed" and visit["technician"] == "Ana Ruiz"
+    assert "Confirmed: Thu 11/19 9:00-11:00" in texts_to(aws, MARIA)[-1]["body"]
+    sfn = aws.client("stepfunctions")
+    timer = next(m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"] if m["name"].endswith("-timer"))
+    names = {e["name"] for e in sfn.list_executions(stateMachineArn=timer)["executions"]}
+    assert {f"visit-evening_before-{visit['visit_id']}-v1", f"visit-hour_before-{visit['visit_id']}-v1"} <= names
+
+
+def test_a_2_offers_three_other_windows_and_a_number_picks_one(aws, client, csr_headers):
+    ticket = sms_ticket(aws)
+    propose(client, csr_headers, ticket["ticket_id"])
+    wait_for(lambda: [t for t in texts_to(aws, MARIA) if "Reply 1 to confirm" in t["body"]])
+    text(aws, "2", at=NOW + timedelta(minutes=5))
+    offer = texts_to(aws, MARIA)[-1]["body"]
+    assert offer.startswith("Other times: 1 Fri 11/20 9:00-11:00, 2 Sat 11/21 10:00-12:00, 3 Mon 11/23 9:00-11:00")
+    assert visit_of(client, csr_headers, ticket["ticket_id"])["status"] == "reschedule_requested"
+    text(aws, "3", at=NOW + timedelta(minutes=6))
+    visit = visit_of(client, csr_headers, ticket["ticket_id"])
+    assert visit["status"] == "confirmed" and visit["start"] == "2026-11-23T14:00:00.000Z"
+
+
+def test_when_no_window_fits_it_becomes_a_task_for_a_csr(aws, client, csr_headers):
+    ticket = sms_ticket(aws)
+    propose(client, csr_headers, ticket["ticket_id"])
+    wait_for(lambda: [t for t in texts_to(aws, MARIA) if "Reply 1 to confirm" in t["body"]])
+    text(aws, "2", at=NOW + timedelta(minutes=5))
+    text(aws, "0", at=NOW + timedelta(minutes=6))
+    trail = client.http.get(f"/tickets/{ticket['ticket_id']}", headers=csr_headers).json_body["audit"]
+    assert any(a["action"] == "visit_task" for a in trail)
+    assert "office will contact you" in texts_to(aws, MARIA)[-1]["body"]
+
+
+def test_a_window_must_be_1_to_4_hours_inside_maintenance_hours(aws, client, csr_headers):
+    ticket = sms_ticket(aws)
+    assert propose(client, csr_headers, ticket["ticket_id"], hours=5).status_code == 400
+    late = datetime(2026, 11, 19, 23, 0, tzinfo=timezone.utc)  # 18:00 in New York: the office has closed
+    refused = propose(client, csr_headers, ticket["ticket_id"], start=late)
+    assert refused.status_code == 400 and "maintenance hours" in refused.json_body["Message"]
+
+
+def remind(client, ticket_id, visit_id, kind, version=1):
+    return client.lambda_.invoke("sla_clock", {"clock": "visit_reminder", "ticket_id": ticket_id,
+                                               "visit_id": visit_id, "kind": kind, "version": version}).payload
+
+
+def test_reminders_go_for_a_confirmed_visit_and_not_after_it_is_cancelled(aws, client, csr_headers):
+    ticket = sms_ticket(aws)
+    visit_id = propose(client, csr_headers, ticket["ticket_id"]).json_body["visit_id"]
+    wait_for(lambda: [t for t in texts_to(aws, MARIA) if "Reply 1 to confirm" in t["body"]])
+    text(aws, "1", at=NOW + timedelta(minutes=5))
+    assert remind(client, ticket["ticket_id"], visit_id, "hour_before")["reminded"]
+    assert "in about an hour" in texts_to(aws, MARIA)[-1]["body"]
+    client.http.post(f"/tickets/{ticket['ticket_id']}/visits/{visit_id}/status", headers=csr_headers,
+                     body=json.dumps({"status": "cancelled"}))
+    assert not remind(client, ticket["ticket_id"], visit_id, "evening_before")["reminded"]
+
+
+def test_on_my_way_then_completed_and_a_no_reopens_the_ticket(aws, client, csr_headers):
+    ticket = sms_ticket(aws)
+    visit_id = propose(client, csr_headers, ticket["ticket_id"]).json_body["visit_id"]
+    wait_for(lambda: [t for t in texts_to(aws, MARIA) if "Reply 1 to confirm" in t["body"]])
+    text(aws, "1", at=NOW + timedelta(minutes=5))
+    status = f"/tickets/{ticket['ticket_id']}/visits/{visit_id}/status"
+    client.http.post(status, headers=csr_headers, body=json.dumps({"status": "en_route"}))
+    wait_for(lambda: "Ana Ruiz is on the way" in texts_to(aws, MARIA)[-1]["body"])
+    done = client.http.post(status, headers=csr_headers,
+                            body=json.dumps({"status": "completed", "arrived_at": (THURSDAY_9 + timedelta(minutes=40))
+                                             .isoformat()}))
+    assert done.json_body["status"] == "completed" and done.json_body["in_window"] is True
+    client.http.post(f"/tickets/{ticket['ticket_id']}/status", headers=csr_headers,
+                     body=json.dumps({"status": "resolved"}))
+    wait_for(lambda: "Was it fixed?" in texts_to(aws, MARIA)[-1]["body"])
+    text(aws, "2", at=NOW + timedelta(hours=30))
+    after = client.http.get(f"/tickets/{ticket['ticket_id']}", headers=csr_headers).json_body
+    assert after["status"] == "in_progress" and after["visits"][0]["fixed"] is False
+    assert "reopened" in texts_to(aws, MARIA)[-1]["body"]
+
+
+def test_stop_stops_visit_notices_too(aws, client, csr_headers):
+    ticket = sms_ticket(aws, sender=STRANGER)
+    text(aws, "STOP", sender=STRANGER, at=NOW + timedelta(minutes=1))
+    before = len(texts_to(aws, STRANGER))
+    propose(client, csr_headers, ticket["ticket_id"])
+    thread = client.http.get(f"/tickets/{ticket['ticket_id']}", headers=csr_headers).json_body["messages"]
+    assert thread[-1]["delivery"] == "not_sent" and "opted out" in thread[-1]["delivery_detail"]
+    assert len(sms.outbox(aws)) and len(texts_to(aws, STRANGER)) == before
