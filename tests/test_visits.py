@@ -119,3 +119,19 @@ def test_stop_stops_visit_notices_too(aws, client, csr_headers):
     thread = client.http.get(f"/tickets/{ticket['ticket_id']}", headers=csr_headers).json_body["messages"]
     assert thread[-1]["delivery"] == "not_sent" and "opted out" in thread[-1]["delivery_detail"]
     assert len(sms.outbox(aws)) and len(texts_to(aws, STRANGER)) == before
+
+
+def test_arrival_in_the_window_and_first_time_fix_join_the_kpis():
+    from chalicelib.rules import kpis
+    def facts(ref, *visits):
+        return kpis.TicketFacts(ticket_id=ref, ref=ref, property_id="maple-court", category="maintenance",
+                                urgency="routine", status="resolved", created=NOW, visits=visits)
+    cohort = [facts("TL-1", kpis.VisitFact("completed", True, True)),
+              facts("TL-2", kpis.VisitFact("completed", False, False), kpis.VisitFact("completed", True, True)),
+              facts("TL-3", kpis.VisitFact("completed", True, None)),
+              facts("TL-4", kpis.VisitFact("no_access", True, None)), facts("TL-5")]
+    results = {r.key: r for r in kpis.compute(cohort, cohort, None, NOW)}
+    assert results["first_time_fix"].value == 66.7 and results["first_time_fix"].count == 3
+    assert results["first_time_fix"].breaches == [{"ref": "TL-2", "why": "not fixed at the first visit"}]
+    assert results["visit_arrival"].value == 80.0 and results["visit_arrival"].count == 5
+    assert kpis.met(kpis.BY_KEY["first_time_fix"], 66.7) is False and kpis.met(kpis.BY_KEY["first_time_fix"], 70)
