@@ -35,7 +35,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -139,6 +139,10 @@ Try:
   curl -s -H "Authorization: Bearer $(python manage.py token --role csr)" {twin.api_url}/tickets
   python manage.py tickets
   python manage.py simulate tour --property maple-court --date YYYY-MM-DD   (a Saturday: two agents)
+  python manage.py simulate sms "my kitchen sink is leaking under the cabinet"   (a text conversation)
+  python manage.py visit TL-XXXX --start YYYY-MM-DDT09:00 --hours 2            (a repair visit, texted)
+  python manage.py simulate sms "1"                                            (María confirms it)
+  python manage.py outbox --sms
 
 Ctrl-C stops everything.""", flush=True)
     stopped = threading.Event()
@@ -422,6 +426,29 @@ def cmd_simulate_sms(args) -> int:
     if result.get("rejected") or not result:
         out["rejected"] = True
     print(json.dumps(out, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_visit(args) -> int:
+    """Propose a repair visit on a ticket as staff would (POST /tickets/{id}/visits), or record what happened."""
+    ticket = call("GET", f"/tickets/{args.ticket}", headers=staff_headers())
+    headers = dict(staff_headers())
+    at = contact_time(args.at, ticket["property_id"])
+    if at:
+        headers["X-Tenantline-Time"] = at
+    if args.status:
+        visit_id = args.visit or ticket["visits"][-1]["visit_id"]
+        done = call("POST", f"/tickets/{ticket['id']}/visits/{visit_id}/status", {"status": args.status}, headers)
+        print(json.dumps(done, indent=2, ensure_ascii=False))
+        return 0
+    if not args.start:
+        print("usage error: --start is needed to propose a visit", file=sys.stderr)
+        return 2
+    start = datetime.fromisoformat(contact_time(args.start, ticket["property_id"]))
+    end = start + timedelta(hours=args.hours)
+    made = call("POST", f"/tickets/{ticket['id']}/visits", {"start": start.isoformat(), "end": end.isoformat(),
+                                                             "technician": args.technician, "note": args.note}, headers)
+    print(json.dumps(made, indent=2, ensure_ascii=False))
     return 0
 
 
@@ -732,6 +759,18 @@ def parser() -> argparse.ArgumentParser:
     day.add_argument("--seed", type=int, help="random seed (default: from the date: a date plays the same day)")
     day.add_argument("--json", action="store_true", help="print every contact played")
     day.set_defaults(func=cmd_simulate_day)
+
+    visit = sub.add_parser("visit", help="propose a repair visit on a ticket (staff), or record what happened")
+    visit.add_argument("ticket", help="the ticket's id or reference (TL-XXXX)")
+    visit.add_argument("--start", help="the window's start, ISO 8601; without an offset, the property's local time")
+    visit.add_argument("--hours", type=float, default=2, help="the window's length (1-4 hours; default 2)")
+    visit.add_argument("--technician", default="Ana Ruiz")
+    visit.add_argument("--note")
+    visit.add_argument("--status", choices=("en_route", "completed", "no_access", "cancelled"),
+                       help="record what happened to the ticket's latest visit (or --visit ID) instead")
+    visit.add_argument("--visit", help="the visit's id (default: the ticket's latest)")
+    visit.add_argument("--at", help="when staff act (the twin's demo clock), ISO 8601")
+    visit.set_defaults(func=cmd_visit)
 
     outbox = sub.add_parser("outbox", help="mail the twin's SES has sent (--sms: every text sent)")
     outbox.add_argument("--sms", action="store_true", help="the texts sent instead: [{to, from, body, at, status}]")

@@ -121,8 +121,13 @@ def _send_plain(prop: Property, to: str, body: str) -> None:
 
 
 def _language_of(body: str, property_id: str, phone: str) -> str:
-    if any(w in body.lower() for w in ("alto", "parar", "ayuda", "baja", "comenzar", "iniciar")):
+    """A Spanish keyword is answered in Spanish; STOP, START, HELP in the language of the resident's latest
+    conversation here, else the resident list's, else English."""
+    if any(w in body.lower() for w in ("alto", "parar", "ayuda", "baja", "comenzar", "iniciar", "detener")):
         return "es"
+    latest = next((t for t in callers_tickets(phone, limit=5) if t.property_id == property_id), None)
+    if latest is not None and latest.language in ("en", "es"):
+        return latest.language
     known = properties.resident(property_id, phone)
     return known.language if known and known.language in ("en", "es") else "en"
 
