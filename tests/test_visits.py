@@ -135,3 +135,25 @@ def test_arrival_in_the_window_and_first_time_fix_join_the_kpis():
     assert results["first_time_fix"].breaches == [{"ref": "TL-2", "why": "not fixed at the first visit"}]
     assert results["visit_arrival"].value == 80.0 and results["visit_arrival"].count == 5
     assert kpis.met(kpis.BY_KEY["first_time_fix"], 66.7) is False and kpis.met(kpis.BY_KEY["first_time_fix"], 70)
+
+
+def test_on_an_email_ticket_the_notice_is_emailed_and_a_reply_of_1_confirms(aws, client, csr_headers):
+    from email.message import EmailMessage
+
+    from tests.conftest import sent_mail
+    from tests.test_email import receive
+    first = EmailMessage()
+    first["From"], first["To"], first["Subject"] = "Ana Ruiz <ana@example.com>", "help@maplecourt.example", "sink"
+    first["Message-ID"] = "<v1@example.com>"
+    first.set_content("The kitchen sink drips all day.")
+    opened = receive(aws, first.as_bytes(), at=NOW)
+    assert propose(client, csr_headers, opened["ticket_id"]).status_code == 201
+    notice = wait_for(lambda: [m for m in sent_mail(aws) if "Reply 1 to confirm" in m.get_body().get_content()])[0]
+    answer = EmailMessage()
+    answer["From"], answer["To"] = "Ana Ruiz <ana@example.com>", "help@maplecourt.example"
+    answer["Subject"], answer["In-Reply-To"] = f"Re: {notice['Subject']}", notice["Message-ID"]
+    answer["Message-ID"] = "<v2@example.com>"
+    answer.set_content("1")
+    receive(aws, answer.as_bytes(), at=NOW + timedelta(minutes=5))
+    assert visit_of(client, csr_headers, opened["ticket_id"])["status"] == "confirmed"
+    assert any("Confirmed: Thu 11/19 9:00-11:00" in m.get_body().get_content() for m in sent_mail(aws))
