@@ -55,7 +55,8 @@ def _send(params: dict) -> dict:
               "message_id": message_id, "configuration_set": params.get("ConfigurationSetName"),
               "context": params.get("Context") or {}}
     _s3().put_object(Bucket=bucket(), Key=key, Body=json.dumps(record).encode())
-    console.line(f"[twin {datetime.now():%H:%M:%S}] SMS from {origination} to {to}: {' '.join(record['body'].split())[:400]}")
+    # the terminal line the twin has always printed for a text (tests read acknowledgement links from it)
+    console.line(f"[twin {datetime.now():%H:%M:%S}] SMS to {to}: {' '.join(record['body'].split())[:400]}")
     if _state["delivery_events"]:
         threading.Timer(0.5, _delivered, args=(key, record)).start()
     return {"MessageId": message_id}
