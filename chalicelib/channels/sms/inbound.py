@@ -8,6 +8,7 @@ ticket. Each text is claimed once by its inboundMessageId (SNS and Lambda delive
 threaded by when it was sent, not when it arrived: texts are not delivered in order."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -156,6 +157,8 @@ def _started_meanwhile(prop: Property, text: Text) -> Ticket | None:
     if guard is None or guard.target is None:
         return None
     ticket = tickets.find_ticket(guard.target)
+    if ticket is None and _abandoned(guard):
+        return None  # that first text never became a ticket (its deliveries gave up): start afresh
     if ticket is None:
         raise Conflict("the conversation's first text is still being ticketed; retry in a moment")
     return ticket if ticket.status in service_levels.OPEN_STATUSES else None
@@ -174,12 +177,19 @@ def _conversation_guard(prop: Property, text: Text) -> Guard | None:
     return guard if fresh else None
 
 
+def _abandoned(guard: Guard) -> bool:
+    """A conversation guard whose ticket was not made within the claim lease: its text's work died."""
+    return time.time() - float(guard.data.get("claimed", 0)) > CLAIM_LEASE
+
+
 def _claim_conversation(prop: Property, text: Text, ticket_id: str) -> None:
     """Name this ticket as the conversation's, unless another first text named its own a moment ago."""
     existing = _conversation_guard(prop, text)
-    if existing is not None and existing.target != ticket_id and tickets.find_ticket(existing.target) is None:
+    if existing is not None and existing.target != ticket_id and tickets.find_ticket(existing.target) is None \
+            and not _abandoned(existing):
         raise Conflict("another first text of this conversation is being ticketed; retry in a moment")
-    Guard(_conversation_key(prop, text), target=ticket_id, data={"at": times.iso(text.sent_at)}).save()
+    Guard(_conversation_key(prop, text), target=ticket_id,
+          data={"at": times.iso(text.sent_at), "claimed": time.time()}).save()
 
 
 def _open(prop: Property, text: Text, reserved: str) -> dict:
