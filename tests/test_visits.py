@@ -157,3 +157,31 @@ def test_on_an_email_ticket_the_notice_is_emailed_and_a_reply_of_1_confirms(aws,
     receive(aws, answer.as_bytes(), at=NOW + timedelta(minutes=5))
     assert visit_of(client, csr_headers, opened["ticket_id"])["status"] == "confirmed"
     assert any("Confirmed: Thu 11/19 9:00-11:00" in m.get_body().get_content() for m in sent_mail(aws))
+
+
+def test_the_visit_email_has_signed_links_a_get_changes_nothing_and_the_button_confirms(aws, client, csr_headers):
+    import re
+    from email.message import EmailMessage
+
+    from tests.conftest import sent_mail
+    from tests.test_email import receive
+    first = EmailMessage()
+    first["From"], first["To"], first["Subject"] = "Ana Ruiz <ana@example.com>", "help@maplecourt.example", "sink"
+    first["Message-ID"] = "<l1@example.com>"
+    first.set_content("The kitchen sink drips all day.")
+    opened = receive(aws, first.as_bytes(), at=NOW)
+    propose(client, csr_headers, opened["ticket_id"])
+    notice = wait_for(lambda: [m for m in sent_mail(aws) if "Confirm this time" in m.get_body().get_content()])[0]
+    confirm = re.search(r"Confirm this time: \S+(/visit-links/\S+)", notice.get_body().get_content()).group(1)
+    at = {"X-Tenantline-Time": (NOW + timedelta(hours=1)).isoformat()}  # the links live until the day after
+    page = client.http.get(confirm, headers=at)
+    assert page.status_code == 200 and b"Confirm this time" in page.body
+    assert visit_of(client, csr_headers, opened["ticket_id"])["status"] == "proposed"  # a scanner's GET: nothing
+    done = client.http.post(confirm, headers={**at, "Content-Type": "application/x-www-form-urlencoded",
+                                              "Accept": "application/json"}, body="")
+    assert done.status_code == 200 and done.json_body["status"] == "confirmed"
+    again = client.http.post(confirm, headers={**at, "Content-Type": "application/x-www-form-urlencoded",
+                                               "Accept": "application/json"}, body="")
+    assert again.status_code == 409
+    forged = client.http.get(confirm[:-3] + "AAA", headers=at)
+    assert forged.status_code == 401

@@ -8,16 +8,24 @@ version it was set for, so a moved or cancelled visit's pending reminders do not
 `awaiting` says which numbered answer the resident's next text is read as: confirm, alternative, fixed."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from chalicelib.core import ids, times
-from chalicelib.core.errors import Conflict, Invalid, NotFound
+from chalicelib.core import ids, secrets, settings, signing, times
+from chalicelib.core.errors import Conflict, Invalid, NotFound, Unauthorized
 from chalicelib.lifecycle import delivery, timers
 from chalicelib.models import Ticket
 from chalicelib.rules import replies
 from chalicelib.rules import visits as rules
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
+
+
+def language_of(ticket: Ticket) -> str:
+    return _lang(ticket)
+
+
+def window_label(ticket: Ticket, visit: dict) -> str:
+    return _window(ticket, visit)
 
 
 def _cal(ticket: Ticket):
@@ -54,6 +62,8 @@ def _tell(ticket: Ticket, key: str, now: datetime, urgent: bool = False, queue: 
     (consent, STOP and texting hours apply) unless `urgent`, and queued for the texting function unless the
     caller is one (`queue` False: inbound_sms answering the resident); on chat it goes on the thread."""
     body = replies.say(key, _lang(ticket), ref=ticket.ref, **values)
+    if ticket.channel == "email" and values.get("links"):
+        body = f"{body}\n\n{values['links']}"
     if ticket.channel == "sms":
         delivery.text(ticket, "tenantline", body, now, automated=True, proactive=True, urgent=urgent, queue=queue)
     elif ticket.channel in ("chat", "email"):
@@ -72,8 +82,47 @@ def propose(ticket: Ticket, start: datetime, end: datetime, technician: str, not
              "created_at": times.iso(now), "arrived_at": None, "fixed": None}
     ticket = _save(ticket, visit, actor, "visit_proposed", now, {"start": visit["start"], "end": visit["end"]})
     prop = properties.get_property(ticket.property_id)
-    _tell(ticket, "visit_proposed", now, property=prop.name, window=_window(ticket, visit))
+    links = _links(ticket, visit, now) if ticket.channel == "email" else None
+    _tell(ticket, "visit_proposed", now, property=prop.name, window=_window(ticket, visit), links=links)
     return visit
+
+
+# --- signed links (email): a page with one button, as for surveys, since mail scanners open links too ---
+
+LINK_KIND = "V"
+
+
+def _secret() -> str:
+    return secrets.link_secret() + "#visit"
+
+
+def _links(ticket: Ticket, visit: dict, now: datetime) -> str:
+    lifetime = int((times.parse(visit["end"]) + timedelta(days=1) - now).total_seconds())
+    made = {said: signing.short_sign([LINK_KIND, ticket.ticket_id, visit["visit_id"], str(visit["version"]), said],
+                                     _secret(), max(lifetime, 3600), now.timestamp()) for said in ("1", "2")}
+    base = f"{settings.public_api_url()}/visit-links"
+    return replies.say("visit_links", _lang(ticket), confirm=f"{base}/{made['1']}", other=f"{base}/{made['2']}")
+
+
+def from_link(token: str, now: datetime) -> tuple[Ticket, dict, str]:
+    """(ticket, visit, "1" or "2"). 401 forged or expired; 409 when the visit changed since the email."""
+    values = signing.short_verify(token, _secret(), now.timestamp())
+    if len(values) != 5 or values[0] != LINK_KIND:
+        raise Unauthorized("this link is not valid")
+    _, ticket_id, visit_id, version, said = values
+    ticket = tickets.get_ticket(ticket_id)
+    visit = find(ticket, visit_id)
+    if str(visit["version"]) != version or visit.get("awaiting") != "confirm":
+        raise Conflict(f"this visit is now {visit['status']}: the office has the latest")
+    return ticket, visit, said
+
+
+def answer_by_link(token: str, now: datetime) -> dict:
+    ticket, visit, said = from_link(token, now)
+    if ticket.channel == "sms":  # SMS tickets are answered by text (and the HTTP function may not text)
+        raise Conflict("answer this visit by text")
+    answer(ticket, said, now)
+    return view(find(tickets.get_ticket(ticket.ticket_id), visit["visit_id"]))
 
 
 def quiet_answer(ticket: Ticket, text: str) -> bool:

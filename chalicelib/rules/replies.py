@@ -87,6 +87,16 @@ TEXTS = {
         "en": "{property}: a technician can come {window} ({ref}). Reply 1 to confirm, 2 for another time.",
         "es": "{property}: un tecnico puede ir {window} ({ref}). Responda 1 para confirmar, 2 para otra hora.",
     },
+    "visit_links": {
+        "en": "Confirm this time: {confirm}\nAsk for another time: {other}\n(or reply 1 or 2 to this email)",
+        "es": "Confirmar esta hora: {confirm}\nPedir otra hora: {other}\n(o responda 1 o 2 a este correo)",
+    },
+    "visit_link_page": {
+        "en": "Repair visit {window}, ticket {ref}",
+        "es": "Visita de reparación {window}, reporte {ref}",
+    },
+    "visit_link_confirm": {"en": "Confirm this time", "es": "Confirmar esta hora"},
+    "visit_link_other": {"en": "Ask for another time", "es": "Pedir otra hora"},
     "visit_confirmed": {
         "en": "Confirmed: {window} ({ref}). We'll remind you the evening before and an hour before.",
         "es": "Confirmado: {window} ({ref}). Le recordaremos la noche antes y una hora antes.",
