@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from aws_lambda_powertools import Logger
+from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core import aws, settings, times
 from chalicelib.models import Guard, SmsContact, keys
 from chalicelib.tickets import portfolio as properties
 
+logger = Logger(service="tenantline")
 KEPT = timedelta(days=30)  # delivery events can take up to 72 h; a reply to a text, days
 
 
@@ -105,8 +108,7 @@ def opt_out(phone: str, now: datetime) -> None:
     item = contact(phone) or SmsContact(keys.sms_contact(phone))
     item.opted_out, item.opted_out_at = True, times.iso(now)
     item.save()
-    aws.client("pinpoint-sms-voice-v2").put_opted_out_number(OptOutListName=opt_out_list(),
-                                                               OptedOutNumber=phone)
+    _on_list(lambda client: client.put_opted_out_number(OptOutListName=opt_out_list(), OptedOutNumber=phone))
 
 
 def opt_in(phone: str, now: datetime) -> None:
@@ -115,8 +117,13 @@ def opt_in(phone: str, now: datetime) -> None:
     item.opted_out, item.opted_out_at = False, None
     item.consent, item.consent_at, item.consent_via = True, times.iso(now), "sms"
     item.save()
-    client = aws.client("pinpoint-sms-voice-v2")
+    _on_list(lambda client: client.delete_opted_out_number(OptOutListName=opt_out_list(), OptedOutNumber=phone))
+
+
+def _on_list(change) -> None:
+    """The opt-out list End User Messaging checks follows our record (which decides on its own, so a list that
+    is missing, or a number not on it, is logged and not retried: a retry would text the confirmation twice)."""
     try:
-        client.delete_opted_out_number(OptOutListName=opt_out_list(), OptedOutNumber=phone)
-    except client.exceptions.ResourceNotFoundException:
-        pass  # not on the list (opted out before the list existed, or by the office)
+        change(aws.client("pinpoint-sms-voice-v2"))
+    except (ClientError, BotoCoreError) as exc:
+        logger.warning("opt-out list not updated", extra={"error": str(exc)[:300]})

@@ -12,6 +12,9 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from aws_lambda_powertools import Logger
+from botocore.exceptions import BotoCoreError, ClientError
+
 from chalicelib.channels.voice.flow import callers_tickets, property_for_number, who_calls
 from chalicelib.core import ids, times
 from chalicelib.core.errors import Conflict, Invalid, NotFound
@@ -24,6 +27,7 @@ from chalicelib.tickets import claims, texts
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
 
+logger = Logger(service="tenantline")
 JOIN_WINDOW = timedelta(days=3)  # a text within 3 days of the last activity on an open SMS ticket continues it
 CLAIM_LEASE = 60
 CLAIM_KEPT = timedelta(days=7)
@@ -117,8 +121,12 @@ def _keyword(prop: Property, text: Text, word: str) -> dict:
 
 
 def _send_plain(prop: Property, to: str, body: str) -> None:
-    """A keyword's answer belongs to no ticket."""
-    texts.send(to, body, origination=texts.number_of(prop.property_id), kind="keyword")
+    """A keyword's answer belongs to no ticket. Sending it may fail (the carrier, the opt-out list): the
+    keyword is recorded all the same, and not retried (a retry would confirm twice)."""
+    try:
+        texts.send(to, body, origination=texts.number_of(prop.property_id), kind="keyword")
+    except (ClientError, BotoCoreError, texts.NotTexted) as exc:
+        logger.warning("keyword answer not sent", extra={"error": str(exc)[:300]})
 
 
 def _language_of(body: str, property_id: str, phone: str) -> str:
