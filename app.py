@@ -9,11 +9,13 @@ from chalicelib.handlers import (
     pages,
     privacy,
     reports,
+    sms,
     survey,
     tickets,
     timers,
     tours,
     uploads,
+    visits,
 )
 from chalicelib.handlers.middleware import register
 
@@ -31,4 +33,6 @@ app.register_blueprint(calls.bp)
 app.register_blueprint(survey.bp)
 app.register_blueprint(reports.bp)
 app.register_blueprint(tours.bp)
+app.register_blueprint(sms.bp)
+app.register_blueprint(visits.bp)
 register(app)

@@ -35,7 +35,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -139,6 +139,10 @@ Try:
   curl -s -H "Authorization: Bearer $(python manage.py token --role csr)" {twin.api_url}/tickets
   python manage.py tickets
   python manage.py simulate tour --property maple-court --date YYYY-MM-DD   (a Saturday: two agents)
+  python manage.py simulate sms "my kitchen sink is leaking under the cabinet"   (a text conversation)
+  python manage.py visit TL-XXXX --start YYYY-MM-DDT09:00 --hours 2            (a repair visit, texted)
+  python manage.py simulate sms "1"                                            (María confirms it)
+  python manage.py outbox --sms
 
 Ctrl-C stops everything.""", flush=True)
     stopped = threading.Event()
@@ -363,17 +367,100 @@ def connect_walk(args) -> int:
     return code
 
 
-def cmd_outbox(args) -> int:
-    """Mail the twin's SES has sent (from moto's model data), newest last."""
-    from email import message_from_string
-    from email import policy as email_policy
-
+def twin_data() -> dict:
     url = f"http://127.0.0.1:{os.environ.get('MOTO_PORT', '5000')}/moto-api/data.json"
     try:
         with urllib.request.urlopen(url, timeout=30) as response:
-            data = json.loads(response.read())
+            return json.loads(response.read())
     except OSError as exc:
         raise SystemExit(f"cannot reach the twin at {url} ({exc}); start it with `make run`") from None
+
+
+def sms_outbox() -> list[dict]:
+    """Every text sent on the twin, pages included: all go through End User Messaging, whose stand-in records
+    them (twin/sms.py); `status` is the latest delivery event."""
+    use_twin()
+    import boto3
+    from botocore.exceptions import EndpointConnectionError
+
+    from twin import sms
+
+    try:
+        return [{k: t[k] for k in ("to", "from", "body", "at", "status")} for t in sms.outbox(boto3.Session())]
+    except EndpointConnectionError:
+        raise SystemExit(f"cannot reach the twin's AWS endpoint on port {os.environ.get('MOTO_PORT', '5000')}; "
+                         "start it with `make run`") from None
+
+
+def cmd_simulate_sms(args) -> int:
+    """A resident's text, published to the inbound topic as End User Messaging does (the real inbound_sms runs)."""
+    use_twin()
+    import boto3
+    from botocore.exceptions import EndpointConnectionError
+
+    from chalicelib.models import Guard, keys
+    from twin import sms
+    from twin.seed import DEMO_CALLER, PROPERTIES
+
+    to, sender = args.to or PROPERTIES[0]["phone_numbers"][0], args.sender or DEMO_CALLER
+    property_id = next((p["sk"] for p in PROPERTIES if to in p["phone_numbers"]), PROPERTIES[0]["sk"])
+    at = contact_time(args.at, property_id)
+    session = boto3.Session()
+    try:
+        before = len(sms.outbox(session))
+        payload = sms.receive(session, args.text, sender, to, at=datetime.fromisoformat(at) if at else None)
+    except EndpointConnectionError:
+        raise SystemExit(f"cannot reach the twin's AWS endpoint on port {os.environ.get('MOTO_PORT', '5000')}; "
+                         "start it with `make run`") from None
+    replies = [t["body"] for t in sms.outbox(session)[before:] if t["to"] == sender]
+    try:
+        result = Guard.get(keys.sms_inbound(payload["inboundMessageId"]), "GUARD", consistent_read=True).data["result"]
+    except Exception:  # not handled: rejected (an unknown number) or still running
+        result = {}
+    out = dict.fromkeys(("id", "ref", "category", "urgency", "refer", "language", "status", "channel"))
+    if result.get("ticket_id"):
+        ticket = call("GET", f"/tickets/{result['ticket_id']}", headers=staff_headers())
+        out.update({key: ticket[key] for key in out})
+    out.update(keyword=result.get("keyword"), replies=replies, new=result.get("new"),
+               inbound_message_id=payload["inboundMessageId"])
+    if result.get("rejected") or not result:
+        out["rejected"] = True
+    print(json.dumps(out, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_visit(args) -> int:
+    """Propose a repair visit on a ticket as staff would (POST /tickets/{id}/visits), or record what happened."""
+    ticket = call("GET", f"/tickets/{args.ticket}", headers=staff_headers())
+    headers = dict(staff_headers())
+    at = contact_time(args.at, ticket["property_id"])
+    if at:
+        headers["X-Tenantline-Time"] = at
+    if args.status:
+        visit_id = args.visit or ticket["visits"][-1]["visit_id"]
+        done = call("POST", f"/tickets/{ticket['id']}/visits/{visit_id}/status", {"status": args.status}, headers)
+        print(json.dumps(done, indent=2, ensure_ascii=False))
+        return 0
+    if not args.start:
+        print("usage error: --start is needed to propose a visit", file=sys.stderr)
+        return 2
+    start = datetime.fromisoformat(contact_time(args.start, ticket["property_id"]))
+    end = start + timedelta(hours=args.hours)
+    made = call("POST", f"/tickets/{ticket['id']}/visits", {"start": start.isoformat(), "end": end.isoformat(),
+                                                             "technician": args.technician, "note": args.note}, headers)
+    print(json.dumps(made, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_outbox(args) -> int:
+    """Mail the twin's SES has sent (from moto's model data), newest last; --sms: the texts instead."""
+    from email import message_from_string
+    from email import policy as email_policy
+
+    if args.sms:
+        print(json.dumps(sms_outbox(), indent=2, ensure_ascii=False))
+        return 0
+    data = twin_data()
     sent = []
     for raw in data.get("ses", {}).get("RawMessage", []):
         msg = message_from_string(raw["raw_data"], policy=email_policy.default)
@@ -643,6 +730,13 @@ def parser() -> argparse.ArgumentParser:
     email.add_argument("--virus", default="PASS", choices=("PASS", "FAIL", "GRAY", "PROCESSING_FAILED"))
     email.set_defaults(func=cmd_simulate_email)
 
+    text = channels.add_parser("sms", help="a resident's text, as End User Messaging publishes it")
+    text.add_argument("text")
+    text.add_argument("--from", dest="sender", help="the resident's number (default: the demo resident)")
+    text.add_argument("--to", help="the property's number (default: the first demo property's)")
+    text.add_argument("--at", help="when it was sent, ISO 8601; without an offset, the property's local time")
+    text.set_defaults(func=cmd_simulate_sms)
+
     phone = channels.add_parser("call", help="a phone call through the real Connect flows")
     phone.add_argument("--to", help="the number dialled (default: the first demo property's number)")
     phone.add_argument("--from", dest="sender", help="the caller's number (default: a demo resident)")
@@ -666,7 +760,21 @@ def parser() -> argparse.ArgumentParser:
     day.add_argument("--json", action="store_true", help="print every contact played")
     day.set_defaults(func=cmd_simulate_day)
 
-    sub.add_parser("outbox", help="mail the twin's SES has sent").set_defaults(func=cmd_outbox)
+    visit = sub.add_parser("visit", help="propose a repair visit on a ticket (staff), or record what happened")
+    visit.add_argument("ticket", help="the ticket's id or reference (TL-XXXX)")
+    visit.add_argument("--start", help="the window's start, ISO 8601; without an offset, the property's local time")
+    visit.add_argument("--hours", type=float, default=2, help="the window's length (1-4 hours; default 2)")
+    visit.add_argument("--technician", default="Ana Ruiz")
+    visit.add_argument("--note")
+    visit.add_argument("--status", choices=("en_route", "completed", "no_access", "cancelled"),
+                       help="record what happened to the ticket's latest visit (or --visit ID) instead")
+    visit.add_argument("--visit", help="the visit's id (default: the ticket's latest)")
+    visit.add_argument("--at", help="when staff act (the twin's demo clock), ISO 8601")
+    visit.set_defaults(func=cmd_visit)
+
+    outbox = sub.add_parser("outbox", help="mail the twin's SES has sent (--sms: every text sent)")
+    outbox.add_argument("--sms", action="store_true", help="the texts sent instead: [{to, from, body, at, status}]")
+    outbox.set_defaults(func=cmd_outbox)
 
     connect = sub.add_parser("connect", help="Amazon Connect: render the template, link hours after deploying")
     connect.add_argument("action", choices=("template", "link", "walk"))

@@ -57,24 +57,30 @@ STATEMENTS = {
                         [_arn("states", "execution:tenantline-{stage}-escalation:*")]),
     "QueuePosition": (["connect:GetContactMetrics"], [_arn("connect", "instance/*/contact/*")]),
     "DeadLetters": (["sqs:SendMessage"], [_arn("sqs", "tenantline-{stage}-dead-letters")]),
+    # Texts (tickets/texts.py): from the stage's numbers with its configuration set; STOP/START keep the opt-out
+    # list in step. The numbers are not known when the policy is rendered: any number or pool of the account.
+    "SendSms": (["sms-voice:SendTextMessage"], [_arn("sms-voice", "phone-number/*"), _arn("sms-voice", "pool/*"),
+                                                 _arn("sms-voice", "configuration-set/tenantline-{stage}-sms")]),
+    "OptOuts": (["sms-voice:PutOptedOutNumber", "sms-voice:DeleteOptedOutNumber"],
+                [_arn("sms-voice", "opt-out-list/tenantline-{stage}-opt-outs")]),
     # The SecureString is under the AWS managed key aws/ssm, whose key policy lets the account's principals
     # decrypt: no kms statement is needed (infra/link_secret.py).
     "LinkSecret": (["ssm:GetParameter"], [_arn("ssm", "parameter/tenantline-{stage}-*")]),
 }
-# SMS to a phone number has no ARN: allowed as "anything that is not a topic" (every function checks the
-# stage's link secret at start, core/secrets.py, hence LinkSecret everywhere).
-SMS = {"Sid": "SmsToPeople", "Effect": "Allow", "Action": ["sns:Publish"], "NotResource": "arn:aws:sns:*:*:*"}
+# Every function checks the stage's link secret at start (core/secrets.py), hence LinkSecret everywhere.
 
 FUNCTIONS = {
     "api_handler": ["Logs", "Tables", "ReadAttachments", "StoreAttachments", "EraseMail", "ListMail", "SendMail", "Timers",
                     "StopEscalations", "LinkSecret"],
     "inbound_email": ["Logs", "Tables", "ReadRawMail", "StoreAttachments", "SendMail", "Timers", "DeadLetters",
                       "LinkSecret"],
-    "connect_contact": ["Logs", "Tables", "SendMail", "Timers", "QueuePosition", "LinkSecret", "SMS"],
+    "connect_contact": ["Logs", "Tables", "SendMail", "Timers", "QueuePosition", "LinkSecret", "SendSms"],
     "contact_events": ["Logs", "Tables", "Timers", "LinkSecret"],
-    "sla_clock": ["Logs", "Tables", "SendMail", "Timers", "LinkSecret", "SMS"],
+    "sla_clock": ["Logs", "Tables", "SendMail", "Timers", "LinkSecret", "SendSms"],
     "send_digest": ["Logs", "Tables", "SendMail", "Timers", "LinkSecret"],
     "tour_reminder": ["Logs", "Tables", "SendMail", "LinkSecret"],
+    "inbound_sms": ["Logs", "Tables", "SendSms", "OptOuts", "Timers", "LinkSecret"],
+    "sms_events": ["Logs", "Tables", "LinkSecret"],
     "start_escalations": ["Logs", "Tables", "TicketsStream", "EmergencyTopic", "StartEscalations", "Timers",
                           "DeadLetters", "LinkSecret"],
 }
@@ -83,9 +89,6 @@ FUNCTIONS = {
 def policy(function: str, stage: str, region: str, account: str) -> dict:
     statements = []
     for sid in FUNCTIONS[function]:
-        if sid == "SMS":
-            statements.append(SMS)
-            continue
         actions, resources = STATEMENTS[sid]
         statements.append({"Sid": sid, "Effect": "Allow", "Action": actions,
                            "Resource": [r.format(stage=stage, region=region, account=account) for r in resources]})

@@ -79,7 +79,7 @@ def test_an_emergency_is_due_on_the_wall_clock_waits_for_escalation_and_leads_th
 
 
 def test_only_known_channels_make_tickets(aws):
-    with pytest.raises(Invalid, match="^channel must be one of chat, email, voice$"):
+    with pytest.raises(Invalid, match="^channel must be one of chat, email, voice, sms$"):
         new(channel="fax")
 
 

@@ -8,7 +8,6 @@ import json
 import random
 import re
 import time
-import urllib.request
 import uuid
 from datetime import date, datetime, timedelta, timezone
 from datetime import time as clock
@@ -219,7 +218,7 @@ class Day:
         self._count("surveys_answered")
 
     def _survey_token(self, ticket: dict) -> str | None:
-        """The link the resident got: in the email on the thread, or in the text the twin's SNS recorded."""
+        """The link the resident got: in the email on the thread, or in the text the twin's outbox recorded."""
         fresh = self._ticket(ticket["id"])
         for message in fresh["messages"]:
             found = re.search(r"/survey/([A-Za-z0-9_.-]+)", message["body"])
@@ -227,9 +226,10 @@ class Day:
                 return found.group(1)
         if (fresh.get("survey") or {}).get("sent_via") != "sms":
             return None
-        with urllib.request.urlopen(f"{self.moto_url}/moto-api/data.json", timeout=30) as response:
-            data = response.read().decode()
-        found = re.findall(re.escape(fresh["ref"]) + r"\b[^\"]*?/survey/([A-Za-z0-9_.-]+)", data)
+        from twin import sms  # texts go through End User Messaging, played by the twin's stand-in
+
+        found = [m.group(1) for t in sms.outbox(self.session) if fresh["ref"] in t["body"]
+                 for m in [re.search(r"/survey/([A-Za-z0-9_.-]+)", t["body"])] if m]
         return found[-1] if found else None
 
 

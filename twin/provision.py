@@ -99,6 +99,8 @@ def provision(session, stage: str) -> dict:
             created[logical] = handler(session, props)
     link_secret.ensure(session.client("ssm"), stage)  # as `make deploy` does: CloudFormation cannot
     created["LinkSecret"] = link_secret.name(stage)
+    from twin import sms  # End User Messaging has no moto backend: the twin's stand-in (twin/sms.py)
+    sms.install(session, stage)
     return created
 
 

@@ -155,10 +155,11 @@ def forget_connections() -> None:
 def _provisioned(moto_port: int, api_port: int | None, stage: str) -> Twin:
     import boto3
 
-    from twin import lambdas, provision, seed
+    from twin import lambdas, provision, seed, sms
 
     session = boto3.Session(region_name=os.environ["AWS_DEFAULT_REGION"])
     resources = provision.provision(session, stage)
+    sms.install(session, stage, delivery_events=True)  # the running twin plays the carriers' receipts too
     forget_connections()
     app, _config = load_app(stage)
     lambdas.install(app, stage)

@@ -11,6 +11,13 @@ def new_id() -> str:
     return str(ULID())
 
 
+def at(when) -> str:
+    """An id that sorts by `when` (a datetime) rather than by now: texts are threaded by when they were sent."""
+    from ulid import ULID  # noqa: PLC0415 - see new_id
+
+    return str(ULID.from_datetime(when))
+
+
 def is_id(value: str) -> bool:
     """Whether `value` has the shape of an id new_id makes (a ULID: 26 Crockford base-32 characters)."""
     return bool(re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{26}", value or ""))

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.core import aws, times
+from chalicelib.core import times
 from chalicelib.escalation import runner
 from chalicelib.models import Ticket
 from chalicelib.rules import oncall
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
+from chalicelib.tickets import texts
 
 RESULTS = ("connected", "no_answer", "failed")
 
@@ -37,9 +38,9 @@ def next_attempt(ticket: Ticket, tried: list[str], now: datetime) -> oncall.Resp
         return None
     prop = properties.get_property(ticket.property_id)
     where = f"{prop.name} {ticket.unit}" if ticket.unit else prop.name
-    aws.client("sns").publish(PhoneNumber=person.phone,
-                              Message=f"Incoming patch: {ticket.summary[:120]}, {where}. Ticket {ticket.ref}. "
-                                      f"Caller {ticket.contact_phone or 'unknown'}.")
+    texts.send(person.phone, f"Incoming patch: {ticket.summary[:120]}, {where}. Ticket {ticket.ref}. "
+                             f"Caller {ticket.contact_phone or 'unknown'}.",
+               origination=texts.number_of(ticket.property_id), ticket_id=ticket.ticket_id, kind="page")
     tickets.record(ticket, "connect", "patch_attempt", now,
                    {"person_id": person.person_id, "name": person.name, "result": "calling"})
     return person

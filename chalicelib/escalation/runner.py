@@ -50,8 +50,9 @@ def start(ticket: Ticket, text: str, now: datetime) -> Ticket | None:
     planned = oncall.plan(chosen.tiers, int(chosen.repeat), list(chosen.managers or []), responders(prop.property_id),
                           rotations(prop.property_id), prop.timezone, now, text,
                           lambda person: ack_link(ticket.ticket_id, person), scale)
+    sms_from = (prop.phone_numbers or [None])[0]  # pages go out on the one texting path (tickets/texts.py)
     for page in planned["managers"] + [p for tier in planned["tiers"] for p in tier["pages"]]:
-        page["from"] = prop.inbox
+        page["from"], page["sms_from"] = prop.inbox, sms_from
     planned["ticket_id"] = ticket.ticket_id
     sfn = aws.client("stepfunctions")
     try:

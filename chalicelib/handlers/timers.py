@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from chalice import Blueprint
 
 from chalicelib.core import settings, times
-from chalicelib.lifecycle import digest, due_actions, tours
+from chalicelib.lifecycle import delivery, digest, due_actions, tours, visits
 
 bp = Blueprint(__name__)
 
@@ -20,6 +20,10 @@ def _fired_at(event) -> datetime:
 
 @bp.lambda_function(name="sla_clock")
 def sla_clock(event, context):
+    if event.get("clock") == "send_text":  # a text queued by a function that may not text (lifecycle/delivery.py)
+        return delivery.send_queued(event["ticket_id"], event["message_id"], bool(event.get("proactive")))
+    if event.get("clock") == "visit_reminder":  # the evening before and an hour before a confirmed visit
+        return visits.remind(event["ticket_id"], event["visit_id"], event["kind"], event["version"], _fired_at(event))
     return due_actions.fire(event["clock"], event["ticket_id"], _fired_at(event))
 
 

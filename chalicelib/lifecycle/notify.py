@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from chalicelib.core import aws
 from chalicelib.tickets import portfolio as properties
+from chalicelib.tickets import texts
 
 
 def person(property_id: str, who, subject: str, text: str) -> bool:
@@ -22,7 +23,7 @@ def managers(property_id: str, subject: str, text: str, sms: bool = True) -> lis
         if person.role != "manager":
             continue
         if sms and person.phone:
-            aws.client("sns").publish(PhoneNumber=person.phone, Message=f"{subject}: {text}"[:1500])
+            texts.send(person.phone, f"{subject}: {text}"[:1500], origination=texts.number_of(property_id), kind="alert")
             told.append(person.phone)
         if person.email and prop.inbox:
             aws.client("ses").send_email(Source=prop.inbox, Destination={"ToAddresses": [person.email]},

@@ -13,13 +13,14 @@ from datetime import datetime
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PutError
 
-from chalicelib.core import aws, secrets, settings, signing, times
+from chalicelib.core import secrets, settings, signing, times
 from chalicelib.core.errors import Conflict, Invalid, TenantlineError, Unauthorized
 from chalicelib.lifecycle import delivery, notify, timers
 from chalicelib.models import Guard, Ticket, keys
 from chalicelib.rules import redaction, replies, service_levels, surveys
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
+from chalicelib.tickets import texts
 
 KIND = "S"  # the first value of every survey token
 
@@ -87,9 +88,10 @@ def _send(ticket: Ticket, now: datetime) -> tuple[str, str | None]:
                                                              days=days), now, automated=True)
             return "email", None
         if ticket.channel == "voice":
-            resident = properties.resident(ticket.property_id, ticket.contact_phone)
-            if resident is None or not resident.sms_consent:
-                return "none", "no consent to texts on record for this number"
+            try:  # a proactive text: consent on record, and never after STOP (tickets/texts.py)
+                texts.check(ticket.property_id, ticket.contact_phone, proactive=True)
+            except texts.NotTexted as exc:
+                return "none", str(exc)
             send_at = surveys.text_at(now, prop.timezone)
             if send_at > now:  # not at night: the timer texts at 08:00 (due_actions "survey_text")
                 timers.start(f"survey-text-{ticket.ticket_id}", "sla_clock",
@@ -107,7 +109,8 @@ def text_survey(ticket: Ticket, now: datetime) -> None:
     prop = properties.get_property(ticket.property_id)
     lang = ticket.language if ticket.language in ("en", "es") else "en"
     text = replies.say("survey_sms", lang, property=prop.name, ref=ticket.ref, link=link(ticket.ticket_id, "sms", now))
-    aws.client("sns").publish(PhoneNumber=ticket.contact_phone, Message=text)
+    texts.send(ticket.contact_phone, text, origination=texts.number_of(ticket.property_id), ticket_id=ticket.ticket_id,
+               kind="survey")
 
 
 def text_held_survey(ticket: Ticket, now: datetime) -> str:

@@ -2,10 +2,19 @@
 from chalicelib.models.chat import ChatSession
 from chalicelib.models.oncall import EscalationPolicy, Rotation
 from chalicelib.models.property import KnowledgeArticle, Lookup, Person, Property, Resident
-from chalicelib.models.thread import AuditEntry, ContactRecord, Counter, Guard, Message, Quarantined, Rejected
+from chalicelib.models.thread import (
+              AuditEntry,
+              ContactRecord,
+              Counter,
+              Guard,
+              Message,
+              Quarantined,
+              Rejected,
+              SmsContact,
+)
 from chalicelib.models.ticket import Ticket
 from chalicelib.models.tour import TourBooking
 
-ALL_MODELS = (Ticket, Message, AuditEntry, Guard, Counter, Quarantined, ContactRecord, Rejected, ChatSession, Property,
+ALL_MODELS = (Ticket, Message, AuditEntry, Guard, Counter, Quarantined, ContactRecord, Rejected, SmsContact, ChatSession, Property,
               KnowledgeArticle, Person, Resident, Lookup, Rotation, EscalationPolicy, TourBooking)
 

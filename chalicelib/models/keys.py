@@ -54,6 +54,21 @@ def survey_asked(ticket_id: str) -> str:
 
 
 
+def sms_inbound(inbound_message_id: str) -> str:
+    """An inbound text, claimed once (End User Messaging and SNS may deliver it twice)."""
+    return f"SMSIN#{inbound_message_id}"
+
+
+def sms_outbound(message_id: str) -> str:
+    """A text we sent (End User Messaging's message id) -> its ticket and thread item, for delivery events and
+    for the reply that answers it (previousPublishedMessageId)."""
+    return f"SMSOUT#{message_id}"
+
+
+def sms_contact(phone: str) -> str:
+    return f"SMSCONTACT#{phone}"
+
+
 def contact_record(contact_id: str) -> str:
     return f"CONTACT#{contact_id}"
 

@@ -43,6 +43,11 @@ class Message(Model):
     auth = JSONAttribute(null=True)
     # voice: the Connect contact the words came from (its IVR recording is filed under this id)
     contact_id = UnicodeAttribute(null=True)
+    # sms: End User Messaging's id of the text (inbound: inboundMessageId; outbound: SendTextMessage's MessageId),
+    # and for outbound texts the latest delivery event (queued, delivered, failed, ...) and when it came
+    sms_id = UnicodeAttribute(null=True)
+    delivery = UnicodeAttribute(null=True)
+    delivery_detail = UnicodeAttribute(null=True)
     expires_at = NumberAttribute(null=True)  # DynamoDB TTL, set when the ticket closes (tickets/retention.py)
 
 
@@ -123,3 +128,17 @@ class Rejected(Model):
     reason = UnicodeAttribute()
     event = JSONAttribute(default=dict)
     received_at = UnicodeAttribute()
+
+
+class SmsContact(Model):
+    """What a phone number said about texts (pk=SMSCONTACT#<E.164>): opted out (STOP) or back in (START),
+    and consent to proactive texts recorded from the widget, the phone menu or a first text."""
+    Meta = meta("ticket-events")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default="SMSCONTACT")
+    opted_out = BooleanAttribute(default=False)
+    opted_out_at = UnicodeAttribute(null=True)
+    consent = BooleanAttribute(default=False)
+    consent_at = UnicodeAttribute(null=True)
+    consent_via = UnicodeAttribute(null=True)  # sms | widget | phone | office

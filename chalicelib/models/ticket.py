@@ -61,6 +61,9 @@ class Ticket(Model):
     for_person = UnicodeAttribute(null=True)  # a message for a named person
     safety_question = UnicodeAttribute(null=True)  # triage was unsure and asked this
     safety_answer = UnicodeAttribute(null=True)  # yes | no | silence (no answer at night)
+    # repair visits (lifecycle/visits.py): visit_id, start, end, technician, note, status, awaiting, alternatives,
+    # version, arrived_at, in_window, fixed
+    visits = JSONAttribute(default=list)
     calls = JSONAttribute(default=dict)  # voice: Connect contact id -> milestones, outcome, queue wait, handle time
     clocks = JSONAttribute(default=dict)  # SLA clock name -> due time (ISO)
     held_key = UnicodeAttribute(null=True)  # <property>#<release day> while held for the after-hours digest

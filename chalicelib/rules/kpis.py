@@ -77,6 +77,13 @@ DEFINITIONS: tuple[Kpi, ...] = (
     Kpi("digest_lateness", "After-hours digest lateness, worst", "minutes", MAX_DIGEST_DELAY, "lower",
         "Minutes from the office opening to the digest carrying a message left while it was closed, worst of "
         "the period."),
+    Kpi("visit_arrival", "Visits arrived within the window", "%", None, "higher",
+        "Repair visits completed or without access whose technician arrived inside the arrival window the "
+        "resident confirmed, as a share of those with an arrival time (informational: no published target)."),
+    Kpi("first_time_fix", "First-time fix", "%", 70, "higher",
+        "Tickets whose first completed repair visit fixed it (the resident did not answer 'no' to 'was it "
+        "fixed?' and no second visit was needed), as a share of tickets with a completed visit; the usual "
+        "range is 70-85 %."),
 )
 BY_KEY = {k.key: k for k in DEFINITIONS}
 
@@ -86,6 +93,13 @@ class Call:
     outcome: str  # completed | connected | abandoned | callback_or_message | in_queue | ended_in_flow | in_flow
     queue_wait_seconds: float | None = None
     handle_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class VisitFact:
+    status: str
+    in_window: bool | None = None  # arrival inside the window (completed / no_access visits)
+    fixed: bool | None = None  # the resident's answer to "was it fixed?"
 
 
 @dataclass(frozen=True)
@@ -116,6 +130,7 @@ class TicketFacts:
     opening: datetime | None = None  # held after hours: the office opening it waited for
     released: datetime | None = None  # ...and when the digest carried it
     linked_to: str | None = None  # an email follow-up of a closed ticket
+    visits: tuple[VisitFact, ...] = ()  # in the order they were proposed
 
 
 @dataclass
@@ -292,13 +307,34 @@ def digest_lateness(cohort: list[TicketFacts]) -> Result:
                   {"median_minutes": round(statistics.median(minutes), 1) if minutes else None}, breaches)
 
 
+def visit_arrival(cohort: list[TicketFacts]) -> Result:
+    timed = [v for t in cohort for v in t.visits if v.in_window is not None]
+    on_time = sum(1 for v in timed if v.in_window)
+    return Result("visit_arrival", share(on_time, len(timed)), len(timed), {"in_window": on_time})
+
+
+def first_time_fix(cohort: list[TicketFacts]) -> Result:
+    counted, fixed, breaches = 0, 0, []
+    for t in cohort:
+        done = [v for v in t.visits if v.status == "completed"]
+        if not done:
+            continue
+        counted += 1
+        if done[0].fixed is not False and len(done) == 1:
+            fixed += 1
+        else:
+            breaches.append({"ref": t.ref, "why": "not fixed at the first visit"})
+    return Result("first_time_fix", share(fixed, counted), counted, {"fixed_first_time": fixed}, breaches)
+
+
 def compute(cohort: list[TicketFacts], later: list[TicketFacts], open_now: list[TicketFacts] | None,
             as_of: datetime) -> list[Result]:
     """Every KPI, in DEFINITIONS order. `open_now` None: no backlog snapshot for this period."""
     results = [fcr(cohort, later, as_of), csat(cohort), nps(cohort), *calls(cohort),
                backlog(open_now, as_of) if open_now is not None else Result("backlog_aging", None, 0),
                safety(cohort, as_of), complaint_ack(cohort, as_of), tier2(cohort, as_of),
-               review(cohort, as_of), *time_to_human(cohort, as_of), digest_lateness(cohort)]
+               review(cohort, as_of), *time_to_human(cohort, as_of), digest_lateness(cohort),
+               visit_arrival(cohort), first_time_fix(cohort)]
     order = [k.key for k in DEFINITIONS]
     return sorted(results, key=lambda r: order.index(r.key))
 

@@ -55,6 +55,97 @@ TEXTS = {
         "es": "Gracias. Atenderemos el reporte {ref} como una solicitud normal. Si algo cambia o empeora, "
               "díganos aquí o llame al {emergency_line}.",
     },
+    # Texts: at most two segments (rules/texting.py), so shorter than the chat and email wording; Spanish
+    # accents make a text UCS-2 (67 characters a segment), hence the plainer words where meaning allows.
+    "sms_emergency": {
+        "en": "Emergency logged ({ref}). On call is being paged and will call you within {callback_minutes} min. "
+              "If safe, shut off the water valve. Anyone in danger: call 911.",
+        "es": "Emergencia registrada ({ref}). Le llamara el tecnico de guardia en {callback_minutes} min. Si es "
+              "seguro, cierre la llave del agua. Si hay peligro: 911.",
+    },
+    "sms_utility": {
+        "en": "This looks like an area outage: please report it to {utility}{utility_phone}. Logged as {ref}.",
+        "es": "Parece un apagon en la zona: reportelo a {utility}{utility_phone}. Registrado como {ref}.",
+    },
+    "sms_received_open": {
+        "en": "Thanks, we opened ticket {ref}. The office is open: a team member will text you back shortly.",
+        "es": "Gracias, abrimos el reporte {ref}. La oficina esta abierta: alguien le respondera pronto.",
+    },
+    "sms_received_closed": {
+        "en": "Thanks, we opened ticket {ref}. The office is closed; we'll reply after it opens ({opens}). "
+              "Emergency? Text us or call {emergency_line}.",
+        "es": "Gracias, abrimos el reporte {ref}. La oficina esta cerrada; respondemos al abrir ({opens}). "
+              "Emergencia? Escribanos o llame al {emergency_line}.",
+    },
+    "sms_help": {
+        "en": "{property}: text us about your home here. Office: {phone}{email}. Emergencies: {emergency_line}. "
+              "Reply STOP to stop texts.",
+        "es": "{property}: escribanos aqui sobre su hogar. Oficina: {phone}{email}. Emergencias: "
+              "{emergency_line}. Responda ALTO para no recibir textos.",
+    },
+    "visit_proposed": {
+        "en": "{property}: a technician can come {window} ({ref}). Reply 1 to confirm, 2 for another time.",
+        "es": "{property}: un tecnico puede ir {window} ({ref}). Responda 1 para confirmar, 2 para otra hora.",
+    },
+    "visit_links": {
+        "en": "Confirm this time: {confirm}\nAsk for another time: {other}\n(or reply 1 or 2 to this email)",
+        "es": "Confirmar esta hora: {confirm}\nPedir otra hora: {other}\n(o responda 1 o 2 a este correo)",
+    },
+    "visit_link_page": {
+        "en": "Repair visit {window}, ticket {ref}",
+        "es": "Visita de reparación {window}, reporte {ref}",
+    },
+    "visit_link_confirm": {"en": "Confirm this time", "es": "Confirmar esta hora"},
+    "visit_link_other": {"en": "Ask for another time", "es": "Pedir otra hora"},
+    "visit_confirmed": {
+        "en": "Confirmed: {window} ({ref}). We'll remind you the evening before and an hour before.",
+        "es": "Confirmado: {window} ({ref}). Le recordaremos la noche antes y una hora antes.",
+    },
+    "visit_alternatives": {
+        "en": "Other times: {choices}. Reply with the number, or 0 if none fits.",
+        "es": "Otras horas: {choices}. Responda con el numero, o 0 si ninguna le sirve.",
+    },
+    "visit_no_fit": {
+        "en": "No problem: the office will contact you to find a time that works ({ref}).",
+        "es": "Sin problema: la oficina le contactara para buscar una hora ({ref}).",
+    },
+    "visit_reminder_evening_before": {
+        "en": "Reminder: a technician comes tomorrow {window} ({ref}).",
+        "es": "Recordatorio: un tecnico va manana {window} ({ref}).",
+    },
+    "visit_reminder_hour_before": {
+        "en": "Reminder: a technician comes in about an hour, {window} ({ref}).",
+        "es": "Recordatorio: un tecnico llega en una hora aprox., {window} ({ref}).",
+    },
+    "visit_en_route": {
+        "en": "{technician} is on the way for your repair ({ref}).",
+        "es": "{technician} va en camino para su reparacion ({ref}).",
+    },
+    "visit_no_access": {
+        "en": "We could not get in for your repair today ({ref}). The office will contact you to rebook.",
+        "es": "No pudimos entrar hoy para su reparacion ({ref}). La oficina le contactara para otra cita.",
+    },
+    "visit_cancelled": {
+        "en": "Your repair visit {window} is cancelled ({ref}). The office will be in touch.",
+        "es": "Su visita {window} esta cancelada ({ref}). La oficina le contactara.",
+    },
+    "visit_fixed_question": {
+        "en": "Was it fixed? Reply 1 yes, 2 no ({ref}).",
+        "es": "Se arreglo? Responda 1 si, 2 no ({ref}).",
+    },
+    "visit_fixed_yes": {"en": "Great, thank you ({ref}).", "es": "Excelente, gracias ({ref})."},
+    "visit_fixed_no": {
+        "en": "Sorry it is not fixed: we reopened ticket {ref} and will follow up.",
+        "es": "Lo sentimos: reabrimos el reporte {ref} y le daremos seguimiento.",
+    },
+    "sms_stopped": {
+        "en": "{property}: you will get no more texts from us. Reply START to get them again.",
+        "es": "{property}: no recibira mas textos nuestros. Responda START para recibirlos de nuevo.",
+    },
+    "sms_started": {
+        "en": "{property}: texts are back on. Reply STOP to stop, HELP for help.",
+        "es": "{property}: los textos estan activos de nuevo. Responda ALTO para parar, AYUDA para ayuda.",
+    },
     "received_open": {
         "en": "Thanks, we've opened ticket {ref}. The office is open and a team member will reply here shortly.",
         "es": "Gracias, abrimos el reporte {ref}. La oficina está abierta y alguien del equipo le responderá aquí "
@@ -318,3 +409,23 @@ def email_acknowledgement(cal: Calendar, now: datetime, language: str, ref: str,
     urgent = say("email_emergency", language, line=emergency_line or "911") if urgency != "routine" else ""
     return say("email_ack", language, name=f" {name}" if name else "", property=property_name, ref=ref,
                when=when, urgent=urgent)
+
+
+def sms_reply(refer: str, urgency: str, language: str, ref: str, utility: str | None = None,
+              utility_phone: str | None = None, category: str = "maintenance") -> str | None:
+    """triage_reply in the words of a text (the 911 advice is short enough as it is)."""
+    if refer == "utility":
+        fallback = "la compania de luz" if language == "es" else "your electric utility"
+        return say("sms_utility", language, ref=ref, utility=utility or fallback,
+                   utility_phone=f" ({utility_phone})" if utility_phone else "")
+    if refer == "none" and urgency == "emergency":
+        return say("sms_emergency", language, ref=ref)
+    return triage_reply(refer, urgency, language, ref, utility, utility_phone, category)
+
+
+def sms_acknowledgement(cal: Calendar, now: datetime, language: str, ref: str, emergency_line: str | None) -> str:
+    if is_open(cal, now):
+        return say("sms_received_open", language, ref=ref)
+    opens = next_open(cal, now)
+    label = local_label(cal, opens, language) if opens else "-"
+    return say("sms_received_closed", language, ref=ref, opens=label, emergency_line=emergency_line or "911")

@@ -50,7 +50,9 @@ def facts(t: Ticket, cal: Calendar, with_trail: bool = True) -> kpis.TicketFacts
         calls=tuple(kpis.Call(c.get("outcome") or "", c.get("queue_wait_seconds"), c.get("handle_seconds"))
                     for c in (t.calls or {}).values()),
         opening=next_open(cal, created) if held else None, released=_when(min(released)) if released else None,
-        linked_to=t.linked_ticket_id)
+        linked_to=t.linked_ticket_id,
+        visits=tuple(kpis.VisitFact(v.get("status") or "", v.get("in_window"), v.get("fixed"))
+                     for v in t.visits or []))
 
 
 def _reopens(entry) -> bool:

@@ -17,7 +17,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.core import aws, settings
 from chalicelib.core.errors import Invalid
 from chalicelib.models import ChatSession, ContactRecord, Guard, Message, Quarantined, Resident, Ticket, keys
-from chalicelib.tickets import portfolio, store
+from chalicelib.tickets import portfolio, store, texts
 from chalicelib.tickets import tours as tour_bookings
 from chalicelib.tickets.views import audit_view, message_view, ticket_view
 
@@ -125,8 +125,17 @@ def export(phone: str | None = None, email: str | None = None) -> dict:
                                "end": b.end, "status": b.status, "name": b.name, "phone": b.phone, "email": b.email,
                                "language": b.language, "source": b.source, "created_at": b.created_at}
                               for b in tour_bookings.of_person(phone, email)],
+            "texting": _texting(phone),
             "quarantined_mail": [{"id": q.sk, "received_at": q.received_at, "subject": q.subject, "reason": q.reason,
                                   "file": _file(q.raw_key) if q.raw_key else None} for q in _quarantined(email)]}
+
+
+def _texting(phone: str | None) -> dict | None:
+    """What the number said about texts: STOP / START and consent (tickets/texts.py)."""
+    found = texts.contact(phone) if phone else None
+    return None if found is None else {"opted_out": found.opted_out, "opted_out_at": found.opted_out_at,
+                                       "consent": found.consent, "consent_at": found.consent_at,
+                                       "consent_via": found.consent_via}
 
 
 def _delete_file(key: str) -> int:
@@ -156,6 +165,13 @@ def erase(actor: str, now: datetime, phone: str | None = None, email: str | None
     for booking in tour_bookings.of_person(phone, email):
         tour_bookings.erase_person(booking)
         counts["tour_bookings"] += 1
+    found = texts.contact(phone) if phone else None
+    if found is not None:  # a STOP outlives erasure (the number must not be texted again); consent does not
+        if found.opted_out:
+            found.consent, found.consent_at, found.consent_via = False, None, None
+            found.save()
+        else:
+            found.delete()
     return {"erased": counts}
 
 

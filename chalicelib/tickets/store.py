@@ -33,7 +33,7 @@ TRANSITIONS = {
     "resolved": {"closed", "in_progress"},  # back to in_progress is a reopen
     "closed": {"in_progress"},
 }
-TICKET_CHANNELS = ("chat", "email", "voice")
+TICKET_CHANNELS = ("chat", "email", "voice", "sms")
 REF_ATTEMPTS = 5
 WRITE_ATTEMPTS = 20  # a system write re-derived from a fresh read: a burst of messages on one ticket needs several
 

@@ -3,6 +3,8 @@ from chalicelib.models import AuditEntry, Message, Ticket
 from chalicelib.rules import surveys
 from chalicelib.rules.service_levels import TIME_TO_HUMAN
 
+VISIT_KEYS = ("visit_id", "start", "end", "technician", "status", "note", "arrived_at", "in_window", "fixed")
+
 
 def _int(value) -> int | None:
     return None if value is None else int(value)
@@ -31,6 +33,7 @@ def ticket_view(t: Ticket) -> dict:
         "clocks": dict(t.clocks or {}), "held_for": t.held_key, "for_person": t.for_person,
         "safety_question": t.safety_question, "safety_answer": t.safety_answer,
         "csat": _int(t.csat), "nps": _int(t.nps), "survey": survey_view(t),
+        "visits": [{k: v.get(k) for k in VISIT_KEYS} for v in t.visits or []],
         "calls": [dict(call, contact_id=cid) for cid, call in sorted((t.calls or {}).items(),
                                                                      key=lambda kv: kv[1].get("initiated") or "")],
     }
@@ -43,6 +46,8 @@ def audit_view(a: AuditEntry) -> dict:
 def message_view(m: Message, staff: bool = False) -> dict:
     view = {"message_id": m.message_id, "direction": m.direction, "author": m.author, "body": m.body,
             "automated": bool(m.automated), "channel": m.channel, "created_at": m.created_at}
+    if m.channel == "sms" and m.direction == "outbound":  # how the text went: sent, delivered, failed, not_sent
+        view.update(delivery=m.delivery, delivery_detail=m.delivery_detail)
     if staff:
         view.update(subject=m.subject, auth=m.auth or None,
                     attachments=[{"index": i, "name": a.name, "content_type": a.content_type, "size": a.size}

@@ -25,7 +25,7 @@ from chalicelib.channels.mail.parse import (
 from chalicelib.core import aws, ids, settings, times
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.lifecycle import email_out as outbound
-from chalicelib.lifecycle import intake, safety_question
+from chalicelib.lifecycle import intake, safety_question, visits
 from chalicelib.lifecycle import tours as tour_booking
 from chalicelib.models import Guard, Quarantined, Ticket, keys
 from chalicelib.rules import redaction, replies, roles
@@ -208,7 +208,8 @@ def _append(ticket: Ticket, mail: ParsedMail, key: str | None, verdicts: dict, n
                         ticket_changes={"participants": participants} if participants != (ticket.participants or [])
                         else None)
     _remember(mail, ticket.ticket_id)
-    if not automated:  # "1" or "yes" to the safety question the acknowledgement asked
+    # "1"/"2" to a visit notice (lifecycle/visits.py), else "1" or "yes" to the acknowledgement's safety question
+    if not automated and not visits.answer(tickets.get_ticket(ticket.ticket_id), mail.text or "", now):
         safety_question.settle(tickets.get_ticket(ticket.ticket_id), mail.text or "", now)
     return {"ticket_id": ticket.ticket_id, "ref": ticket.ref, "new": False, "acknowledged": False}
 

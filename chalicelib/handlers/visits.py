@@ -1,0 +1,89 @@
+"""Repair visits on a ticket (staff): propose a window, record what happened. The resident answers by text."""
+import html
+from datetime import datetime
+from typing import Annotated
+
+from chalice import Blueprint, Response
+from pydantic import AwareDatetime, BaseModel, ConfigDict, StrictStr, StringConstraints
+
+from chalicelib.core.errors import TenantlineError
+from chalicelib.handlers.http import api, error_response, now, parse, staff, wants_json
+from chalicelib.handlers.survey import _page as link_page  # the one page shape of the resident's signed links
+from chalicelib.handlers.tickets import authorizer, ticket_for
+from chalicelib.lifecycle import visits
+from chalicelib.rules import replies
+
+bp = Blueprint(__name__)
+
+
+class VisitIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    start: AwareDatetime
+    end: AwareDatetime
+    technician: Annotated[StrictStr, StringConstraints(min_length=1, max_length=100)]
+    note: Annotated[StrictStr, StringConstraints(max_length=1000)] | None = None
+
+
+class VisitStatusIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    status: StrictStr
+    arrived_at: AwareDatetime | None = None
+
+
+@bp.route("/tickets/{ticket_id}/visits", methods=["POST"], authorizer=authorizer, cors=True)
+@api
+def propose(ticket_id):
+    request = bp.current_request
+    who = staff(request)
+    body = parse(request, VisitIn)
+    ticket = ticket_for(who, ticket_id)
+    visit = visits.propose(ticket, body.start, body.end, body.technician, body.note, who.username, now(request))
+    return Response(body=visits.view(visit), status_code=201, headers={"Content-Type": "application/json"})
+
+
+@bp.route("/tickets/{ticket_id}/visits/{visit_id}/status", methods=["POST"], authorizer=authorizer, cors=True)
+@api
+def record(ticket_id, visit_id):
+    request = bp.current_request
+    who = staff(request)
+    body = parse(request, VisitStatusIn)
+    ticket = ticket_for(who, ticket_id)
+    arrived: datetime | None = body.arrived_at
+    return visits.view(visits.set_status(ticket, visit_id, body.status, who.username, now(request), arrived))
+
+
+# --- the signed links in a visit email (public): GET shows one button and changes nothing; POST answers ---
+
+def _link_failed(request, exc: TenantlineError) -> Response:
+    if wants_json(request):
+        return error_response(exc.status, exc.code, str(exc))
+    return link_page("Repair visit", f"<p>{html.escape(str(exc))}</p>", exc.status)
+
+
+@bp.route("/visit-links/{token}", methods=["GET"], cors=True)
+def show_link(token):
+    request = bp.current_request
+    try:
+        ticket, visit, said = visits.from_link(token, now(request))
+    except TenantlineError as exc:
+        return _link_failed(request, exc)
+    lang = visits.language_of(ticket)
+    title = replies.say("visit_link_page", lang, window=visits.window_label(ticket, visit), ref=ticket.ref)
+    if wants_json(request):
+        return {"ref": ticket.ref, "visit": visits.view(visit), "answer": said}
+    button = replies.say("visit_link_confirm" if said == "1" else "visit_link_other", lang)
+    return link_page(title, f"<form method=post><button type=submit style='font-size:1.2em'>{html.escape(button)}"
+                            "</button></form>", language=lang)
+
+
+@bp.route("/visit-links/{token}", methods=["POST"], cors=True,
+          content_types=["application/x-www-form-urlencoded", "application/json", "text/plain"])
+def answer_link(token):
+    request = bp.current_request
+    try:
+        visit = visits.answer_by_link(token, now(request))
+    except TenantlineError as exc:
+        return _link_failed(request, exc)
+    if wants_json(request):
+        return visit
+    return link_page("Repair visit", f"<p>{html.escape(visit['status'])}: {html.escape(visit['start'])}</p>")
