@@ -10,7 +10,7 @@ from chalicelib.core.errors import Invalid
 from chalicelib.escalation import incident, patch
 from chalicelib.handlers.http import api, now, parse, query_params, staff
 from chalicelib.lifecycle import delivery, intake, survey
-from chalicelib.rules import service_levels
+from chalicelib.rules import roles, service_levels
 from chalicelib.rules.triage import URGENCY_RANK
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
@@ -39,6 +39,12 @@ class StatusIn(BaseModel):
 class AssignIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
     assignee: Optional[Annotated[StrictStr, StringConstraints(max_length=100)]]
+    version: Optional[StrictInt] = None
+
+
+class RoleIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    role: StrictStr
     version: Optional[StrictInt] = None
 
 
@@ -71,7 +77,11 @@ def list_tickets():
     request = bp.current_request
     who = staff(request)
     params = query_params(request)
-    prop, status, urgency = params.get("property"), params.get("status"), params.get("urgency")
+    prop, status, urgency, role = params.get("property"), params.get("status"), params.get("urgency"), params.get("role")
+    if role and role not in roles.ROLES:
+        raise Invalid(f"role must be one of {', '.join(roles.ROLES)}")
+    if role and status:
+        raise Invalid("role picks an open queue: it cannot be combined with status")
     if status and status not in service_levels.STATUSES:
         raise Invalid(f"status must be one of {', '.join(service_levels.STATUSES)}")
     if urgency and urgency not in URGENCY_RANK:
@@ -82,7 +92,7 @@ def list_tickets():
         properties.get_property(prop)
     if not status:  # the working queue: open tickets, most urgent and oldest first
         ids = [prop] if prop else [p.property_id for p in properties.list_properties() if who.sees(p.property_id)]
-        page, next_cursor = tickets.open_queue(ids, urgency, limit, cursor)
+        page, next_cursor = tickets.open_queue(ids, urgency, limit, cursor, role)
     elif prop:
         page, next_cursor = tickets.by_index(tickets.Ticket.by_property, prop, status=status, urgency=urgency,
                                              limit=limit, cursor=cursor, newest_first=True)
@@ -178,6 +188,16 @@ def assign(ticket_id):
     body = parse(request, AssignIn)
     return ticket_view(tickets.assign(ticket_for(who, ticket_id).ticket_id, body.assignee, who.username,
                                       now(request), body.version))
+
+
+@bp.route("/tickets/{ticket_id}/role", methods=["POST"], authorizer=authorizer, cors=True)
+@api
+def set_role(ticket_id):
+    request = bp.current_request
+    who = staff(request)
+    body = parse(request, RoleIn)
+    return ticket_view(tickets.set_role(ticket_for(who, ticket_id).ticket_id, body.role, who.username,
+                                        now(request), body.version))
 
 
 @bp.route("/tickets/{ticket_id}/tier", methods=["POST"], authorizer=authorizer, cors=True)

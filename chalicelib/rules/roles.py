@@ -7,6 +7,8 @@ available?", "can I see it Saturday?") rather than a resident's ("renew my lease
 import re
 
 ROLES = ("resident", "prospect", "owner", "vendor", "unknown")
+# Roles that have a queue of their own and never appear in the working (maintenance) queue.
+OWN_QUEUE = ("prospect", "owner")
 
 PROSPECT = re.compile(
     r"\b(availab(le|ility)|vacanc(y|ies)|for rent|tours?|visit|see (it|the (apartment|unit|place|studio))|"

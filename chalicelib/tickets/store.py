@@ -19,7 +19,7 @@ from chalicelib.core.errors import Conflict, Invalid, NotFound
 from chalicelib.core.times import iso
 from chalicelib.models import AuditEntry, Guard, Message, Ticket, keys
 from chalicelib.models.base import transaction
-from chalicelib.rules import redaction, service_levels
+from chalicelib.rules import redaction, roles, service_levels
 from chalicelib.rules.service_levels import OPEN_STATUSES, STATUSES
 from chalicelib.rules.triage import URGENCY_RANK, Triage
 from chalicelib.tickets import portfolio as properties
@@ -297,6 +297,15 @@ def assign(ticket_id: str, assignee: str | None, actor: str, now: datetime,
                   {"from": ticket.assignee, "to": assignee or None}, expected_version=expected_version)
 
 
+def set_role(ticket_id: str, role: str, actor: str, now: datetime, expected_version: int | None = None) -> Ticket:
+    """A CSR's correction of who wrote; it moves the ticket to that role's queue."""
+    if role not in roles.ROLES:
+        raise Invalid(f"role must be one of {', '.join(roles.ROLES)}")
+    ticket = get_ticket(ticket_id)
+    return update(ticket, {"role": role}, actor, "role", now, {"from": ticket.role, "to": role},
+                  expected_version=expected_version)
+
+
 def set_tier(ticket_id: str, tier: int, actor: str, now: datetime, expected_version: int | None = None) -> Ticket:
     if tier not in (1, 2):
         raise Invalid("tier must be 1 or 2")
@@ -328,9 +337,11 @@ def _decode_cursor(cursor: str | None) -> dict | None:
     return value
 
 
-def open_queue(property_ids: list[str], urgency: str | None, limit: int, cursor: str | None):
+def open_queue(property_ids: list[str], urgency: str | None, limit: int, cursor: str | None,
+               role: str | None = None):
     """Open tickets, most urgent first then oldest, merged across properties; the cursor is the last
-    queue_sort seen (unique, so nothing is skipped or repeated)."""
+    queue_sort seen (unique, so nothing is skipped or repeated). `role` gives one role's queue; without it,
+    the working queue leaves out the roles that have their own (prospects, owners)."""
     after = (_decode_cursor(cursor) or {}).get("after")
     if urgency:
         rank = str(URGENCY_RANK[urgency])
@@ -338,9 +349,11 @@ def open_queue(property_ids: list[str], urgency: str | None, limit: int, cursor:
         condition = Ticket.queue_sort.between(start, f"{rank}#~")
     else:
         condition = Ticket.queue_sort > after if after else None
+    # PynamoDB's limit counts items after the filter, so a page is still full and the cursor still exact.
+    who = Ticket.role == role if role else ~Ticket.role.is_in(*roles.OWN_QUEUE)
     merged = []
     for pid in property_ids:
-        merged += list(Ticket.queue.query(f"{pid}#OPEN", condition, limit=limit + 1))
+        merged += list(Ticket.queue.query(f"{pid}#OPEN", condition, filter_condition=who, limit=limit + 1))
     merged.sort(key=lambda t: t.queue_sort)
     page = merged[:limit]
     next_cursor = _encode_cursor({"after": page[-1].queue_sort}) if len(merged) > limit else None
