@@ -143,6 +143,8 @@ def test_clear_messages_are_not_asked_about():
     ("AC out, 88 in here, no kids or elderly, just annoyed", "urgent"),
     # what is not the home, or not happening
     ("the microwave door won't close", "routine"),
+    ("la puerta del armario no cierra", "routine"),
+    ("la puerta principal no cierra con llave", "emergency"),
     ("ceiling drip in the closet, a bucket is catching it and it's not spreading", "urgent"),
     ("my neighbour smokes on his balcony and the smoke drifts into my bedroom", "routine"),
     ("the front door lock won't lock anymore, the bolt just spins", "emergency"),

@@ -151,10 +151,10 @@ EMERGENCY_RULES = [
         r"\bkicked (in )?(the |my )?door\b",
         r"\b(can'?t|cannot|no way to|unable to) (lock|secure|close) (it|the house|my house|the home|the place|our place|the apartment)\b",
         r"\b(house|home|apartment|place|unit) is (wide )?open\b", r"\block (is )?(jammed|stuck) open\b",
-        r"\b(forced|pried) (open|the door)\b", r"\bpuerta\b[^.;!?]{0,35}\b(ya )?no (cierra|se cierra|asegura|tiene seguro)\b",
+        r"\b(forced|pried) (open|the door)\b", r"\bpuerta\b (?!(del|de la|de mi) (armario|closet|ropero|gabinete|alacena|horno|refri\w*|refrigerador|microondas|lavaplatos|buzon|bano|regadera|ducha|cuarto|recamara|carro|coche|garage|cochera)\b)[^.;!?]{0,35}\b(ya )?no (cierra|se cierra|asegura|tiene seguro)\b",
         r"\b(puerta|cerradura|ventana) (quedo|esta|quedaron) rot[oa]s?\b", r"\bdoor (was |is )?(forced|pried) open\b",
         r"\b(door|lock|window|deadbolt)\b[^.;!?]{0,40}\b(can'?t|cannot|won'?t|unable to) (lock|close|secure|shut)\b",
-        r"\bpuerta( de \w+| principal)? no (cierra|se cierra|tiene seguro|asegura)", r"\bno (puedo|podemos) (cerrar|asegurar) la (puerta|ventana)",
+        r"\bpuerta (?!(del|de la|de mi) (armario|closet|ropero|gabinete|alacena|horno|refri\w*|refrigerador|microondas|lavaplatos|buzon|bano|regadera|ducha|cuarto|recamara|carro|coche|garage|cochera)\b)(de \w+ |principal )?no (cierra|se cierra|tiene seguro|asegura)", r"\bno (puedo|podemos) (cerrar|asegurar) la (puerta|ventana)",
         r"\b(cerradura|chapa) (rota|no sirve|no funciona)\b", r"\b(ventana|puerta) (rota|quebrada|destrozada)\b",
         r"\b(rompieron|forzaron|patearon) la (puerta|ventana|cerradura)\b", r"\b(se metieron|entraron) a robar\b(?! (a|en) (mi|el|su) (carro|coche|auto|vehiculo|camioneta))"),
         "emergency", not_after=r"\b(oven|stove|fridge|refrigerator|freezer|dishwasher|microwave|cabinet|closet|mailbox|car|dryer|"
