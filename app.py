@@ -6,6 +6,7 @@ from chalicelib.handlers import (
     connect,
     email,
     escalation,
+    help,
     pages,
     privacy,
     reports,
@@ -31,4 +32,5 @@ app.register_blueprint(calls.bp)
 app.register_blueprint(survey.bp)
 app.register_blueprint(reports.bp)
 app.register_blueprint(tours.bp)
+app.register_blueprint(help.bp)
 register(app)

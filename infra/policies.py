@@ -73,6 +73,7 @@ FUNCTIONS = {
     "sla_clock": ["Logs", "Tables", "SendMail", "Timers", "LinkSecret", "SMS"],
     "send_digest": ["Logs", "Tables", "SendMail", "Timers", "LinkSecret"],
     "tour_reminder": ["Logs", "Tables", "SendMail", "LinkSecret"],
+    "kb_publish": ["Logs", "Tables", "LinkSecret"],  # a help article's scheduled publishing (and its index)
     "start_escalations": ["Logs", "Tables", "TicketsStream", "EmergencyTopic", "StartEscalations", "Timers",
                           "DeadLetters", "LinkSecret"],
 }

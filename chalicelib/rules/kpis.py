@@ -77,6 +77,10 @@ DEFINITIONS: tuple[Kpi, ...] = (
     Kpi("digest_lateness", "After-hours digest lateness, worst", "minutes", MAX_DIGEST_DELAY, "lower",
         "Minutes from the office opening to the digest carrying a message left while it was closed, worst of "
         "the period."),
+    Kpi("deflection", "Chats answered by the help center", "%", None, "higher",
+        "Chats answered automatically from a help article whose resident said \"yes, this answered my question\" "
+        "before anyone from the office replied (the chat closes by itself), as a share of chats answered from "
+        "the help center (informational: no published target)."),
 )
 BY_KEY = {k.key: k for k in DEFINITIONS}
 
@@ -116,6 +120,8 @@ class TicketFacts:
     opening: datetime | None = None  # held after hours: the office opening it waited for
     released: datetime | None = None  # ...and when the digest carried it
     linked_to: str | None = None  # an email follow-up of a closed ticket
+    kb_answered: bool = False  # the chat answered it from a help article
+    self_served: bool = False  # ...and the resident said it answered them, before staff replied
 
 
 @dataclass
@@ -292,13 +298,19 @@ def digest_lateness(cohort: list[TicketFacts]) -> Result:
                   {"median_minutes": round(statistics.median(minutes), 1) if minutes else None}, breaches)
 
 
+def deflection(cohort: list[TicketFacts]) -> Result:
+    answered = [t for t in cohort if t.kb_answered]
+    deflected = sum(t.self_served for t in answered)
+    return Result("deflection", share(deflected, len(answered)), len(answered), {"deflected": deflected})
+
+
 def compute(cohort: list[TicketFacts], later: list[TicketFacts], open_now: list[TicketFacts] | None,
             as_of: datetime) -> list[Result]:
     """Every KPI, in DEFINITIONS order. `open_now` None: no backlog snapshot for this period."""
     results = [fcr(cohort, later, as_of), csat(cohort), nps(cohort), *calls(cohort),
                backlog(open_now, as_of) if open_now is not None else Result("backlog_aging", None, 0),
                safety(cohort, as_of), complaint_ack(cohort, as_of), tier2(cohort, as_of),
-               review(cohort, as_of), *time_to_human(cohort, as_of), digest_lateness(cohort)]
+               review(cohort, as_of), *time_to_human(cohort, as_of), digest_lateness(cohort), deflection(cohort)]
     order = [k.key for k in DEFINITIONS]
     return sorted(results, key=lambda r: order.index(r.key))
 

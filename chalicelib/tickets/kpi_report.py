@@ -50,7 +50,8 @@ def facts(t: Ticket, cal: Calendar, with_trail: bool = True) -> kpis.TicketFacts
         calls=tuple(kpis.Call(c.get("outcome") or "", c.get("queue_wait_seconds"), c.get("handle_seconds"))
                     for c in (t.calls or {}).values()),
         opening=next_open(cal, created) if held else None, released=_when(min(released)) if released else None,
-        linked_to=t.linked_ticket_id)
+        linked_to=t.linked_ticket_id, kb_answered=any(a.action == "kb_answer" for a in trail),
+        self_served=any(a.action == "kb_helpful" and (a.detail or {}).get("self_served") for a in trail))
 
 
 def _reopens(entry) -> bool:

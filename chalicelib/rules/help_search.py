@@ -1,0 +1,117 @@
+"""Searching help articles the way residents write: accents and case folded, shorthand and misspellings
+spelled out, words reduced to their Snowball stems (rules/wording.py, what triage reads), a misspelt word
+matched to a known one a single edit away, and the articles ranked by BM25 over title, keywords and body.
+
+The index is built when an article is published (tickets/help.py stores it, compressed, in DynamoDB) and
+read back whole: at a few thousand articles a dictionary of postings is small and needs no dependency
+(SQLite FTS5 would, on a runtime whose SQLite is not known to have it). Pure."""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from chalicelib.rules.wording import stems
+
+# BM25's usual constants, and how much a word counts in each field (BM25F, simplified: weighted term counts).
+K1, B = 1.2, 0.75
+FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.0, "body": 1.0}
+# Words that say nothing about the topic, as their stems (EN and ES).
+STOP = frozenset(stems(
+    "a an the and or of to in on at for is are was be do does did i my me you your it this that how what when "
+    "where can could should with from by about there have has if not our we us as will would get "
+    "el la los las un una unos unas y o de del en con por para que como cuando donde es son mi mis su sus "
+    "yo me se le lo al hay puedo puede tengo tiene esta este esto estan ser si no nos", "en").split()) | \
+    frozenset(stems("el la los las un una y o de del en con por para que como cuando donde es son mi mis su "
+                    "sus yo me se le lo al hay esta este esto si no nos", "es").split())
+ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+CONFIDENT = 0.6  # share of the message's (weighted) words the best article covers before chat answers with it
+
+
+def terms(text: str, language: str) -> list[str]:
+    """The stems a text is searched by, stop words and punctuation left out."""
+    return [t for t in stems(text, language).split() if t not in STOP and t not in "!?" and len(t) > 1]
+
+
+def document_terms(title: str, body: str, keywords: list[str], language: str) -> dict[str, float]:
+    """An article's weighted term counts: what publishing stores for the index."""
+    counts: Counter = Counter()
+    for field, text in (("title", title), ("keywords", " ".join(keywords)), ("body", body)):
+        for term in terms(text, language):
+            counts[term] += FIELD_WEIGHTS[field]
+    return dict(counts)
+
+
+def build(docs: list[dict]) -> dict:
+    """The index of published articles: each doc is {"id", "terms": {stem: weight}, ...shown fields}.
+    Postings map a stem to [[doc number, weight], ...]; lengths are the docs' weighted lengths."""
+    postings: dict[str, list] = {}
+    lengths = []
+    shown = []
+    for number, doc in enumerate(docs):
+        weights = doc["terms"]
+        lengths.append(round(sum(weights.values()), 1))
+        shown.append({k: v for k, v in doc.items() if k != "terms"})
+        for term, weight in weights.items():
+            postings.setdefault(term, []).append([number, weight])
+    average = (sum(lengths) / len(lengths)) if lengths else 0.0
+    return {"docs": shown, "lengths": lengths, "average": average, "postings": postings}
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc: dict
+    score: float
+    coverage: float  # the share of the query's words (by idf) this article has
+
+
+def _idf(index: dict, term: str) -> float:
+    n, df = len(index["docs"]), len(index["postings"].get(term, ()))
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def _edits(word: str) -> set[str]:
+    """Every word one deletion, transposition, substitution or insertion away."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return ({a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+            | {a + c + b[1:] for a, b in splits if b for c in ALPHABET} | {a + c + b for a, b in splits for c in ALPHABET})
+
+
+def known(index: dict, term: str) -> str | None:
+    """The term itself when indexed, else the most common indexed term one edit away (words of 4+ letters:
+    shorter ones have too many neighbours to guess)."""
+    postings = index["postings"]
+    if term in postings:
+        return term
+    if len(term) < 4 or not term.isalpha():
+        return None
+    near = [t for t in _edits(term) if t in postings]
+    return max(near, key=lambda t: (len(postings[t]), t)) if near else None
+
+
+def search(index: dict, query: str, language: str, allowed=lambda doc: True, limit: int = 10) -> list[Hit]:
+    """The articles best matching `query`, best first, among those `allowed` lets through."""
+    asked = list(dict.fromkeys(terms(query, language)))
+    if not asked or not index["docs"]:
+        return []
+    matched = {t: known(index, t) for t in asked}
+    # A word we know nothing of weighs as much as the rarest word: a message about something else stays unmatched.
+    ceiling = math.log(1 + (len(index["docs"]) + 0.5) / 0.5)
+    total = sum(_idf(index, m) if m else ceiling for m in matched.values())
+    scores: dict[int, float] = {}
+    covered: dict[int, float] = {}
+    for term in {m for m in matched.values() if m}:
+        idf = _idf(index, term)
+        for number, weight in index["postings"][term]:
+            norm = K1 * (1 - B + B * index["lengths"][number] / (index["average"] or 1))
+            scores[number] = scores.get(number, 0.0) + idf * weight * (K1 + 1) / (weight + norm)
+            covered[number] = covered.get(number, 0.0) + idf
+    ranked = sorted(scores, key=lambda n: (-scores[n], index["docs"][n]["id"]))
+    hits = [Hit(index["docs"][n], round(scores[n], 3), round(covered[n] / total, 2) if total else 0.0)
+            for n in ranked if allowed(index["docs"][n])]
+    return hits[:limit]
+
+
+def confident(hits: list[Hit]) -> Hit | None:
+    """The article to answer a chat with, when the best one covers most of what was asked."""
+    return hits[0] if hits and hits[0].coverage >= CONFIDENT else None
