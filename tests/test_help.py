@@ -3,6 +3,7 @@ typos), staff-only articles never public, every edit a version (listed, compared
 or by a timer, and the chat answering from published articles only, with its Yes/No feedback."""
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -167,3 +168,40 @@ def test_bad_input_gets_a_clear_4xx(client, csr_headers):
     assert staff_call(client, csr_headers, "GET", "/admin/kb/articles/nope/versions")[0] == 404
     assert staff_call(client, csr_headers, "GET", "/admin/kb/articles/pay-rent-en/versions/x")[0] == 400
     assert client.http.get("/admin/kb/articles").status_code == 401
+
+
+def test_the_email_acknowledgement_suggests_articles(aws):
+    from tests.conftest import sent_mail
+    from twin import ses_inbound
+    raw = (b"From: Maria Lopez <maria@example.com>\r\nTo: help@maplecourt.example\r\nSubject: Rent question\r\n"
+           b"Message-ID: <rent-1@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+           b"Hello, can I set up autopay to pay my rent online? Thanks, Maria\r\n")
+    ses_inbound.receive(aws, raw, "help@maplecourt.example", at=NOW)
+    (ack,) = sent_mail(aws)
+    body = ack.get_body().get_content()
+    assert "these articles may answer your question" in body
+    assert "- How do I pay rent?: http" in body and "/app/help/maple-court/articles/pay-rent-en" in body
+
+
+def test_kb_export_and_import_round_trip_the_articles(aws, tmp_path, monkeypatch):
+    """`manage.py kb export DIR` then `kb import DIR` on a fresh knowledge base gives back the same files;
+    an unchanged import changes nothing, a changed file is one new version."""
+    import manage
+    from chalicelib.tickets import help
+    monkeypatch.setattr(manage, "use_twin", lambda: None)  # the in-process twin is already this process's AWS
+    exported, again = tmp_path / "kb", tmp_path / "kb-again"
+    assert manage.main(["kb", "export", str(exported)]) == 0
+    files = {p.relative_to(exported): p.read_text() for p in exported.rglob("*.md")}
+    assert len(files) == 23 and files[Path("portfolio/pay-rent-es.md")].startswith(
+        "---\nid: pay-rent-es\ntranslation_of: pay-rent-en\nproperty: \nlanguage: es\n")
+    assert "maple-court/lockout-fees-staff-en.md" in {str(p) for p in files}
+    assert manage.main(["kb", "import", str(exported)]) == 0
+    assert help.get("pay-rent-en").version == 1  # nothing changed, nothing new
+    edited = exported / "portfolio" / "pay-rent-en.md"
+    edited.write_text(edited.read_text().replace("late after the 5th", "late after the 3rd"))
+    assert manage.main(["kb", "import", str(exported)]) == 0
+    article = help.get("pay-rent-en")
+    assert article.version == 2 and "3rd" in article.published["body"]  # its state says published
+    assert manage.main(["kb", "export", str(again)]) == 0
+    assert {p.relative_to(again): p.read_text() for p in again.rglob("*.md")} == \
+        {**files, Path("portfolio/pay-rent-en.md"): edited.read_text()}

@@ -26,6 +26,8 @@ STOP = frozenset(stems(
                     "sus yo me se le lo al hay esta este esto si no nos", "es").split())
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 CONFIDENT = 0.6  # share of the message's (weighted) words the best article covers before chat answers with it
+# A longer text (an email) says more than its question: an article sharing a few of its words is worth suggesting.
+SUGGEST_MATCHED, SUGGEST_COVERAGE = 2, 0.2
 
 
 def terms(text: str, language: str) -> list[str]:
@@ -63,6 +65,7 @@ class Hit:
     doc: dict
     score: float
     coverage: float  # the share of the query's words (by idf) this article has
+    matched: int  # how many of the query's words it has
 
 
 def _idf(index: dict, term: str) -> float:
@@ -100,18 +103,25 @@ def search(index: dict, query: str, language: str, allowed=lambda doc: True, lim
     total = sum(_idf(index, m) if m else ceiling for m in matched.values())
     scores: dict[int, float] = {}
     covered: dict[int, float] = {}
+    matched_terms: dict[int, int] = {}
     for term in {m for m in matched.values() if m}:
         idf = _idf(index, term)
         for number, weight in index["postings"][term]:
             norm = K1 * (1 - B + B * index["lengths"][number] / (index["average"] or 1))
             scores[number] = scores.get(number, 0.0) + idf * weight * (K1 + 1) / (weight + norm)
             covered[number] = covered.get(number, 0.0) + idf
+            matched_terms[number] = matched_terms.get(number, 0) + 1
     ranked = sorted(scores, key=lambda n: (-scores[n], index["docs"][n]["id"]))
-    hits = [Hit(index["docs"][n], round(scores[n], 3), round(covered[n] / total, 2) if total else 0.0)
-            for n in ranked if allowed(index["docs"][n])]
+    hits = [Hit(index["docs"][n], round(scores[n], 3), round(covered[n] / total, 2) if total else 0.0,
+                matched_terms[n]) for n in ranked if allowed(index["docs"][n])]
     return hits[:limit]
 
 
 def confident(hits: list[Hit]) -> Hit | None:
     """The article to answer a chat with, when the best one covers most of what was asked."""
     return hits[0] if hits and hits[0].coverage >= CONFIDENT else None
+
+
+def suggested(hits: list[Hit], limit: int = 2) -> list[Hit]:
+    """Articles worth suggesting beside a longer text (an email acknowledgement)."""
+    return [h for h in hits if h.matched >= SUGGEST_MATCHED and h.coverage >= SUGGEST_COVERAGE][:limit]
