@@ -7,6 +7,7 @@ from chalicelib.handlers import (
     email,
     escalation,
     help,
+    help_pages,
     pages,
     privacy,
     reports,
@@ -33,4 +34,5 @@ app.register_blueprint(survey.bp)
 app.register_blueprint(reports.bp)
 app.register_blueprint(tours.bp)
 app.register_blueprint(help.bp)
+app.register_blueprint(help_pages.bp)
 register(app)

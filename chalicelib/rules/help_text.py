@@ -39,9 +39,11 @@ def _inline(text: str) -> str:
     return "".join(out) + html.escape(text[last:])
 
 
-def to_html(markdown: str, heading_offset: int = 1) -> str:
-    """Safe HTML of an article body. Headings move down `heading_offset` levels (the page's title is the h1)."""
+def to_html(markdown: str) -> str:
+    """Safe HTML of an article body. The page's title is the h1: the body's highest heading becomes an h2."""
     blocks, para, items, kind = [], [], [], None
+    levels = [len(m) for m in re.findall(r"^\s*(#{1,3})\s", markdown or "", re.MULTILINE)]
+    top = min(levels, default=1)
 
     def flush():
         nonlocal para, items, kind
@@ -60,7 +62,7 @@ def to_html(markdown: str, heading_offset: int = 1) -> str:
             flush()
         elif heading:
             flush()
-            level = min(6, len(heading.group(1)) + heading_offset)
+            level = len(heading.group(1)) - top + 2
             blocks.append(f"<h{level}>{_inline(heading.group(2))}</h{level}>")
         elif bullet or number:
             wanted = "ul" if bullet else "ol"
@@ -140,3 +142,41 @@ def from_file(text: str) -> dict:
     article["keywords"] = [k.strip() for k in (article.get("keywords") or "").split(",") if k.strip()]
     article["body"] = match.group(2).strip()
     return article
+
+
+# --- the public help center's own words ---
+
+PAGE = {
+    "title": {"en": "{property} help center", "es": "Centro de ayuda de {property}"},
+    "heading": {"en": "How can we help?", "es": "¿En qué podemos ayudarle?"},
+    "search_label": {"en": "Search the help center", "es": "Buscar en el centro de ayuda"},
+    "search": {"en": "Search", "es": "Buscar"},
+    "results": {"en": "Results for “{q}”", "es": "Resultados para “{q}”"},
+    "none": {"en": "No article matches “{q}”. Try other words, or ask us.",
+             "es": "Ningún artículo coincide con “{q}”. Pruebe otras palabras o pregúntenos."},
+    "empty": {"en": "No articles yet.", "es": "Todavía no hay artículos."},
+    "ask": {"en": "Can't find what you need? Chat with us", "es": "¿No encuentra lo que busca? Escríbanos por chat"},
+    "language": {"en": "Language", "es": "Idioma"},
+    "breadcrumb": {"en": "Where you are", "es": "Dónde está"},
+    "helpful": {"en": "Did this answer your question?", "es": "¿Respondió esto a su pregunta?"},
+    "yes": {"en": "Yes", "es": "Sí"},
+    "no": {"en": "No", "es": "No"},
+    "thanks": {"en": "Thank you for telling us.", "es": "Gracias por decírnoslo."},
+    "also_in": {"en": "Read this in", "es": "Leer en"},
+    "updated": {"en": "Updated {day}", "es": "Actualizado el {day}"},
+    "not_found": {"en": "Not found", "es": "No encontrado"},
+    "categories": {"en": "Topics", "es": "Temas"},
+}
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+CATEGORY_NAMES = {  # the starter set's categories in Spanish; any other category shows as written
+    "payments": "pagos", "the office": "la oficina", "around the building": "el edificio",
+    "living here": "vivir aquí", "maintenance": "mantenimiento", "owners": "propietarios",
+}
+
+
+def page_text(key: str, language: str, **values) -> str:
+    return PAGE[key]["es" if language == "es" else "en"].format(**values)
+
+
+def category_name(category: str, language: str) -> str:
+    return (CATEGORY_NAMES.get(category, category) if language == "es" else category).capitalize()

@@ -1,0 +1,70 @@
+"""The public help center in Chromium against the twin as `make run` starts it: searching on a phone in
+Spanish, reading an article and switching its language, answering "did this answer your question?" with the
+script turned off (the pages have none), and axe-core clean on each page. Screenshots go to /tmp/help-shots/
+(and build/screenshots/ like the other pages')."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.test_pages import SHOTS, api, axe_clean, browser, hosted_ui, new_page, staff_token, twin  # noqa: F401
+
+pytestmark = pytest.mark.server
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+HELP_SHOTS = Path("/tmp/help-shots")
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+def shot(page, name: str) -> None:
+    HELP_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(HELP_SHOTS / f"{name}.png"), full_page=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(HELP_SHOTS / f"{name}.png", SHOTS / f"{name}.png")
+
+
+def test_a_resident_searches_on_a_phone_in_spanish_and_reads_the_answer(twin, browser):  # noqa: F811
+    page = new_page(browser, locale="es-US", **PHONE)
+    page.goto(twin["base"] + "/app/help/maple-court")
+    expect(page.get_by_role("heading", level=1)).to_have_text("¿En qué podemos ayudarle?")
+    expect(page.get_by_role("heading", name="Pagos")).to_be_visible()  # topics, in Spanish
+    axe_clean(page, "help home (es, phone)")
+    shot(page, "help-home-es-phone")
+    page.get_by_label("Buscar en el centro de ayuda").fill("como pago la renta")
+    page.get_by_role("button", name="Buscar").click()
+    results = page.locator(".results li a")
+    expect(results.first).to_have_text("¿Cómo pago la renta?")
+    axe_clean(page, "help search (es, phone)")
+    shot(page, "help-search-es-phone")
+    results.first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("¿Cómo pago la renta?")
+    expect(page.locator("article")).to_contain_text("Pagos > Hacer un pago")
+    axe_clean(page, "help article (es, phone)")
+    shot(page, "help-article-es-phone")
+    page.locator(".also").get_by_role("link", name="English").click()  # the same article in English
+    expect(page.get_by_role("heading", level=1)).to_have_text("How do I pay rent?")
+    assert page.evaluate("document.documentElement.lang") == "en" and page.errors == []
+
+
+def test_reading_and_feedback_work_without_javascript(twin, browser):  # noqa: F811
+    page = new_page(browser, java_script_enabled=False)
+    page.goto(twin["base"] + "/app/help/maple-court?lang=en&q=my+dog")
+    page.locator(".results li a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pets: what is allowed")
+    axe_clean_without_script = page.content()
+    assert "<script" not in axe_clean_without_script  # nothing to wait for: the page is the article
+    shot(page, "help-article-en-desktop")
+    page.get_by_role("group", name="Did this answer your question?").get_by_role("button", name="Yes").click()
+    expect(page.get_by_role("status")).to_have_text("Thank you for telling us.")
+    manager = staff_token(twin, "dev-manager", "manager")
+    assert api(twin, "GET", "/admin/kb/articles/pets-en", token=manager)["use"]["helpful"] == 1
+
+
+def test_staff_only_articles_and_unknown_pages_are_not_found(twin, browser):  # noqa: F811
+    page = new_page(browser)
+    answer = page.goto(twin["base"] + "/app/help/maple-court/articles/lockout-fees-staff-en")
+    assert answer.status == 404
+    assert page.goto(twin["base"] + "/app/help/nowhere").status == 404
+    page.goto(twin["base"] + "/app/help/maple-court?lang=en&q=lockout+fee+waiver")
+    expect(page.locator(".results")).not_to_contain_text("(staff)")
+    axe_clean(page, "help search (en)")
