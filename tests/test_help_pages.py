@@ -2,12 +2,23 @@
 Spanish, reading an article and switching its language, answering "did this answer your question?" with the
 script turned off (the pages have none), and axe-core clean on each page. Screenshots go to /tmp/help-shots/
 (and build/screenshots/ like the other pages')."""
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.test_pages import SHOTS, api, axe_clean, browser, hosted_ui, new_page, staff_token, twin  # noqa: F401
+from tests.test_pages import (  # noqa: F401  (twin, browser and hosted_ui are fixtures)
+    SHOTS,
+    api,
+    axe_clean,
+    browser,
+    hosted_ui,
+    new_page,
+    resident_chat,
+    staff_token,
+    twin,
+)
 
 pytestmark = pytest.mark.server
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -68,3 +79,49 @@ def test_staff_only_articles_and_unknown_pages_are_not_found(twin, browser):  # 
     page.goto(twin["base"] + "/app/help/maple-court?lang=en&q=lockout+fee+waiver")
     expect(page.locator(".results")).not_to_contain_text("(staff)")
     axe_clean(page, "help search (en)")
+
+
+def test_a_manager_edits_compares_restores_and_publishes_in_the_console(twin, browser):  # noqa: F811
+    page = new_page(browser)
+    page.goto(twin["base"] + "/app/console")
+    page.get_by_label("Name").fill("dana")
+    page.get_by_label("Role").select_option("manager")
+    page.get_by_role("button", name="Sign in locally").click()
+    page.get_by_role("button", name="Help articles").click()
+    page.get_by_role("button", name="When is the pool open?", exact=True).click()
+    expect(page.get_by_role("heading", name="When is the pool open? · version 1 · published")).to_be_visible()
+    body = page.get_by_label(re.compile("^Body"))
+    body.fill(body.input_value().replace("9:00–21:00", "10:00–20:00") + "\n\n## Guests\n- up to **two** guests each")
+    page.get_by_role("button", name="Preview", exact=True).click()
+    expect(page.locator("#kb-preview h2")).to_have_text("Guests")
+    page.get_by_role("button", name="Save as new version").click()
+    expect(page.get_by_role("heading", name="When is the pool open? · version 2 · published")).to_be_visible()
+    page.get_by_role("button", name="Compare v1 with v2").click()
+    diff = page.get_by_role("region", name="Changes from version 1 to 2")
+    expect(diff.locator(".add").first).to_contain_text("10:00–20:00")
+    axe_clean(page, "console help editor")
+    shot(page, "console-kb-editor")
+    # Not public until published: the help center still says 9:00.
+    assert "9:00–21:00" in api(twin, "GET", "/help/maple-court/articles/pool-en")["body"]
+    page.get_by_role("button", name="Publish version 2").click()
+    expect(page.get_by_role("status").filter(has_text="Published.")).to_be_visible()
+    assert "10:00–20:00" in api(twin, "GET", "/help/maple-court/articles/pool-en")["body"]
+    page.get_by_role("button", name="Restore v1").click()
+    expect(page.get_by_role("heading", name="When is the pool open? · version 3 · published")).to_be_visible()
+    expect(page.locator(".kb-form tbody tr").first).to_contain_text("restored version 1")
+    assert page.errors == []
+
+
+def test_the_console_suggests_answers_while_replying(twin, browser):  # noqa: F811
+    _, answer = resident_chat(twin, "maple-court", "Someone keeps parking in my assigned parking space, can you tow the car?")
+    page = new_page(browser)
+    page.goto(twin["base"] + "/app/console")
+    page.get_by_label("Name").fill("casey")
+    page.get_by_role("button", name="Sign in locally").click()
+    page.locator(f"button[data-ticket='{answer['ticket_id']}']").click()
+    suggested = page.get_by_role("group", name="Suggested answers")
+    expect(suggested).to_contain_text("Parking and guest parking")
+    suggested.get_by_role("button", name="Use “Parking and guest parking”").click()
+    expect(page.get_by_label(re.compile("^Reply to the resident"))).to_have_value(re.compile("assigned space"))
+    axe_clean(page, "console with suggestions")
+    shot(page, "console-suggestions")

@@ -297,5 +297,13 @@ def suggestions(ticket_id):
     hits = help.search(ticket.property_id, text, ticket.language if ticket.language in LANGUAGES else "en",
                        AUDIENCES, limit=5)
     help.record_use([h.doc["id"] for h in hits[:SHOWN_COUNTED]], "shown", now(request))
-    return {"articles": [{"id": h.doc["id"], "title": h.doc["title"], "snippet": h.doc["snippet"],
-                          "audience": h.doc["audience"], "score": h.score} for h in hits]}
+    return {"articles": [_suggestion(ticket.property_id, h) for h in hits]}
+
+
+def _suggestion(property_id: str, hit) -> dict:
+    """What the console shows, and what "Use" puts in the reply: the article's words and its public link."""
+    shown = help.get(hit.doc["id"]).published
+    public = hit.doc["audience"] in PUBLIC_AUDIENCES
+    return {"id": hit.doc["id"], "title": hit.doc["title"], "snippet": hit.doc["snippet"], "audience": hit.doc["audience"],
+            "score": hit.score, "text": help_text.to_text(shown["body"]),
+            "url": f"{help.public_base(property_id)}/articles/{hit.doc['id']}" if public else None}

@@ -156,3 +156,9 @@ def help_feedback(property_id, article_id):
     help.record_use([article.article_id], "helpful" if answer.helpful else "unhelpful", now(request))
     return Response(body="", status_code=303,
                     headers={"Location": f"../{article.article_id}?lang={language}&thanks=1"})
+
+
+@bp.route("/app/kb.js", methods=["GET"])
+def kb_js():
+    """The console's help-article editor (web/src/kb.js), loaded when its tab is first opened."""
+    return _asset("kb.js")
