@@ -125,3 +125,19 @@ def test_the_console_suggests_answers_while_replying(twin, browser):  # noqa: F8
     expect(page.get_by_label(re.compile("^Reply to the resident"))).to_have_value(re.compile("assigned space"))
     axe_clean(page, "console with suggestions")
     shot(page, "console-suggestions")
+
+
+def test_the_chat_widget_asks_whether_the_article_answered_and_yes_closes_it(twin, browser):  # noqa: F811
+    page = new_page(browser, locale="en-US", **PHONE)
+    page.goto(twin["base"] + "/app/chat/sunset-villas")
+    page.get_by_label("Your message").fill("how do i pay my rent?")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".tlw-msg").last).to_contain_text("How do I pay rent?")
+    question = page.get_by_role("group", name="Did this answer your question?")
+    axe_clean(page, "chat with a help answer")
+    shot(page, "chat-help-answer-phone")
+    question.get_by_role("button", name="Yes").click()
+    expect(page.locator(".tlw-msg").last).to_contain_text("Glad it helped!")
+    expect(question).to_have_count(0)
+    ref = re.search(r"TL-[0-9A-Z]{4}", page.locator(".tlw-msg").last.inner_text()).group(0)
+    assert api(twin, "GET", f"/tickets/{ref}", token=staff_token(twin))["status"] == "resolved"

@@ -24,7 +24,7 @@ from chalicelib.tickets.views import message_view
 LANGUAGES = ("en", "es")
 CLAIM_LEASE = 30  # seconds: longer than API Gateway waits for an answer
 CLAIM_KEPT = timedelta(days=7)
-CHAT_ANSWER_CHARS = 600  # of an article's text in a chat answer; the link has the rest
+CHAT_ANSWER_CHARS = 320  # of an article's text in a chat answer; the link has the rest
 
 
 def _hash(token: str) -> str:
