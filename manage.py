@@ -457,8 +457,11 @@ def cmd_privacy(args) -> int:
 
 def cmd_kb(args) -> int:
     """The help center's articles as Markdown files with front matter (tickets/help_files.py), on the twin's
-    tables (or a stage's, with its AWS credentials and names in the environment)."""
-    use_twin()
+    tables, or with --stage on a deployed stage's (with that account's AWS credentials in the environment)."""
+    if args.stage:
+        os.environ["TENANTLINE_STAGE"] = args.stage
+    else:
+        use_twin()
     from chalicelib.tickets import help_files
 
     directory = Path(args.dir)
@@ -732,6 +735,7 @@ def parser() -> argparse.ArgumentParser:
     kb.add_argument("action", choices=("import", "export"))
     kb.add_argument("dir")
     kb.add_argument("--by", default="kb-import", help="who the imported versions are by")
+    kb.add_argument("--stage", help="a deployed stage's tables instead of the twin's (AWS credentials from the environment)")
     kb.set_defaults(func=cmd_kb)
 
     report = sub.add_parser("report", help="reports")

@@ -81,8 +81,9 @@ def version(article_id: str, number: int) -> ArticleVersion:
 
 # --- writing ---
 
-def create(fields: dict, who: str, now: datetime) -> HelpArticle:
-    """A draft, version 1. `translation_of`: the id of the same article in another language."""
+def create(fields: dict, who: str, now: datetime, published: bool = False) -> HelpArticle:
+    """A draft, version 1 (`published`: published at once, in the same write, as an import does; the caller
+    rebuilds the index). `translation_of`: the id of the same article in another language."""
     body = check(fields)
     language, property_id = fields.get("language"), fields.get("property_id") or None
     if language not in LANGUAGES:
@@ -104,6 +105,8 @@ def create(fields: dict, who: str, now: datetime) -> HelpArticle:
                           property_id=property_id, language=language, group=group or article_id,
                           slug=help_text.slugify(body["title"]), version=1, state="draft",
                           created_at=times.iso(now), updated_at=times.iso(now), updated_by=who, **body)
+    if published:
+        article.state, article.published_version, article.published = "published", 1, dict(body)
     with transaction() as write:
         write.save(ArticleScope(keys.help_article(article_id), keys.ARTICLE_SCOPE, scope=article.pk),
                    condition=ArticleScope.pk.does_not_exist())

@@ -52,14 +52,17 @@ def import_articles(files: list[dict], who: str, now: datetime) -> dict:
             article = help.get(f["id"]) if f.get("id") else None
         except NotFound:
             article = None
+        state = f.get("state") or "draft"
         if article is None:
-            article = help.create(fields, who, now)
+            article = help.create(fields, who, now, published=state == "published")
             counts["created"] += 1
+            if state == "published":
+                counts["published"] += 1
+                touched |= {(p, article.language) for p in help.reached(article.property_id)}
         else:
             before = article.version
             article = help.edit(article.article_id, fields, who, now)
             counts["edited" if article.version != before else "unchanged"] += 1
-        state = f.get("state") or "draft"
         if state == "published" and (article.state != "published" or article.published_version != article.version):
             help.publish(article.article_id, who, now, reindex=False)
             counts["published"] += 1
