@@ -27,6 +27,8 @@ STOP = frozenset(stems(
     frozenset(stems("el la los las un una y o de del en con por para que como cuando donde es son mi mis su "
                     "sus yo me se le lo al hay esta este esto si no nos", "es").split())
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+MAX_GUESSED = 14  # longer unknown words are not guessed at (each guess tries ~54 candidates per letter)
+MAX_QUERY_TERMS = 60  # a long message is searched by its first distinct words (a chat message may be 4 KB)
 CONFIDENT = 0.6  # share of the message's (weighted) words the best article covers before chat answers with it
 # A longer text (an email) says more than its question: an article sharing a few of its words is worth suggesting.
 SUGGEST_MATCHED, SUGGEST_COVERAGE = 2, 0.2
@@ -97,7 +99,7 @@ def known(index: dict, term: str) -> str | None:
     postings = index["postings"]
     if term in postings:
         return term
-    if len(term) < 4 or not term.isalpha():
+    if not 4 <= len(term) <= MAX_GUESSED or not term.isalpha():
         return None
     near = [t for t in _edits(term) if t in postings]
     return max(near, key=lambda t: (len(postings[t]), t)) if near else None
@@ -105,7 +107,7 @@ def known(index: dict, term: str) -> str | None:
 
 def search(index: dict, query: str, language: str, allowed=lambda doc: True, limit: int = 10) -> list[Hit]:
     """The articles best matching `query`, best first, among those `allowed` lets through."""
-    asked = list(dict.fromkeys(terms(query, language)))
+    asked = list(dict.fromkeys(terms(query, language)))[:MAX_QUERY_TERMS]
     if not asked or not index["docs"]:
         return []
     matched = {t: known(index, t) for t in asked}
