@@ -205,3 +205,12 @@ def test_kb_export_and_import_round_trip_the_articles(aws, tmp_path, monkeypatch
     assert manage.main(["kb", "export", str(again)]) == 0
     assert {p.relative_to(again): p.read_text() for p in again.rglob("*.md")} == \
         {**files, Path("portfolio/pay-rent-en.md"): edited.read_text()}
+
+
+def test_the_staff_routes_need_a_token_and_the_readers_routes_do_not():
+    from app import app
+    staff = [(path, method) for path, methods in app.routes.items() for method, route in methods.items()
+             if path.startswith("/admin/kb") or path == "/tickets/{ticket_id}/suggestions"]
+    assert len(staff) == 12 and all(app.routes[p][m].authorizer is not None for p, m in staff)
+    public = [p for p in app.routes if p.startswith(("/help/", "/app/help"))]
+    assert len(public) == 7 and all(r.authorizer is None for p in public for r in app.routes[p].values())

@@ -141,3 +141,12 @@ def test_the_chat_widget_asks_whether_the_article_answered_and_yes_closes_it(twi
     expect(question).to_have_count(0)
     ref = re.search(r"TL-[0-9A-Z]{4}", page.locator(".tlw-msg").last.inner_text()).group(0)
     assert api(twin, "GET", f"/tickets/{ref}", token=staff_token(twin))["status"] == "resolved"
+
+
+def test_on_the_twin_the_rent_article_comes_first_in_either_language(twin):  # noqa: F811
+    """The issue's check, against the twin as `make run` starts it (the first demo property)."""
+    from twin.seed import FIRST_PROPERTY
+    english = api(twin, "GET", f"/help/{FIRST_PROPERTY}/articles?q=how%20do%20I%20pay%20rent&lang=en")["articles"]
+    spanish = api(twin, "GET", f"/help/{FIRST_PROPERTY}/articles?q=como%20pago%20la%20renta&lang=es")["articles"]
+    assert (english[0]["id"], spanish[0]["id"]) == ("pay-rent-en", "pay-rent-es")
+    assert english[0]["title"] == "How do I pay rent?" and spanish[0]["language"] == "es"
