@@ -29,7 +29,11 @@ STOP = frozenset(stems(
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 MAX_GUESSED = 14  # longer unknown words are not guessed at (each guess tries ~54 candidates per letter)
 MAX_QUERY_TERMS = 60  # a long message is searched by its first distinct words (a chat message may be 4 KB)
-CONFIDENT = 0.6  # share of the message's (weighted) words the best article covers before chat answers with it
+# The chat answers with the best article only when it has most of the message's words (by rarity) and a good
+# part of them are what the article is about (its title and keywords): "my sink is leaking" shares words with
+# the appliances article's body, but is a repair request, not its question.
+CONFIDENT, CONFIDENT_TOPIC = 0.6, 0.5
+GUESSED = 0.5  # a word matched by its one-edit neighbour counts half towards that
 # A longer text (an email) says more than its question: an article sharing a few of its words is worth suggesting.
 SUGGEST_MATCHED, SUGGEST_COVERAGE = 2, 0.2
 
@@ -46,6 +50,11 @@ def terms(text: str, language: str) -> list[str]:
     left out."""
     found = (_stem(w, language) for w in re.findall(r"[a-z]+|\d+", normalize(text)))
     return [t for t in found if t and t not in STOP and len(t) > 1]
+
+
+def topic_terms(title: str, keywords: list[str], language: str) -> list[str]:
+    """What an article is about: the stems of its title and keywords."""
+    return sorted(set(terms(" ".join([title, *keywords]), language)))
 
 
 def document_terms(title: str, body: str, keywords: list[str], language: str) -> dict[str, float]:
@@ -79,6 +88,7 @@ class Hit:
     score: float
     coverage: float  # the share of the query's words (by idf) this article has
     matched: int  # how many of the query's words it has
+    topic: float = 0.0  # the share of the query's words (by idf) in its title or keywords
 
 
 def _idf(index: dict, term: str) -> float:
@@ -114,25 +124,30 @@ def search(index: dict, query: str, language: str, allowed=lambda doc: True, lim
     # A word we know nothing of weighs as much as the rarest word: a message about something else stays unmatched.
     ceiling = math.log(1 + (len(index["docs"]) + 0.5) / 0.5)
     total = sum(_idf(index, m) if m else ceiling for m in matched.values())
+    trust = {m: 1.0 if m == t else GUESSED for t, m in matched.items() if m}
     scores: dict[int, float] = {}
     covered: dict[int, float] = {}
+    on_topic: dict[int, float] = {}
     matched_terms: dict[int, int] = {}
-    for term in {m for m in matched.values() if m}:
+    for term, weight_of_match in trust.items():
         idf = _idf(index, term)
         for number, weight in index["postings"][term]:
             norm = K1 * (1 - B + B * index["lengths"][number] / (index["average"] or 1))
             scores[number] = scores.get(number, 0.0) + idf * weight * (K1 + 1) / (weight + norm)
-            covered[number] = covered.get(number, 0.0) + idf
+            covered[number] = covered.get(number, 0.0) + idf * weight_of_match
+            if term in index["docs"][number].get("topic", ()):
+                on_topic[number] = on_topic.get(number, 0.0) + idf * weight_of_match
             matched_terms[number] = matched_terms.get(number, 0) + 1
     ranked = sorted(scores, key=lambda n: (-scores[n], index["docs"][n]["id"]))
-    hits = [Hit(index["docs"][n], round(scores[n], 3), round(covered[n] / total, 2) if total else 0.0,
-                matched_terms[n]) for n in ranked if allowed(index["docs"][n])]
+    share = (lambda part: round(part / total, 2)) if total else (lambda part: 0.0)
+    hits = [Hit(index["docs"][n], round(scores[n], 3), share(covered[n]), matched_terms[n], share(on_topic.get(n, 0.0)))
+            for n in ranked if allowed(index["docs"][n])]
     return hits[:limit]
 
 
 def confident(hits: list[Hit]) -> Hit | None:
-    """The article to answer a chat with, when the best one covers most of what was asked."""
-    return hits[0] if hits and hits[0].coverage >= CONFIDENT else None
+    """The article to answer a chat with, when the best one covers most of what was asked, on its topic."""
+    return hits[0] if hits and hits[0].coverage >= CONFIDENT and hits[0].topic >= CONFIDENT_TOPIC else None
 
 
 def suggested(hits: list[Hit], limit: int = 2) -> list[Hit]:

@@ -217,6 +217,7 @@ def _doc(article: HelpArticle, property_id: str) -> dict:
     shown = article.published
     return {"id": article.article_id, "title": shown["title"], "snippet": help_text.snippet(shown["body"]),
             "category": shown["category"], "audience": shown["audience"], "group": article.group,
+            "topic": help_search.topic_terms(shown["title"], shown["keywords"], article.language),
             "terms": help_search.document_terms(shown["title"], shown["body"], shown["keywords"], article.language)}
 
 
