@@ -1,6 +1,6 @@
 """The demo portfolio every twin starts with: two properties in different time zones, on-call staff
 subscribed to emergency pages, and the help center's EN/ES starter set (twin/help/*.md). Safe to run again
-(puts overwrite; the articles import idempotently)."""
+(puts overwrite, the help articles too)."""
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -113,7 +113,7 @@ def seed(session) -> dict:
     for pid, policy in POLICIES.items():
         EscalationPolicy(property_pk(pid), keys.policy_sk("emergency"), updated_by="seed", **policy).save()
     # The help center's starter set, published (the same files `manage.py kb import` reads).
-    help_files.import_articles(help_files.read(HELP_ARTICLES), "seed", datetime.now(timezone.utc))
+    help_files.seed_empty(help_files.read(HELP_ARTICLES), "seed", datetime.now(timezone.utc))
     return _subscribe_on_call(session)
 
 

@@ -81,23 +81,12 @@ def version(article_id: str, number: int) -> ArticleVersion:
 
 # --- writing ---
 
-def create(fields: dict, who: str, now: datetime, published: bool = False) -> HelpArticle:
-    """A draft, version 1 (`published`: published at once, in the same write, as an import does; the caller
-    rebuilds the index). `translation_of`: the id of the same article in another language."""
+def _new(fields: dict, who: str, now: datetime, published: bool, group: str | None) -> HelpArticle:
+    """A new article's item, checked (not written)."""
     body = check(fields)
     language, property_id = fields.get("language"), fields.get("property_id") or None
     if language not in LANGUAGES:
         raise Invalid(f"language must be one of {', '.join(LANGUAGES)}")
-    if property_id:
-        portfolio.get_property(property_id)
-    group = None
-    if fields.get("translation_of"):
-        other = get(fields["translation_of"])
-        if other.property_id != property_id:
-            raise Invalid("a translation belongs to the same property as the article it translates")
-        if any(a.group == other.group and a.language == language for a in in_scope(property_id)):
-            raise Conflict(f"that article already has a {language} translation")
-        group = other.group
     article_id = fields.get("id") or ids.new_id()
     if not ARTICLE_ID.fullmatch(article_id):
         raise Invalid("an article id is 1 to 64 lower-case letters, digits and dashes, or a ULID")
@@ -107,12 +96,45 @@ def create(fields: dict, who: str, now: datetime, published: bool = False) -> He
                           created_at=times.iso(now), updated_at=times.iso(now), updated_by=who, **body)
     if published:
         article.state, article.published_version, article.published = "published", 1, dict(body)
-    with transaction() as write:
-        write.save(ArticleScope(keys.help_article(article_id), keys.ARTICLE_SCOPE, scope=article.pk),
-                   condition=ArticleScope.pk.does_not_exist())
-        write.save(article, condition=HelpArticle.pk.does_not_exist())
-        write.save(_version_item(article, 1, who, now, help_text.changed(None, body)))
     return article
+
+
+def _items(article: HelpArticle, who: str, now: datetime) -> tuple[ArticleScope, HelpArticle, ArticleVersion]:
+    return (ArticleScope(keys.help_article(article.article_id), keys.ARTICLE_SCOPE, scope=article.pk), article,
+            _version_item(article, 1, who, now, help_text.changed(None, content(article))))
+
+
+def create(fields: dict, who: str, now: datetime, published: bool = False) -> HelpArticle:
+    """A draft, version 1 (`published`: published at once, in the same write, as an import does; the caller
+    rebuilds the index). `translation_of`: the id of the same article in another language."""
+    property_id, group = fields.get("property_id") or None, None
+    if property_id:
+        portfolio.get_property(property_id)
+    if fields.get("translation_of"):
+        other = get(fields["translation_of"])
+        if other.property_id != property_id:
+            raise Invalid("a translation belongs to the same property as the article it translates")
+        if any(a.group == other.group and a.language == fields.get("language") for a in in_scope(property_id)):
+            raise Conflict(f"that article already has a {fields.get('language')} translation")
+        group = other.group
+    article = _new(fields, who, now, published, group)
+    scope, _, first = _items(article, who, now)
+    with transaction() as write:
+        write.save(scope, condition=ArticleScope.pk.does_not_exist())
+        write.save(article, condition=HelpArticle.pk.does_not_exist())
+        write.save(first)
+    return article
+
+
+def create_in_empty(files: list[dict], who: str, now: datetime) -> list[HelpArticle]:
+    """Articles written in batches, for a knowledge base known to be empty (a new twin's seed): no transaction
+    and no condition, so nothing guards against overwriting; a translation's group is its `translation_of`."""
+    articles = [_new(f, who, now, f.get("state") == "published", f.get("translation_of")) for f in files]
+    for model in (ArticleScope, HelpArticle, ArticleVersion):
+        with model.batch_write() as batch:
+            for article in articles:
+                batch.save(next(i for i in _items(article, who, now) if isinstance(i, model)))
+    return articles
 
 
 def _version_item(article: HelpArticle, number: int, who: str, now: datetime, changed: list[str],
@@ -209,8 +231,14 @@ def reached(property_id: str | None) -> list[str]:
 def rebuild(property_id: str | None, language: str) -> None:
     """The index of every property an article change reaches."""
     for pid in reached(property_id):
-        docs = [_doc(a, pid) for a in for_property(pid) if a.state == "published" and a.language == language]
-        store_index(pid, language, help_search.build(docs))
+        index_articles(pid, language, for_property(pid))
+
+
+def index_articles(property_id: str, language: str, articles: list[HelpArticle]) -> None:
+    """Builds and stores one property's index in one language from `articles` (its own and the portfolio's)."""
+    docs = [_doc(a, property_id) for a in articles if a.state == "published" and a.language == language
+            and a.property_id in (None, property_id)]
+    store_index(property_id, language, help_search.build(docs))
 
 
 def _doc(article: HelpArticle, property_id: str) -> dict:

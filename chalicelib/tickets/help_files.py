@@ -43,6 +43,14 @@ def read(directory: Path) -> list[dict]:
     return sorted(files, key=lambda f: bool(f.get("translation_of")))
 
 
+def seed_empty(files: list[dict], who: str, now: datetime) -> None:
+    """A new, empty knowledge base filled in a few batch writes (the twin's seed: every test starts one)."""
+    articles = help.create_in_empty([dict(f, property_id=f.get("property") or None) for f in files], who, now)
+    reach = {scope: help.reached(scope) for scope in {a.property_id for a in articles}}
+    for property_id, language in sorted({(p, a.language) for a in articles for p in reach[a.property_id]}):
+        help.index_articles(property_id, language, articles)  # all there is: no need to read them back
+
+
 def import_articles(files: list[dict], who: str, now: datetime) -> dict:
     counts = {"created": 0, "edited": 0, "published": 0, "archived": 0, "unchanged": 0}
     touched: set[tuple[str, str]] = set()  # (property, language) whose index needs building
