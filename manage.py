@@ -129,6 +129,7 @@ Tenantline local twin is running.
   widget:       <script src="{twin.api_url}/app/widget.js?property={twin.resources['properties'][0]}"></script>
   CSR console:  {twin.api_url}/app/console   (local sign-in: pick a name and role)
   tour booking: {twin.api_url}/tours/maple-court/book
+  help center:  {twin.api_url}/app/help/{twin.resources['properties'][0]}   (articles: the console's Help articles tab)
 
 Dev CSR token (12 h):
   {token}

@@ -144,8 +144,11 @@ def test_the_chat_widget_asks_whether_the_article_answered_and_yes_closes_it(twi
 
 
 def test_on_the_twin_the_rent_article_comes_first_in_either_language(twin):  # noqa: F811
-    """The issue's check, against the twin as `make run` starts it (the first demo property)."""
+    """The issue's check, against the twin as `make run` starts it (the first demo property), which prints where
+    the help center is."""
     from twin.seed import FIRST_PROPERTY
+    twin["log"].seek(0)
+    assert f"{twin['base']}/app/help/{FIRST_PROPERTY}" in twin["log"].read()
     english = api(twin, "GET", f"/help/{FIRST_PROPERTY}/articles?q=how%20do%20I%20pay%20rent&lang=en")["articles"]
     spanish = api(twin, "GET", f"/help/{FIRST_PROPERTY}/articles?q=como%20pago%20la%20renta&lang=es")["articles"]
     assert (english[0]["id"], spanish[0]["id"]) == ("pay-rent-en", "pay-rent-es")

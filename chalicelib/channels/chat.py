@@ -220,21 +220,18 @@ def _help_answer(ticket: Ticket, text: str, language: str, now: datetime, answer
     return replies.say("kb_answer", language, title=article.published["title"], text=words, link=link, ref=ticket.ref)
 
 
-def answered_article(ticket_id: str) -> str | None:
-    """The article the chat last answered with (what "did this answer your question?" is about)."""
-    answers = [a for a in tickets.audit_trail(ticket_id) if a.action == "kb_answer"]
-    return answers[-1].detail["article"] if answers else None
-
-
 def answer_helpful(session: ChatSession, helpful: bool, now: datetime) -> dict:
-    """The resident's Yes / No to the automatic answer. Yes, while no one from the office has replied, resolves
-    the ticket by itself (self-service: the deflection KPI counts it); No leaves it for staff. Once per ticket."""
+    """The resident's Yes / No to the automatic answer (the article the chat last answered with). Yes, while no one
+    from the office has replied, resolves the ticket by itself (self-service: the deflection KPI counts it); No
+    leaves it for staff. Once per ticket."""
     ticket = tickets.find_ticket(session.ticket_id) if session.ticket_id else None
-    article_id = answered_article(ticket.ticket_id) if ticket else None
-    if article_id is None:
+    trail = tickets.audit_trail(ticket.ticket_id) if ticket else []
+    answers = [a.detail["article"] for a in trail if a.action == "kb_answer"]
+    if not answers:
         raise Invalid("this chat was not answered from the help center")
-    if any(a.action == "kb_helpful" for a in tickets.audit_trail(ticket.ticket_id)):
+    if any(a.action == "kb_helpful" for a in trail):
         raise Conflict("this answer was already rated")
+    article_id = answers[-1]
     language = session.language or ticket.language
     help.record_use([article_id], "helpful" if helpful else "unhelpful", now)
     self_served = helpful and ticket.first_response_at is None and ticket.status == "new"
