@@ -214,3 +214,15 @@ def test_the_staff_routes_need_a_token_and_the_readers_routes_do_not():
     assert len(staff) == 12 and all(app.routes[p][m].authorizer is not None for p, m in staff)
     public = [p for p in app.routes if p.startswith(("/help/", "/app/help"))]
     assert len(public) == 7 and all(r.authorizer is None for p in public for r in app.routes[p].values())
+
+
+def test_a_large_index_is_stored_in_parts_and_read_back_whole(aws, monkeypatch):
+    from chalicelib.tickets import help
+    monkeypatch.setattr(help, "INDEX_PART_BYTES", 500)  # the starter set's index is a few KB: many parts
+    help.rebuild("maple-court", "en")
+    parts = list(help.HelpIndex.query(help.keys.help_scope("maple-court"), help.HelpIndex.sk.startswith("INDEX#en#")))
+    assert len(parts) > 3 and {int(p.parts) for p in parts} == {len(parts)}
+    help._indexes.clear()
+    index = help.load_index("maple-court", "en")
+    assert [h.doc["id"] for h in help.search("maple-court", "how do I pay rent", "en")][:1] == ["pay-rent-en"]
+    assert help.load_index("maple-court", "en") is index  # kept in the container until rebuilt
