@@ -226,3 +226,12 @@ def test_a_large_index_is_stored_in_parts_and_read_back_whole(aws, monkeypatch):
     index = help.load_index("maple-court", "en")
     assert [h.doc["id"] for h in help.search("maple-court", "how do I pay rent", "en")][:1] == ["pay-rent-en"]
     assert help.load_index("maple-court", "en") is index  # kept in the container until rebuilt
+
+
+@pytest.mark.parametrize("query", ["", "%20%20", "🙂🙂", "a" * 5000, "%E2%80%AE<script>alert(1)</script>", "1 2 3 4 5",
+                                   "ñ" * 300, "+".join(["word"] * 400)])
+def test_odd_searches_get_an_answer_not_an_error(client, query):
+    answer = client.http.get(f"{HELP}?q={query}&lang=en")
+    assert answer.status_code == 200 and isinstance(answer.json_body["articles"], list)
+    page = client.http.get(f"/app/help/maple-court?q={query}&lang=en")
+    assert page.status_code == 200 and b"<script>alert" not in page.body
