@@ -6,6 +6,8 @@ from chalicelib.handlers import (
     connect,
     email,
     escalation,
+    help,
+    help_pages,
     pages,
     privacy,
     reports,
@@ -35,4 +37,6 @@ app.register_blueprint(reports.bp)
 app.register_blueprint(tours.bp)
 app.register_blueprint(sms.bp)
 app.register_blueprint(visits.bp)
+app.register_blueprint(help.bp)
+app.register_blueprint(help_pages.bp)
 register(app)

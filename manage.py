@@ -15,6 +15,7 @@
   python manage.py escalation TL-XXXX       an escalation's pages, acknowledgement and proof
   python manage.py ack LINK                 open an acknowledgement link (as the paged person would)
   python manage.py oncall [--at T]          who is on call; `oncall set-policy FILE`, `oncall set-rotation ID FILE`
+  python manage.py kb export|import DIR      the help center's articles as Markdown files with front matter
   python manage.py report escalations       time-to-human over a period (`report calls`: ASA, AHT, abandons)
   python manage.py simulate day             a day of mixed contacts on the twin
   python manage.py report kpis              every KPI beside its target (--json, --csv)
@@ -128,6 +129,7 @@ Tenantline local twin is running.
   widget:       <script src="{twin.api_url}/app/widget.js?property={twin.resources['properties'][0]}"></script>
   CSR console:  {twin.api_url}/app/console   (local sign-in: pick a name and role)
   tour booking: {twin.api_url}/tours/maple-court/book
+  help center:  {twin.api_url}/app/help/{twin.resources['properties'][0]}   (articles: the console's Help articles tab)
 
 Dev CSR token (12 h):
   {token}
@@ -541,6 +543,32 @@ def cmd_privacy(args) -> int:
     return 0
 
 
+def cmd_kb(args) -> int:
+    """The help center's articles as Markdown files with front matter (tickets/help_files.py), on the twin's
+    tables, or with --stage on a deployed stage's (with that account's AWS credentials in the environment)."""
+    if args.stage:
+        os.environ["TENANTLINE_STAGE"] = args.stage
+    else:
+        use_twin()
+    from chalicelib.tickets import help_files
+
+    directory = Path(args.dir)
+    if args.action == "export":
+        written = help_files.export(directory)
+        print(json.dumps({"exported": len(written), "dir": str(directory)}))
+        return 0
+    if not directory.is_dir():
+        print(f"usage error: {directory} is not a folder", file=sys.stderr)
+        return 2
+    try:
+        files = help_files.read(directory)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(help_files.import_articles(files, args.by, datetime.now(timezone.utc))))
+    return 0
+
+
 def cmd_report(args) -> int:
     query = "&".join(f"{k}={v}" for k, v in (("from", args.start), ("to", args.end), ("property", args.property))
                      if v)
@@ -811,6 +839,13 @@ def parser() -> argparse.ArgumentParser:
     privacy.add_argument("--phone", help="E.164, e.g. +12125550142")
     privacy.add_argument("--email")
     privacy.set_defaults(func=cmd_privacy)
+
+    kb = sub.add_parser("kb", help="the help center's articles as Markdown files (import or export a folder)")
+    kb.add_argument("action", choices=("import", "export"))
+    kb.add_argument("dir")
+    kb.add_argument("--by", default="kb-import", help="who the imported versions are by")
+    kb.add_argument("--stage", help="a deployed stage's tables instead of the twin's (AWS credentials from the environment)")
+    kb.set_defaults(func=cmd_kb)
 
     report = sub.add_parser("report", help="reports")
     report.add_argument("kind", choices=("escalations", "calls", "kpis", "leasing"))

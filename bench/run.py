@@ -4,7 +4,9 @@
 - cold start: importing the app in a fresh interpreter vs a bare `import boto3`;
 - triage: messages per second on the frozen test split, model size, and the import time it adds;
 - a chat message end to end (triage, ticket transaction, reply) on the in-process twin vs one PutItem;
-- the connect_contact Lambda's answers to a flow (lookup, route) vs one PutItem, against Connect's 8 s limit.
+- the connect_contact Lambda's answers to a flow (lookup, route) vs one PutItem, against Connect's 8 s limit;
+- the help center's search on 1,000 articles: query latency (in memory, and with the index read from DynamoDB
+  cold), the index's size, importing 1,000 articles, and the import time the search adds to a cold start.
 """
 import os
 import statistics
@@ -138,8 +140,94 @@ def package_size() -> None:
           f"{sum(f.file_size for f in files) / 1048576:.1f} MB and {len(files)} files unpacked")
 
 
+def _articles(count: int, words: int = 150) -> list[dict]:
+    """`count` made-up EN articles of about `words` words, drawn from the starter set's own vocabulary."""
+    import random
+    import re
+
+    from chalicelib.tickets import help_files
+    starter = help_files.read(ROOT / "twin" / "help")
+    vocabulary = sorted({w for f in starter if f["language"] == "en" for w in re.findall(r"[a-z]{3,}", f["body"].lower())})
+    pick = random.Random(18)
+    return [{"id": f"bench-{i:04d}", "title": " ".join(pick.sample(vocabulary, 5)).capitalize(), "language": "en",
+             "audience": "residents", "category": pick.choice(["payments", "maintenance", "living here"]),
+             "keywords": pick.sample(vocabulary, 4), "state": "published", "property": "maple-court",
+             "body": " ".join(pick.choices(vocabulary, k=words))} for i in range(count)]
+
+
+def _put_published(files: list[dict]) -> None:
+    """Articles written straight to the table as published (what an import leaves), without its transactions."""
+    from chalicelib.models import HelpArticle, keys
+    from chalicelib.tickets import help
+    for f in files:
+        body = help.check(f)
+        HelpArticle(keys.help_scope(f["property"]), keys.help_article_sk(f["id"]), article_id=f["id"],
+                    property_id=f["property"], language="en", group=f["id"], slug=f["id"], version=1, state="published",
+                    published_version=1, published=dict(body), created_at="-", updated_at="-", updated_by="bench",
+                    **body).save()
+
+
+def help_center(count: int = 1000, imported: int = 100) -> None:
+    """`imported` of the `count` articles go through `manage.py kb import`'s code (moto copies the whole table in
+    every transaction, so importing all of them there measures moto); the rest are written straight in."""
+    os.environ.update(__import__("twin.stage", fromlist=["x"]).twin_environment("test"))
+    import boto3
+    from moto import mock_aws
+
+    from chalicelib.rules import help_search
+    from chalicelib.tickets import help, help_files
+    from twin import provision, seed
+    from twin.server import moto_config
+    files = _articles(count)
+    queries = ["how do I pay rent", "the dishwasher is broken", "where do guests park", "lost my key fob",
+               "pet deposit for a dog", "recycling pickup for furniture", "no heat in the apartment", "owner statement"]
+    with mock_aws(config=moto_config()):
+        session = boto3.Session(region_name="us-east-1")
+        provision.provision(session, "test")
+        seed.seed(session)
+        _put_published(files[imported:])
+        started = time.perf_counter()
+        help_files.import_articles(files[:imported], "bench",
+                                   __import__("datetime").datetime.now(__import__("datetime").timezone.utc))
+        took = time.perf_counter() - started
+        started = time.perf_counter()
+        help.rebuild("maple-court", "en")
+        rebuilt = time.perf_counter() - started
+        parts = list(help.HelpIndex.query(help.keys.help_scope("maple-court"), help.HelpIndex.sk.startswith("INDEX#en#")))
+        stored = sum(len(p.data) for p in parts)
+        help._indexes.clear()
+        started = time.perf_counter()
+        index = help.load_index("maple-court", "en")
+        cold = time.perf_counter() - started
+        docs = len(index["docs"])
+        timings = []
+        for _ in range(20):
+            for q in queries:
+                started = time.perf_counter()
+                help_search.search(index, q, "en", lambda d: d["audience"] != "staff")
+                timings.append(time.perf_counter() - started)
+        warm = []
+        for q in queries:  # through the store, as a route does: one GetItem says the cached index is current
+            started = time.perf_counter()
+            help.search("maple-court", q, "en")
+            warm.append(time.perf_counter() - started)
+    query = statistics.median(timings)
+    print(f"help search: {docs} published articles of ~150 words: a query {query * 1000:.2f} ms median "
+          f"(p90 {sorted(timings)[int(len(timings) * 0.9)] * 1000:.2f} ms) in memory, {statistics.median(warm) * 1000:.1f} ms "
+          f"through the store on moto (one GetItem to check the cached index); the index "
+          f"{stored / 1024:.0f} KiB zlib-compressed in {len(parts)} item(s), read cold in {cold * 1000:.0f} ms, rebuilt "
+          f"in {rebuilt * 1000:.0f} ms; `kb import` of {imported} new articles into it {took:.1f} s on moto "
+          f"({took / imported * 1000:.0f} ms an article, one rebuild included)")
+    env = dict(os.environ)
+    baseline = fresh_import("import chalicelib.rules.wording, chalicelib.tickets.store", env)
+    with_help = fresh_import("import chalicelib.rules.wording, chalicelib.tickets.store, chalicelib.tickets.help", env)
+    print(f"help search import time added to a cold start: {(with_help - baseline) * 1000:.0f} ms "
+          f"(the store and wording.py's stemmers are loaded either way; no dependency added to the zip)")
+
+
 if __name__ == "__main__":
     package_size()
     cold_start()
     triage_speed()
     chat_latency()
+    help_center()

@@ -81,6 +81,7 @@ FUNCTIONS = {
     "tour_reminder": ["Logs", "Tables", "SendMail", "LinkSecret"],
     "inbound_sms": ["Logs", "Tables", "SendSms", "OptOuts", "Timers", "LinkSecret"],
     "sms_events": ["Logs", "Tables", "LinkSecret"],
+    "kb_publish": ["Logs", "Tables", "LinkSecret"],  # a help article's scheduled publishing (and its index)
     "start_escalations": ["Logs", "Tables", "TicketsStream", "EmergencyTopic", "StartEscalations", "Timers",
                           "DeadLetters", "LinkSecret"],
 }

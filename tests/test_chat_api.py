@@ -94,7 +94,7 @@ def test_knowledge_base_answer_is_recorded_on_the_ticket(client, csr_headers):
     body = say(client, "Where do I pick up packages?")
     assert "parcel lockers" in body["messages"][1]["body"]
     ticket = client.http.get(f"/tickets/{body['ticket_id']}", headers=csr_headers).json_body
-    assert any(a["action"] == "kb_answer" and a["detail"]["article"] == "KB#en#packages" for a in ticket["audit"])
+    assert any(a["action"] == "kb_answer" and a["detail"]["article"] == "packages-en" for a in ticket["audit"])
 
 
 def test_later_messages_append_and_can_raise_urgency(client, aws):

@@ -134,6 +134,7 @@ def test_a_scripted_week_matches_the_hand_count(aws, client, csr_headers, capsys
         "time_to_human_within_30": (50.0, False),  # T6 reached; T7 unacknowledged long past 30 minutes
         "digest_lateness": (None, None),  # nothing was held after hours
         "visit_arrival": (None, None), "first_time_fix": (None, None),  # no repair visits that week
+        "deflection": (None, None),  # no chat was answered from the help center
     }
     assert got == expected
     # The report covers today (its as-of day): it emits each KPI for the property as a CloudWatch (EMF) metric,

@@ -1,10 +1,16 @@
 """The demo portfolio every twin starts with: two properties in different time zones, on-call staff
-subscribed to emergency pages, and a small EN/ES knowledge base. Safe to run again (puts overwrite)."""
+subscribed to emergency pages, and the help center's EN/ES starter set (twin/help/*.md). Safe to run again
+(puts overwrite, the help articles too)."""
+from datetime import datetime, timezone
+from pathlib import Path
+
 from chalicelib.core import settings
-from chalicelib.models import EscalationPolicy, KnowledgeArticle, Lookup, Person, Property, Resident, Rotation, keys
+from chalicelib.models import EscalationPolicy, Lookup, Person, Property, Resident, Rotation, keys
 from chalicelib.models.keys import property_pk
+from chalicelib.tickets import help_files
 from twin.connect import hours_arn
 
+HELP_ARTICLES = Path(__file__).resolve().parent / "help"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 
 PROPERTIES = [
@@ -54,33 +60,6 @@ RESIDENTS = {
 DEMO_CALLER = RESIDENTS["maple-court"][0][0]
 # Residents who agreed to automated texts (satisfaction surveys by SMS after a call); the others did not.
 SMS_CONSENT = {"+12125550142", "+13105550142"}
-
-KNOWLEDGE = [
-    ("en", "office-hours", "When is the office open?", ["office hours", "hours", "open", "office"],
-     "The leasing office is open Monday to Friday 8:00–17:00 and Saturday 10:00–14:00 (closed on public holidays)."),
-    ("es", "office-hours", "¿Cuál es el horario de la oficina?", ["horario", "oficina", "abierta", "abre"],
-     "La oficina está abierta de lunes a viernes de 8:00 a 17:00 y los sábados de 10:00 a 14:00 (cerrada en días "
-     "festivos)."),
-    ("en", "pay-rent", "How do I pay rent?", ["pay rent", "rent", "autopay", "portal", "payment"],
-     "Pay rent online in the resident portal (Payments > Make a payment); you can set up autopay there too. Money "
-     "orders go in the drop box by the office door."),
-    ("es", "pay-rent", "¿Cómo pago la renta?", ["pagar", "renta", "pago", "portal", "automatico"],
-     "Pague la renta en línea en el portal de residentes (Pagos > Hacer un pago); ahí también puede activar el pago "
-     "automático. Los giros postales van en el buzón junto a la puerta de la oficina."),
-    ("en", "packages", "Where do I pick up packages?", ["package", "packages", "pick up", "parcel", "delivery"],
-     "Packages are held in the parcel lockers by the mailroom; you get a code by text when one arrives."),
-    ("es", "packages", "¿Dónde recojo mis paquetes?", ["paquete", "paquetes", "recojo", "recoger", "entrega"],
-     "Los paquetes quedan en los casilleros junto al cuarto de correo; le llega un código por mensaje de texto."),
-    ("en", "pool", "When is the pool open?", ["pool", "swim", "swimming", "open", "hours"],
-     "The pool is open daily 9:00–21:00 from Memorial Day to Labor Day."),
-    ("es", "pool", "¿Cuándo abre la piscina?", ["piscina", "alberca", "nadar", "abierta", "abre"],
-     "La piscina abre todos los días de 9:00 a 21:00 desde Memorial Day hasta Labor Day."),
-    ("en", "guest-parking", "Where can guests park?", ["guest parking", "guest", "guests", "visitor", "park"],
-     "Guests can park in the marked visitor spaces by the clubhouse for up to 48 hours."),
-    ("es", "guest-parking", "¿Dónde estacionan las visitas?", ["visitas", "estacionamiento", "estacionar", "invitados"],
-     "Las visitas pueden estacionarse en los espacios marcados junto a la casa club hasta 48 horas."),
-]
-
 
 # Maple Court: the three technicians take weekly turns (hand-off Monday 08:00); the backup is the next
 # week's technician; Dana, the manager, is obliged to answer (guaranteed) and is paged by minute 20.
@@ -133,9 +112,8 @@ def seed(session) -> dict:
                      handoff_at="08:00", anchor=anchor, overrides=[]).save()
     for pid, policy in POLICIES.items():
         EscalationPolicy(property_pk(pid), keys.policy_sk("emergency"), updated_by="seed", **policy).save()
-    for language, slug, question, keywords, answer in KNOWLEDGE:
-        KnowledgeArticle(property_pk(keys.EVERY_PROPERTY), keys.article_sk(language, slug), language=language, question=question,
-                         keywords=keywords, answer=answer).save()
+    # The help center's starter set, published (the same files `manage.py kb import` reads).
+    help_files.seed_empty(help_files.read(HELP_ARTICLES), "seed", datetime.now(timezone.utc))
     return _subscribe_on_call(session)
 
 

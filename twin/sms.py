@@ -111,6 +111,10 @@ def _make_api_call(self, operation_name, api_params):
     operation = OPERATIONS.get(operation_name)
     if operation is None:
         _refuse("UnsupportedOperation", f"the twin does not play {operation_name}", operation_name)
+    # botocore checks parameters against the API model before sending; replacing this call skipped that, and
+    # the twin must refuse what the real client refuses (an empty Context value, say).
+    from botocore.validate import validate_parameters  # noqa: PLC0415 - dev-only twin
+    validate_parameters(api_params, self.meta.service_model.operation_model(operation_name).input_shape)
     return operation(api_params)
 
 

@@ -15,9 +15,11 @@ await build({ ...common, entryPoints: [join(root, "web/src/dashboard.js")], form
 await build({ ...common, entryPoints: [join(root, "web/src/workspace.js")], format: "esm", outfile: join(out, "workspace.js") });
 await build({ ...common, entryPoints: [join(root, "web/src/widget.css")], outfile: join(out, "widget.css") });
 await build({ ...common, entryPoints: [join(root, "web/src/console.css")], outfile: join(out, "console.css") });
+await build({ ...common, entryPoints: [join(root, "web/src/help.css")], outfile: join(out, "help.css") });
+await build({ ...common, entryPoints: [join(root, "web/src/kb.js")], format: "esm", outfile: join(out, "kb.js") });
 // Amazon Connect Streams, loaded by the console only when a Connect instance is configured.
 copyFileSync(join(root, "node_modules/amazon-connect-streams/release/connect-streams-min.js"), join(out, "streams.js"));
 const sizes = {};
-for (const name of ["widget.js", "widget.css", "console.js", "console.css", "streams.js", "workspace.js", "dashboard.js"]) sizes[name] = statSync(join(out, name)).size;
+for (const name of ["widget.js", "widget.css", "console.js", "console.css", "streams.js", "workspace.js", "dashboard.js", "help.css", "kb.js"]) sizes[name] = statSync(join(out, name)).size;
 writeFileSync(join(out, "sizes.json"), JSON.stringify(sizes, null, 1));
 console.log("web built:", Object.entries(sizes).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} KiB`).join(", "));

@@ -9,14 +9,14 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.core import ids, settings, times
-from chalicelib.core.errors import Forbidden, Gone, Invalid, NotFound, TooLarge, TooMany, Unauthorized
+from chalicelib.core.errors import Conflict, Forbidden, Gone, Invalid, NotFound, TooLarge, TooMany, Unauthorized
 from chalicelib.lifecycle import intake, safety_question
 from chalicelib.lifecycle import tours as tour_booking
 from chalicelib.models import ChatSession, Message, Ticket, keys
-from chalicelib.rules import asking, knowledge, redaction, replies, roles, surveys
+from chalicelib.rules import asking, help_search, help_text, redaction, replies, roles, surveys
 from chalicelib.rules.triage import URGENCY_RANK, Triage, triage
 from chalicelib.rules.wording import normalize
-from chalicelib.tickets import claims, limits
+from chalicelib.tickets import claims, help, limits
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
 from chalicelib.tickets.views import message_view
@@ -24,6 +24,7 @@ from chalicelib.tickets.views import message_view
 LANGUAGES = ("en", "es")
 CLAIM_LEASE = 30  # seconds: longer than API Gateway waits for an answer
 CLAIM_KEPT = timedelta(days=7)
+CHAT_ANSWER_CHARS = 320  # of an article's text in a chat answer; the link has the rest
 
 
 def _hash(token: str) -> str:
@@ -112,7 +113,7 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
                 ticket_fields={"role": roles.role_for(result.category, text, known)})
         except tickets.TicketExists:  # another first message of this conversation created it a moment ago
             ticket = tickets.get_ticket(ticket_id)
-    first, answered = inbound is not None, None
+    first, answered, answered_from = inbound is not None, None, []
     if first:
         ticket = intake.opened(ticket, now)
     else:
@@ -122,7 +123,7 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
             ticket = _raise_urgency(ticket, result, now)
     if answered is None:
         ticket = safety_question.ask(ticket, result, now)
-        reply = _auto_reply(ticket, result, text, language, now, first)
+        reply = _auto_reply(ticket, result, text, language, now, first, answered_from)
     else:
         reply = _after_answer(ticket, answered, language)
     if removed.kinds:  # told, with where to pay instead
@@ -136,7 +137,9 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
     return {"ticket_id": ticket.ticket_id, "ref": ticket.ref, "urgency": ticket.urgency,
             "category": ticket.category, "refer": ticket.refer, "language": language,
             "ask": asked, "quick_replies": asking.QUICK_REPLIES[language] if asked else [],
-            "messages": [message_view(m) for m in [inbound, *out]]}
+            "messages": [message_view(m) for m in [inbound, *out]],
+            # The help article the answer came from: the widget asks whether it answered (POST …/helpful).
+            "article": answered_from[0] if answered_from else None}
 
 
 def _in(result: Triage, language: str, text: str) -> Triage:
@@ -178,7 +181,8 @@ def _after_answer(ticket: Ticket, yes: bool, language: str) -> str:
     return replies.say("safety_no", language, ref=ticket.ref, emergency_line=prop.emergency_line or "911")
 
 
-def _auto_reply(ticket: Ticket, result: Triage, text: str, language: str, now: datetime, first: bool) -> str | None:
+def _auto_reply(ticket: Ticket, result: Triage, text: str, language: str, now: datetime, first: bool,
+                answered_from: list) -> str | None:
     prop = properties.get_property(ticket.property_id)
     if result.urgency == "emergency" or result.refer != "none":  # paging starts from the ticket's record
         return replies.triage_reply(result.refer, result.urgency, language, ticket.ref, prop.utility_name,
@@ -190,13 +194,55 @@ def _auto_reply(ticket: Ticket, result: Triage, text: str, language: str, now: d
         return replies.say("prospect_tour", language, property=prop.name, ref=ticket.ref,
                            link=tour_booking.booking_page(prop.property_id))
     if result.urgency == "routine":
-        answer = knowledge.best_answer(text, language, properties.knowledge(ticket.property_id))
+        answer = _help_answer(ticket, text, language, now, answered_from)
         if answer:
-            tickets.record(ticket, "tenantline", "kb_answer", now, {"article": answer.article, "score": answer.score})
-            return answer.text + replies.say("kb_footer", language, ref=ticket.ref)
+            return answer
     if first:
         return replies.acknowledgement(properties.calendar(prop), now, language, ticket.ref, prop.emergency_line)
     return None
+
+
+def _help_answer(ticket: Ticket, text: str, language: str, now: datetime, answered_from: list) -> str | None:
+    """The published help article that answers the message, when one clearly does (the help center's own
+    search, so the chat and the help center never disagree): its words, a link to all of it, and the
+    question whether it answered, which the widget shows as Yes / No (answer_helpful)."""
+    hit = help_search.confident(help.search(ticket.property_id, text, language))
+    if hit is None:
+        return None
+    article = help.get(hit.doc["id"])
+    tickets.record(ticket, "tenantline", "kb_answer", now,
+                   {"article": article.article_id, "version": article.published_version, "score": hit.score,
+                    "coverage": hit.coverage})
+    help.record_use([article.article_id], "shown", now)
+    words = help_text.snippet(article.published["body"], CHAT_ANSWER_CHARS)
+    link = f"{help.public_base(ticket.property_id)}/articles/{article.article_id}"
+    answered_from.append({"id": article.article_id, "title": article.published["title"], "url": link})
+    return replies.say("kb_answer", language, title=article.published["title"], text=words, link=link, ref=ticket.ref)
+
+
+def answer_helpful(session: ChatSession, helpful: bool, now: datetime) -> dict:
+    """The resident's Yes / No to the automatic answer (the article the chat last answered with). Yes, while no one
+    from the office has replied, resolves the ticket by itself (self-service: the deflection KPI counts it); No
+    leaves it for staff. Once per ticket."""
+    ticket = tickets.find_ticket(session.ticket_id) if session.ticket_id else None
+    trail = tickets.audit_trail(ticket.ticket_id) if ticket else []
+    answers = [a.detail["article"] for a in trail if a.action == "kb_answer"]
+    if not answers:
+        raise Invalid("this chat was not answered from the help center")
+    if any(a.action == "kb_helpful" for a in trail):
+        raise Conflict("this answer was already rated")
+    article_id = answers[-1]
+    language = session.language or ticket.language
+    help.record_use([article_id], "helpful" if helpful else "unhelpful", now)
+    self_served = helpful and ticket.first_response_at is None and ticket.status == "new"
+    tickets.record(ticket, "resident", "kb_helpful", now,
+                   {"article": article_id, "helpful": helpful, "self_served": self_served})
+    if self_served:
+        tickets.change_status(ticket.ticket_id, "resolved", "tenantline", now, note="answered by the help center")
+    reply = replies.say("kb_helped" if helpful else "kb_not_helped", language, ref=ticket.ref)
+    message = tickets.add_message(tickets.get_ticket(ticket.ticket_id), direction="outbound", author="tenantline",
+                                  body=reply, now=now, automated=True)
+    return {"ref": ticket.ref, "helpful": helpful, "resolved": self_served, "messages": [message_view(message)]}
 
 
 def messages_since(session: ChatSession, after: str | None) -> list[dict]:

@@ -2,7 +2,7 @@
 from typing import Annotated, Literal, Optional
 
 from chalice import Blueprint
-from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, StringConstraints
 
 from chalicelib.channels import chat
 from chalicelib.core.errors import Invalid
@@ -85,3 +85,18 @@ def rate(session_id):
     ticket = survey.record(session.ticket_id, body.csat, body.nps, body.comment, "resident", "chat", now(request))
     return {"ref": ticket.ref, "csat": None if ticket.csat is None else int(ticket.csat),
             "nps": None if ticket.nps is None else int(ticket.nps)}
+
+
+class HelpfulIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    helpful: StrictBool
+
+
+@bp.route("/chat/sessions/{session_id}/helpful", methods=["POST"], cors=CHAT_CORS)
+@api
+def helpful(session_id):
+    """"Did this answer your question?" about the help article the chat answered with: Yes resolves the chat
+    (when no one from the office has replied yet), No leaves it for staff. Once per chat."""
+    request = bp.current_request
+    session = chat.authorize(session_id, _token(request))
+    return chat.answer_helpful(session, parse(request, HelpfulIn).helpful, now(request))

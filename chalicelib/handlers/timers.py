@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from chalice import Blueprint
 
 from chalicelib.core import settings, times
-from chalicelib.lifecycle import delivery, digest, due_actions, tours, visits
+from chalicelib.lifecycle import delivery, digest, due_actions, help, tours, visits
 
 bp = Blueprint(__name__)
 
@@ -36,3 +36,9 @@ def send_digest(event, context):
 def tour_reminder(event, context):
     """The day-before and hour-before reminders of a tour (lifecycle/tours.remind)."""
     return tours.remind(event["property_id"], event["day"], event["booking_id"], event["kind"], _fired_at(event))
+
+
+@bp.lambda_function(name="kb_publish")
+def kb_publish(event, context):
+    """A help article's scheduled publishing (lifecycle/help.py)."""
+    return help.publish_due(event["article_id"], event.get("by") or "schedule", event["due"], _fired_at(event))

@@ -148,7 +148,7 @@ def tour_reminded(booking_id: str, kind: str) -> str:
 # --- portfolio configuration (properties table) ---
 
 PORTFOLIO = "PORTFOLIO"
-KNOWLEDGE, PERSON, RESIDENT, ROTATION, POLICY = "KB#", "PERSON#", "RESIDENT#", "ROTATION#", "POLICY#"
+PERSON, RESIDENT, ROTATION, POLICY = "PERSON#", "RESIDENT#", "ROTATION#", "POLICY#"
 EVERY_PROPERTY = "*"
 
 
@@ -159,10 +159,6 @@ def property_pk(property_id: str) -> str:
 def lookup_pk(kind: str) -> str:
     """kind: PHONE (an E.164 number dialled) or INBOX (an address or domain)."""
     return f"LOOKUP#{kind}"
-
-
-def article_sk(language: str, slug: str) -> str:
-    return f"{KNOWLEDGE}{language}#{slug}"
 
 
 def person_sk(person_id: str) -> str:
@@ -184,3 +180,35 @@ def policy_sk(urgency: str) -> str:
 def id_of(sort_key: str) -> str:
     """The id after a sort key's kind prefix (PERSON#tech-ana -> tech-ana)."""
     return sort_key.split("#", 1)[1]
+
+
+# --- help center (tickets/help.py; properties table) ---
+
+def help_scope(property_id: str | None) -> str:
+    """The partition of one property's help articles (their current state), or the portfolio's (None)."""
+    return f"HELP#{property_id or EVERY_PROPERTY}"
+
+
+def help_article_sk(article_id: str) -> str:
+    return f"ARTICLE#{article_id}"
+
+
+def help_article(article_id: str) -> str:
+    """One article's own partition: where it lives (sk SCOPE), its versions (sk V#<n>) and its use by day."""
+    return f"ARTICLE#{article_id}"
+
+
+ARTICLE_SCOPE = "SCOPE"
+
+
+def help_version_sk(version: int) -> str:
+    return f"V#{version:06d}"
+
+
+def help_use_sk(day: str) -> str:
+    return f"USE#{day}"
+
+
+def help_index_sk(language: str, part: int) -> str:
+    """One part of a property's search index in one language (the pk is help_scope(property))."""
+    return f"INDEX#{language}#{part:03d}"

@@ -1,5 +1,5 @@
 """Portfolio configuration. Properties live in one partition (pk=PORTFOLIO) so listing them is a
-Query; a property's knowledge base and staff live under pk=PROPERTY#<id>."""
+Query; a property's staff and residents live under pk=PROPERTY#<id> (help articles: models/help.py)."""
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
@@ -34,17 +34,6 @@ class Property(Model):
     @property
     def property_id(self) -> str:
         return self.sk
-
-
-class KnowledgeArticle(Model):
-    Meta = meta("properties")
-
-    pk = UnicodeAttribute(hash_key=True)  # PROPERTY#<id>, or PROPERTY#* for every property
-    sk = UnicodeAttribute(range_key=True)  # KB#<lang>#<slug>
-    language = UnicodeAttribute()
-    question = UnicodeAttribute()
-    keywords = ListAttribute(of=UnicodeAttribute, default=list)
-    answer = UnicodeAttribute()
 
 
 class Person(Model):

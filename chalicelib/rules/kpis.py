@@ -84,6 +84,10 @@ DEFINITIONS: tuple[Kpi, ...] = (
         "Tickets whose first completed repair visit fixed it (the resident did not answer 'no' to 'was it "
         "fixed?' and no second visit was needed), as a share of tickets with a completed visit; the usual "
         "range is 70-85 %."),
+    Kpi("deflection", "Chats answered by the help center", "%", None, "higher",
+        "Chats answered automatically from a help article whose resident said \"yes, this answered my question\" "
+        "before anyone from the office replied (the chat closes by itself), as a share of chats answered from "
+        "the help center (informational: no published target)."),
 )
 BY_KEY = {k.key: k for k in DEFINITIONS}
 
@@ -131,6 +135,8 @@ class TicketFacts:
     released: datetime | None = None  # ...and when the digest carried it
     linked_to: str | None = None  # an email follow-up of a closed ticket
     visits: tuple[VisitFact, ...] = ()  # in the order they were proposed
+    kb_answered: bool = False  # the chat answered it from a help article
+    self_served: bool = False  # ...and the resident said it answered them, before staff replied
 
 
 @dataclass
@@ -327,6 +333,12 @@ def first_time_fix(cohort: list[TicketFacts]) -> Result:
     return Result("first_time_fix", share(fixed, counted), counted, {"fixed_first_time": fixed}, breaches)
 
 
+def deflection(cohort: list[TicketFacts]) -> Result:
+    answered = [t for t in cohort if t.kb_answered]
+    deflected = sum(t.self_served for t in answered)
+    return Result("deflection", share(deflected, len(answered)), len(answered), {"deflected": deflected})
+
+
 def compute(cohort: list[TicketFacts], later: list[TicketFacts], open_now: list[TicketFacts] | None,
             as_of: datetime) -> list[Result]:
     """Every KPI, in DEFINITIONS order. `open_now` None: no backlog snapshot for this period."""
@@ -334,7 +346,7 @@ def compute(cohort: list[TicketFacts], later: list[TicketFacts], open_now: list[
                backlog(open_now, as_of) if open_now is not None else Result("backlog_aging", None, 0),
                safety(cohort, as_of), complaint_ack(cohort, as_of), tier2(cohort, as_of),
                review(cohort, as_of), *time_to_human(cohort, as_of), digest_lateness(cohort),
-               visit_arrival(cohort), first_time_fix(cohort)]
+               visit_arrival(cohort), first_time_fix(cohort), deflection(cohort)]
     order = [k.key for k in DEFINITIONS]
     return sorted(results, key=lambda r: order.index(r.key))
 

@@ -193,9 +193,23 @@ TEXTS = {
         "en": "Would you like to see the apartment? Book a tour yourself here: {link}",
         "es": "¿Le gustaría ver el apartamento? Reserve una visita usted mismo aquí: {link}",
     },
-    "kb_footer": {
-        "en": "\n(Ticket {ref}: reply here if you still need help.)",
-        "es": "\n(Reporte {ref}: responda aquí si todavía necesita ayuda.)",
+    "kb_answer": {
+        "en": "{title}\n{text}\nRead it all: {link}\nDid this answer your question? (Ticket {ref}: reply here if you "
+              "still need help.)",
+        "es": "{title}\n{text}\nLéalo completo: {link}\n¿Respondió esto a su pregunta? (Reporte {ref}: responda aquí "
+              "si todavía necesita ayuda.)",
+    },
+    "kb_helped": {
+        "en": "Glad it helped! Ticket {ref} is closed; write here any time you need us.",
+        "es": "¡Qué bueno que le sirvió! El reporte {ref} queda cerrado; escríbanos aquí cuando nos necesite.",
+    },
+    "kb_not_helped": {
+        "en": "Sorry it didn't. Someone from the office will reply here on ticket {ref}.",
+        "es": "Lamentamos que no le haya servido. Alguien de la oficina le responderá aquí en el reporte {ref}.",
+    },
+    "kb_suggested": {
+        "en": "While you wait, these articles may answer your question:",
+        "es": "Mientras espera, estos artículos pueden responder su pregunta:",
     },
     "follow_up": {
         "en": "Hi, this is {property}'s team following up on ticket {ref}: is everything working as it should now? "

@@ -52,7 +52,9 @@ def facts(t: Ticket, cal: Calendar, with_trail: bool = True) -> kpis.TicketFacts
         opening=next_open(cal, created) if held else None, released=_when(min(released)) if released else None,
         linked_to=t.linked_ticket_id,
         visits=tuple(kpis.VisitFact(v.get("status") or "", v.get("in_window"), v.get("fixed"))
-                     for v in t.visits or []))
+                     for v in t.visits or []),
+        kb_answered=any(a.action == "kb_answer" for a in trail),
+        self_served=any(a.action == "kb_helpful" and (a.detail or {}).get("self_served") for a in trail))
 
 
 def _reopens(entry) -> bool:

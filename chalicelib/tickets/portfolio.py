@@ -1,4 +1,4 @@
-"""Reading portfolio configuration: properties, their calendars, staff and knowledge base.
+"""Reading portfolio configuration: properties, their calendars, staff and residents.
 
 Within one invocation (see handlers/middleware.py) each property is read once, however many steps of
 the work need it; outside one, every call reads."""
@@ -8,7 +8,7 @@ from contextvars import ContextVar
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core.errors import Invalid
-from chalicelib.models import KnowledgeArticle, Lookup, Person, Property, Resident, keys
+from chalicelib.models import Lookup, Person, Property, Resident, keys
 from chalicelib.models.keys import PORTFOLIO, property_pk
 from chalicelib.rules.calendar import Calendar
 
@@ -44,12 +44,6 @@ def list_properties() -> list[Property]:
 def calendar(prop: Property) -> Calendar:
     return Calendar(timezone=prop.timezone, hours=prop.hours or {}, holiday_country=prop.holiday_country,
                     holiday_subdiv=prop.holiday_subdiv, closures=tuple(prop.closures or ()))
-
-
-def knowledge(property_id: str) -> list[KnowledgeArticle]:
-    articles = list(KnowledgeArticle.query(property_pk(property_id), KnowledgeArticle.sk.startswith(keys.KNOWLEDGE)))
-    return articles + list(KnowledgeArticle.query(property_pk(keys.EVERY_PROPERTY),
-                                         KnowledgeArticle.sk.startswith(keys.KNOWLEDGE)))
 
 
 def staff(property_id: str) -> list[Person]:

@@ -47,7 +47,9 @@ def send(to: str, body: str, *, origination: str, ticket_id: str | None = None, 
     """Send one text; returns End User Messaging's message id. `message_id`: the thread item it is recorded as."""
     response = aws.client("pinpoint-sms-voice-v2").send_text_message(
         DestinationPhoneNumber=to, OriginationIdentity=origination, MessageBody=body, MessageType="TRANSACTIONAL",
-        ConfigurationSetName=configuration_set(), Context={"kind": kind, "ticket_id": ticket_id or ""})
+        # Context values must be 1-800 characters (SendTextMessage's API model): a text with no ticket (a keyword's
+        # answer, a manager alert) leaves ticket_id out, or botocore refuses the call before it is made.
+        ConfigurationSetName=configuration_set(), Context={"kind": kind, **({"ticket_id": ticket_id} if ticket_id else {})})
     sms_id = response["MessageId"]
     Guard(keys.sms_outbound(sms_id), target=ticket_id or "-",
           data={"kind": kind, "to": to, "message_id": message_id},

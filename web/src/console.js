@@ -18,7 +18,7 @@ const state = {
   auth: JSON.parse(sessionStorage.getItem(AUTH_KEY) || "null"),
   view: "queue", filters: { property: "", status: "", urgency: "", channel: "", tier: "", assignee: "" },
   queue: [], properties: new Set(), ticket: null, conflict: null, notice: null, pop: null, drafts: {},
-  quarantine: [], report: null, dashboard: null,
+  quarantine: [], report: null, dashboard: null, kb: null, suggestions: {},
 };
 let refresher = null;
 
@@ -159,6 +159,7 @@ async function openTicket(id, focus = true) {
     state.ticket = await api("GET", `/tickets/${encodeURIComponent(id)}`);
     state.conflict = null;
     state.view = "queue";
+    loadSuggestions(state.ticket.id);
   } catch (error) {
     state.notice = { kind: "alert", text: `Could not open ${id}: ${error.message}` };
   }
@@ -237,7 +238,30 @@ function replyView(t) {
     if (!state.conflict && state.notice?.kind === "status") { delete state.drafts[t.id]; render(); }
   } },
   el("label", { for: "reply-body", text: `Reply to the resident (goes out by ${t.channel})` }), box,
-  el("button", { type: "submit", class: "primary", text: "Send reply" }));
+  el("button", { type: "submit", class: "primary", text: "Send reply" }), suggestionsView(t, box));
+}
+
+// Help articles that may answer this ticket (GET /tickets/{id}/suggestions, the help center's own search, staff
+// articles included): "Use" puts the article's text and its link into the reply draft, so tier 1 answers the same way.
+async function loadSuggestions(id) {
+  try {
+    state.suggestions[id] = (await api("GET", `/tickets/${encodeURIComponent(id)}/suggestions`)).articles;
+    if (state.ticket?.id === id) render();
+  } catch { /* no suggestions is not an error worth a notice */ }
+}
+
+function suggestionsView(t, box) {
+  const found = state.suggestions[t.id] || [];
+  if (!found.length) return null;
+  return el("div", { class: "suggestions", role: "group", "aria-label": "Suggested answers" },
+    el("h4", { text: "Suggested answers" }),
+    el("ul", {}, found.map((a) => el("li", {}, el("strong", { text: a.title }), a.audience === "staff" ? " (staff only)" : "",
+      el("p", { text: a.snippet }),
+      a.audience === "staff" ? null : el("button", { type: "button", text: `Use “${a.title}”`, onclick: () => {
+        box.value = `${box.value ? box.value + "\n\n" : ""}${a.text}\n${a.url}`;
+        state.drafts[t.id] = box.value;
+        box.focus();
+      } })))));
 }
 
 const pagesOf = (t) => (t.audit || []).filter((a) => a.action === "paged");
@@ -389,6 +413,22 @@ async function openDashboard() {
 }
 
 
+// ---- the help-article editor (web/src/kb.js, its own bundle) -------------------------------------------
+async function openKb() {
+  if (!state.kb) {
+    try {
+      const { createEditor } = await import(`${APP}kb.js`);
+      state.kb = createEditor({ api, propertyIds: () => [...state.properties].sort(), role: state.auth.role });
+    } catch (error) {
+      state.notice = { kind: "alert", text: `Could not load the editor: ${error.message}` };
+      render();
+      return;
+    }
+  }
+  render();
+  if (!state.kb.loaded()) await state.kb.load();
+}
+
 // ---- the frame ----------------------------------------------------------------------------------------
 function tab(view, text) {
   return el("button", { type: "button", class: "tab", "aria-pressed": String(state.view === view), text, onclick: async () => {
@@ -396,6 +436,7 @@ function tab(view, text) {
     state.notice = null;
     if (view === "quarantine") await loadQuarantine();
     if (view === "dashboard") return openDashboard();
+    if (view === "kb") return openKb();
     render();
   } });
 }
@@ -410,7 +451,7 @@ function render(error) {
   root.replaceChildren(
     el("header", { class: "top" }, el("h1", { text: "Tenantline console" }),
       el("nav", { "aria-label": "Sections" }, tab("queue", "Queue"), tab("quarantine", "Quarantine"), tab("reports", "Reports"),
-        tab("dashboard", "Dashboard")),
+        tab("dashboard", "Dashboard"), tab("kb", "Help articles")),
       el("span", { class: "who", text: `${state.auth.username} (${state.auth.role})` }),
       el("button", { type: "button", text: "Sign out", onclick: signOut })),
     el("main", {},
@@ -420,6 +461,7 @@ function render(error) {
       state.view === "queue" ? el("div", { class: "split" }, queueView(), ticketView())
         : state.view === "quarantine" ? quarantineView()
           : state.view === "dashboard" ? (state.dashboard ? state.dashboard.node : el("p", { class: "wide", text: "Loading the dashboard…" }))
+          : state.view === "kb" ? (state.kb ? state.kb.node : el("p", { class: "wide", text: "Loading the editor…" }))
             : reportView()),
     el("footer", { class: "keys", text: "Keys: j/k next/previous ticket · r reply · s status · / filters · g refresh" }));
   restoreFocus();

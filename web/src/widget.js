@@ -116,6 +116,7 @@ async function flush() {
       state.ref = answer.ref || state.ref;
       state.ask = answer.ask || null;
       state.quick = answer.quick_replies || [];
+      if (answer.article) state.article = answer.article; // answered from the help center: ask whether it did
       state.pending.shift();
       status("");
     } catch (error) {
@@ -190,6 +191,20 @@ const MAX_PHOTO = 10 * 1024 * 1024;
 
 // A photo goes straight to S3 with the presigned POST our API signs (type and size are in its policy), then
 // the API checks what arrived and puts it on the ticket. The S3 answer is opaque (no-cors): the check is ours.
+// "Did this answer your question?" about the help article the chat answered with: yes closes the chat (when no one
+// from the office has replied yet), no leaves it for staff. Asked once.
+async function answerHelpful(yes) {
+  try {
+    const answer = await request("POST", `/chat/sessions/${state.session}/helpful`, { helpful: yes });
+    addMessages(answer.messages);
+  } catch (error) {
+    if (error.status !== 409) { status(t("failed", { reason: error.message }), true); return; }
+  }
+  state.article = null;
+  save();
+  render();
+}
+
 async function sendPhoto(file) {
   if (!file) return;
   if (!PHOTO_TYPES.includes(file.type)) return status(t("photoType"), true);
@@ -263,6 +278,9 @@ function render() {
   const quick = state.quick.length ? el("div", { class: "tlw-quick", role: "group", "aria-label": state.ask || t("quickReplies") },
     state.quick.map((q) => el("button", { type: "button", class: "tlw-quick-btn", text: q.label,
       onclick: () => { state.quick = []; state.ask = null; send(q.value); } }))) : null;
+  const helpful = state.article && state.session ? el("fieldset", { class: "tlw-helpful" }, el("legend", { text: t("helpful") }),
+    el("button", { type: "button", class: "tlw-quick-btn", text: t("yes"), onclick: () => answerHelpful(true) }),
+    el("button", { type: "button", class: "tlw-quick-btn", text: t("no"), onclick: () => answerHelpful(false) })) : null;
   const input = el("textarea", { id: "tlw-input", class: "tlw-input", rows: "2", maxlength: "4000",
     placeholder: t("placeholder"), onkeydown: (e) => { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); submit(); } } });
   input.value = draft;
@@ -286,7 +304,7 @@ function render() {
     csat = el("button", { type: "button", class: "tlw-finish", text: t("finish"),
       onclick: () => { state.finishing = true; save(); render(); ui.panel.querySelector(".tlw-score")?.focus(); } });
   }
-  panel.append(header, el("div", { class: "tlw-scroll" }, detailsForm(), ui.logBox, quick, csat), stat, form);
+  panel.append(header, el("div", { class: "tlw-scroll" }, detailsForm(), ui.logBox, quick, helpful, csat), stat, form);
   ui.input = input;
   ui.status = stat;
   if (ui.statusText) status(...ui.statusText);

@@ -12,6 +12,7 @@ export const TEXT = {
     score: "{n} out of 10", unlikely: "0 Not likely", likely: "10 Very likely", thanks: "Thank you for your rating.", finish: "Finish and rate this chat",
     addPhoto: "Add a photo (JPEG, PNG, HEIC; up to 10 MB)", uploading: "Uploading the photo…", photoSent: "Photo added to your ticket.",
     photoType: "That file is not a photo we can take: use JPEG, PNG, WebP, HEIC or GIF.", photoSize: "That photo is over 10 MB.",
+    helpful: "Did this answer your question?", yes: "Yes", no: "No",
   },
   es: {
     launcher: "Chatee con nosotros", title: "Chat con {property}", switchLanguage: "English",
@@ -25,6 +26,7 @@ export const TEXT = {
     score: "{n} de 10", unlikely: "0 Nada probable", likely: "10 Muy probable", thanks: "Gracias por su calificación.", finish: "Terminar y calificar este chat",
     addPhoto: "Agregar una foto (JPEG, PNG, HEIC; hasta 10 MB)", uploading: "Subiendo la foto…", photoSent: "Foto agregada a su reporte.",
     photoType: "Ese archivo no es una foto que podamos recibir: use JPEG, PNG, WebP, HEIC o GIF.", photoSize: "Esa foto pasa de 10 MB.",
+    helpful: "¿Respondió esto a su pregunta?", yes: "Sí", no: "No",
   },
 };
 

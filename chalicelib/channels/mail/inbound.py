@@ -28,9 +28,9 @@ from chalicelib.lifecycle import email_out as outbound
 from chalicelib.lifecycle import intake, safety_question, visits
 from chalicelib.lifecycle import tours as tour_booking
 from chalicelib.models import Guard, Quarantined, Ticket, keys
-from chalicelib.rules import redaction, replies, roles
+from chalicelib.rules import help_search, help_text, redaction, replies, roles
 from chalicelib.rules.triage import Triage, triage
-from chalicelib.tickets import claims, limits
+from chalicelib.tickets import claims, help, limits
 from chalicelib.tickets import portfolio as properties
 from chalicelib.tickets import store as tickets
 
@@ -266,6 +266,8 @@ def _acknowledge(prop, ticket: Ticket, mail: ParsedMail, now: datetime, verdicts
         body = f"{body}\n\n{ticket.safety_question}"
     if ticket.role == "prospect" and prop.tours:  # a lead: a way to book a tour at once
         body = f"{body}\n\n{replies.say('prospect_tour_email', ticket.language, link=tour_booking.booking_page(prop.property_id))}"
+    elif ticket.urgency == "routine":
+        body += _suggested_articles(prop.property_id, ticket, f"{mail.subject if trusted else ''} {mail.text}", now)
     subject = outbound.subject_for(ticket, mail.subject if trusted else f"Your message to {prop.name}")
     references = (mail.references + [mail.message_id])[-20:] if mail.message_id else mail.references
     sent_id = outbound.send(prop, ticket, mail.contact, body, subject=subject, in_reply_to=mail.message_id,
@@ -274,6 +276,18 @@ def _acknowledge(prop, ticket: Ticket, mail: ParsedMail, now: datetime, verdicts
                         now=now, automated=True, channel="email",
                         fields={"email_message_id": sent_id, "subject": subject})
     return True
+
+
+def _suggested_articles(property_id: str, ticket: Ticket, text: str, now: datetime) -> str:
+    """Published help articles that may answer a routine email, as links (nothing when none fits)."""
+    language = ticket.language if ticket.language in help_text.LANGUAGES else "en"
+    hits = help_search.suggested(help.search(property_id, text[:2000], language))
+    if not hits:
+        return ""
+    help.record_use([h.doc["id"] for h in hits], "shown", now)
+    base = help.public_base(property_id)
+    lines = [f"- {h.doc['title']}: {base}/articles/{h.doc['id']}" for h in hits]
+    return "\n\n" + replies.say("kb_suggested", language) + "\n" + "\n".join(lines)
 
 
 # --- quarantine ---
