@@ -224,3 +224,20 @@ def test_a_proactive_text_waits_for_texting_hours_and_an_urgent_one_does_not(aws
     timer = next(e for e in executions if e["name"] == f"text-{held.message_id}")
     described = aws.client("stepfunctions").describe_execution(executionArn=timer["executionArn"])
     assert json.loads(described["input"])["due"] == "2026-11-19T13:00:00.000Z"  # 08:00 in New York
+
+
+def test_a_question_the_help_center_answers_gets_the_articles_link_by_text(aws, client, csr_headers):
+    payload = text(aws, "how do I pay my rent online?", sender=JAMES)
+    result = claim_result(payload["inboundMessageId"])
+    (answer,) = texts_to(aws, JAMES)
+    assert "/articles/" in answer["body"] and result["ref"] in answer["body"]
+    assert texting.segments(answer["body"])[1] <= texting.AUTOMATIC_MAX_SEGMENTS
+    trail = client.http.get(f"/tickets/{result['ticket_id']}", headers=csr_headers).json_body["audit"]
+    assert any(a["action"] == "kb_link" for a in trail)
+
+
+def test_a_keyword_answer_is_a_text_the_real_client_accepts(aws):
+    """STOP's answer belongs to no ticket; its Context must still be valid for SendTextMessage."""
+    text(aws, "STOP", sender=STRANGER)
+    (answer,) = texts_to(aws, STRANGER)
+    assert answer["body"] and answer["status"] == "sent"
