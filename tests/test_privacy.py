@@ -13,7 +13,7 @@ from tests.test_phone import MARIA, ring
 pytestmark = pytest.mark.integration
 EMAIL = "maria.lopez@example.com"
 # Not the bare unit "4B": any random id (ULID) may contain it; the unit is checked on the tickets instead.
-HER = ("María", "López", "Lopez", MARIA, "2125550142", EMAIL, "apartamento 4B", "bañera", "pasillo")
+HER = ("María", "López", "Lopez", MARIA, "2125550142", EMAIL, "apartamento 4B", "bañera", "luz del pasillo")
 
 
 def admin():
