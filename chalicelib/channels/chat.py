@@ -13,7 +13,7 @@ from chalicelib.core.errors import Conflict, Forbidden, Gone, Invalid, NotFound,
 from chalicelib.lifecycle import intake, safety_question
 from chalicelib.lifecycle import tours as tour_booking
 from chalicelib.models import ChatSession, Message, Ticket, keys
-from chalicelib.rules import asking, help_search, help_text, redaction, replies, roles, surveys
+from chalicelib.rules import asking, help_search, help_text, redaction, replies, surveys
 from chalicelib.rules.triage import URGENCY_RANK, Triage, triage
 from chalicelib.rules.wording import normalize
 from chalicelib.tickets import claims, help, limits
@@ -104,13 +104,11 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
     ticket, inbound = (None if fresh else tickets.find_ticket(ticket_id)), None
     if ticket is None:
         contact = tickets.Requester(session.contact_name, session.contact_phone, session.contact_email)
-        known = properties.resident(session.property_id, session.contact_phone) is not None
         try:
             ticket, inbound = tickets.create_ticket(
                 ticket_id=ticket_id, property_id=session.property_id, channel="chat", text=text,
                 result=result, contact=contact, author=author, now=now, unit=session.unit,
-                chat_session_id=session.session_id,
-                ticket_fields={"role": roles.role_for(result.category, text, known)})
+                chat_session_id=session.session_id)
         except tickets.TicketExists:  # another first message of this conversation created it a moment ago
             ticket = tickets.get_ticket(ticket_id)
     first, answered, answered_from = inbound is not None, None, []

@@ -30,6 +30,10 @@ class Property(Model):
     # Tour settings (rules/tours.TourSettings): length_minutes, buffer_minutes, min_notice_minutes,
     # horizon_days, parties_at_once. No settings: the property does not take tour bookings.
     tours = JSONAttribute(null=True)
+    # Who else writes (rules/roles.py): the owners the manager works for and the vendors it uses, each by
+    # E.164 phone or lower-case email. Residents are known from the resident list, by phone.
+    owners = ListAttribute(of=UnicodeAttribute, default=list)
+    vendors = ListAttribute(of=UnicodeAttribute, default=list)
 
     @property
     def property_id(self) -> str:

@@ -1,9 +1,10 @@
 """Who is writing: a contact's role (resident, prospect, owner, vendor, unknown) from what we know of them and
 what triage read. Pure.
 
-Today a role is decided from the property's resident list (a known phone number is a resident) and, for
-someone we do not know, from a leasing message that reads like a prospect's ("is the two-bedroom still
-available?", "can I see it Saturday?") rather than a resident's ("renew my lease", "move out")."""
+A role comes first from the property's own lists (tickets/portfolio.listed_role: residents by phone, owners
+and vendors by phone or email), which the ticket store consults for every channel; for someone on none of
+them, from a leasing message that reads like a prospect's ("is the two-bedroom still available?", "can I see
+it Saturday?") rather than a resident's ("renew my lease", "move out")."""
 import re
 
 ROLES = ("resident", "prospect", "owner", "vendor", "unknown")
@@ -21,9 +22,10 @@ RESIDENT = re.compile(
     r"mi contrato|renovar|mudarme|mi (apartamento|departamento))\b", re.IGNORECASE)
 
 
-def role_for(category: str, text: str, known_resident: bool) -> str:
-    if known_resident:
-        return "resident"
+def role_for(category: str, text: str, known: str | None) -> str:
+    """`known`: what the property's lists say of the sender (resident, owner or vendor), if anything."""
+    if known:
+        return known
     if category == "leasing" and PROSPECT.search(text or "") and not RESIDENT.search(text or ""):
         return "prospect"
     return "unknown"

@@ -59,6 +59,17 @@ def resident(property_id: str, phone: str | None) -> Resident | None:
         return None
 
 
+def listed_role(prop: Property, phone: str | None, email: str | None) -> str | None:
+    """What the property's own lists say of a sender: resident (by phone), owner or vendor (by phone or email)."""
+    if resident(prop.property_id, phone):
+        return "resident"
+    ids = {phone, (email or "").strip().lower()} - {None, ""}
+    for role, listed in (("owner", prop.owners), ("vendor", prop.vendors)):
+        if ids & {entry.strip().lower() for entry in listed or []}:
+            return role
+    return None
+
+
 def property_for_address(address: str) -> str | None:
     """The property an inbound address belongs to: the exact inbox, else its domain."""
     address = address.strip().lower()

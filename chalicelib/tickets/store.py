@@ -70,6 +70,9 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
         raise Invalid(f"channel must be one of {', '.join(TICKET_CHANNELS)}")
     text, ticket_fields = redaction.clean(text), _redacted(ticket_fields)  # the one place every channel passes
     prop = properties.get_property(property_id)
+    # Who wrote, decided here for every channel (a channel may say otherwise in ticket_fields)
+    known = properties.listed_role(prop, contact.phone, contact.email)
+    ticket_fields = {"role": roles.role_for(result.category, text, known), **(ticket_fields or {})}
     first_due, resolve_due = service_levels.due_times(properties.calendar(prop), result.urgency, result.category, now)
     created = iso(now)
     ticket_id = ticket_id or ids.new_id()
