@@ -1,6 +1,7 @@
 """What every HTTP handler shares: JSON bodies checked by pydantic, domain errors as 4xx JSON, the
 caller's identity and the request time."""
 import functools
+import html
 from datetime import date, datetime, timezone
 
 from chalice import CORSConfig, Response
@@ -16,6 +17,22 @@ CHAT_CORS = CORSConfig(allow_origin="*", allow_headers=["X-Session-Token"], max_
 def error_response(status: int, code: str, message: str) -> Response:
     return Response(body={"Code": code, "Message": message}, status_code=status,
                     headers={"Content-Type": "application/json"})
+
+
+def link_page(title: str, body_html: str, status: int = 200, language: str = "en") -> Response:
+    """The one page shape of the links residents open from a text or an email (surveys, visits)."""
+    body = (f"<!doctype html><html lang={language}><head><meta charset=utf-8><meta name=viewport "
+            f"content='width=device-width'><title>{html.escape(title)}</title></head>"
+            f"<body style='font-family:sans-serif;margin:2em;max-width:40em'><h1>{html.escape(title)}</h1>"
+            f"{body_html}</body></html>")
+    return Response(body=body, status_code=status, headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+def link_failed(request, exc: TenantlineError, title: str) -> Response:
+    """A link that cannot be used: the JSON error a client asked for, else a page saying why."""
+    if wants_json(request):
+        return error_response(exc.status, exc.code, str(exc))
+    return link_page(title, f"<p>{html.escape(str(exc))}</p>", exc.status)
 
 
 def api(view):

@@ -5,28 +5,14 @@ previews open links too. POST (a plain form, or JSON) records the ticket's one a
 application/json` gets JSON instead of the page. 401: forged or expired link; 409: already answered."""
 import html
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from chalicelib.core.errors import Invalid, TenantlineError
-from chalicelib.handlers.http import error_response, form_body, now, wants_json
+from chalicelib.handlers.http import form_body, link_failed, link_page, now, wants_json
 from chalicelib.lifecycle import survey
 from chalicelib.rules import replies
 
 bp = Blueprint(__name__)
-
-
-def _page(title: str, body_html: str, status: int = 200, language: str = "en") -> Response:
-    body = (f"<!doctype html><html lang={language}><head><meta charset=utf-8><meta name=viewport "
-            f"content='width=device-width'><title>{html.escape(title)}</title></head>"
-            f"<body style='font-family:sans-serif;margin:2em;max-width:40em'><h1>{html.escape(title)}</h1>"
-            f"{body_html}</body></html>")
-    return Response(body=body, status_code=status, headers={"Content-Type": "text/html; charset=utf-8"})
-
-
-def _failed(request, exc: TenantlineError) -> Response:
-    if wants_json(request):
-        return error_response(exc.status, exc.code, str(exc))
-    return _page("Survey", f"<p>{html.escape(str(exc))}</p>", exc.status)
 
 
 def _form(view: dict) -> str:
@@ -49,13 +35,13 @@ def show_survey(token):
     try:
         view = survey.link_view(token, now(request))
     except TenantlineError as exc:
-        return _failed(request, exc)
+        return link_failed(request, exc, "Survey")
     if wants_json(request):
         return view
     if view["answered"]:
-        return _page(view["property"], f"<p>{html.escape(replies.say('survey_thanks', view['language'], ref=view['ref']))}"
+        return link_page(view["property"], f"<p>{html.escape(replies.say('survey_thanks', view['language'], ref=view['ref']))}"
                      "</p>", language=view["language"])
-    return _page(f"{view['property']}: {view['ref']}", _form(view), language=view["language"])
+    return link_page(f"{view['property']}: {view['ref']}", _form(view), language=view["language"])
 
 
 def _score(value, name: str) -> int | None:
@@ -84,7 +70,7 @@ def answer_survey(token):
         csat, nps, comment = _answer(request)
         result = survey.answer_by_link(token, csat, nps, comment, now(request))
     except TenantlineError as exc:
-        return _failed(request, exc)
+        return link_failed(request, exc, "Survey")
     if wants_json(request):
         return result
-    return _page(result["ref"], f"<p>{html.escape(result['thanks'])}</p>")
+    return link_page(result["ref"], f"<p>{html.escape(result['thanks'])}</p>")

@@ -7,8 +7,7 @@ from chalice import Blueprint, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StrictStr, StringConstraints
 
 from chalicelib.core.errors import TenantlineError
-from chalicelib.handlers.http import api, error_response, now, parse, staff, wants_json
-from chalicelib.handlers.survey import _page as link_page  # the one page shape of the resident's signed links
+from chalicelib.handlers.http import api, link_failed, link_page, now, parse, staff, wants_json
 from chalicelib.handlers.tickets import authorizer, ticket_for
 from chalicelib.lifecycle import visits
 from chalicelib.rules import replies
@@ -54,19 +53,13 @@ def record(ticket_id, visit_id):
 
 # --- the signed links in a visit email (public): GET shows one button and changes nothing; POST answers ---
 
-def _link_failed(request, exc: TenantlineError) -> Response:
-    if wants_json(request):
-        return error_response(exc.status, exc.code, str(exc))
-    return link_page("Repair visit", f"<p>{html.escape(str(exc))}</p>", exc.status)
-
-
 @bp.route("/visit-links/{token}", methods=["GET"], cors=True)
 def show_link(token):
     request = bp.current_request
     try:
         ticket, visit, said = visits.from_link(token, now(request))
     except TenantlineError as exc:
-        return _link_failed(request, exc)
+        return link_failed(request, exc, "Repair visit")
     lang = visits.language_of(ticket)
     title = replies.say("visit_link_page", lang, window=visits.window_label(ticket, visit), ref=ticket.ref)
     if wants_json(request):
@@ -83,7 +76,7 @@ def answer_link(token):
     try:
         visit = visits.answer_by_link(token, now(request))
     except TenantlineError as exc:
-        return _link_failed(request, exc)
+        return link_failed(request, exc, "Repair visit")
     if wants_json(request):
         return visit
     return link_page("Repair visit", f"<p>{html.escape(visit['status'])}: {html.escape(visit['start'])}</p>")
