@@ -13,7 +13,7 @@ from chalicelib.core.errors import Conflict, Forbidden, Gone, Invalid, NotFound,
 from chalicelib.lifecycle import intake, safety_question
 from chalicelib.lifecycle import tours as tour_booking
 from chalicelib.models import ChatSession, Message, Ticket, keys
-from chalicelib.rules import asking, help_search, help_text, redaction, replies, surveys
+from chalicelib.rules import asking, help_text, redaction, replies, surveys
 from chalicelib.rules.triage import URGENCY_RANK, Triage, triage
 from chalicelib.rules.wording import normalize
 from chalicelib.tickets import claims, help, limits
@@ -204,16 +204,14 @@ def _help_answer(ticket: Ticket, text: str, language: str, now: datetime, answer
     """The published help article that answers the message, when one clearly does (the help center's own
     search, so the chat and the help center never disagree): its words, a link to all of it, and the
     question whether it answered, which the widget shows as Yes / No (answer_helpful)."""
-    hit = help_search.confident(help.search(ticket.property_id, text, language))
-    if hit is None:
+    found = help.answering(ticket.property_id, text, language, now)
+    if found is None:
         return None
-    article = help.get(hit.doc["id"])
+    article, hit, link = found
     tickets.record(ticket, "tenantline", "kb_answer", now,
                    {"article": article.article_id, "version": article.published_version, "score": hit.score,
                     "coverage": hit.coverage})
-    help.record_use([article.article_id], "shown", now)
     words = help_text.snippet(article.published["body"], CHAT_ANSWER_CHARS)
-    link = f"{help.public_base(ticket.property_id)}/articles/{article.article_id}"
     answered_from.append({"id": article.article_id, "title": article.published["title"], "url": link})
     return replies.say("kb_answer", language, title=article.published["title"], text=words, link=link, ref=ticket.ref)
 

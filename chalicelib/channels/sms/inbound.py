@@ -20,7 +20,7 @@ from chalicelib.core import ids, times
 from chalicelib.core.errors import Conflict, Invalid, NotFound
 from chalicelib.lifecycle import delivery, intake, safety_question, visits
 from chalicelib.models import Guard, Property, Rejected, Ticket, keys
-from chalicelib.rules import addresses, asking, help_search, redaction, replies, service_levels, texting
+from chalicelib.rules import addresses, asking, redaction, replies, service_levels, texting
 from chalicelib.rules.triage import URGENCY_RANK, Triage, triage
 from chalicelib.rules.wording import normalize
 from chalicelib.tickets import claims, help, texts
@@ -247,13 +247,12 @@ def _help_link(prop: Property, ticket: Ticket, body: str, lang: str, now: dateti
     """The published help article that clearly answers the text (the help center's own search, as the chat
     uses): its title and link, so the answer stays within two segments. Recorded as shown; the trail says
     `kb_link`, not the chat's `kb_answer`, because a text cannot say whether it helped (deflection is chats')."""
-    hit = help_search.confident(help.search(prop.property_id, body, lang))
-    if hit is None:
+    found = help.answering(prop.property_id, body, lang, now)
+    if found is None:
         return None
-    article = help.get(hit.doc["id"])
-    help.record_use([article.article_id], "shown", now)
+    article, hit, link = found
     tickets.record(ticket, "tenantline", "kb_link", now, {"article": article.article_id, "score": hit.score})
-    link = f"{help.public_base(prop.property_id)}/articles/{article.article_id}?lang={lang}"
+    link = f"{link}?lang={lang}"
     answer = f"{article.published['title']}: {link} ({ticket.ref})"
     return answer if texting.segments(answer)[1] <= texting.AUTOMATIC_MAX_SEGMENTS else f"{link} ({ticket.ref})"
 
