@@ -14,7 +14,12 @@ LABELS = ("category", "urgency", "refer", "language")
 
 
 def load(split: str) -> list[dict]:
-    lines = (SPLITS / f"{split}.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    return read(SPLITS / f"{split}.tsv")
+
+
+def read(path: Path) -> list[dict]:
+    """A labelled TSV file (header: text, category, urgency, refer, language) as one dict per message."""
+    lines = path.read_text(encoding="utf-8").splitlines()[1:]
     return [dict(zip(("text", *LABELS), line.split("\t"), strict=True)) for line in lines if line.strip()]
 
 

@@ -422,8 +422,9 @@ def _discounted(text: str, m: re.Match) -> str | None:
     """Why this match does not describe a present problem, or None when it does."""
     c_start, c_end = _clause_bounds(text, m.start(), m.end())
     before, after = text[c_start:m.start()], text[m.end():c_end]
-    near = CLAUSE_SPLIT.split(before)[-1] + " " + CLAUSE_SPLIT.split(after)[0]
-    negated = NEGATION.search(CLAUSE_SPLIT.split(before)[-1])
+    own_clause = CLAUSE_SPLIT.split(before)[-1]
+    near = own_clause + " " + CLAUSE_SPLIT.split(after)[0]
+    negated = NEGATION.search(own_clause)
     if negated and re.match(r"^[^.;!?]{0,40}\b(anymore|any more)\b", after):  # "no smell of gas anymore since..."
         return "negated"
     if STILL_HAPPENING.search(near):
@@ -457,8 +458,9 @@ def _temperatures(text: str) -> list[float]:
     for m in TEMPERATURE.finditer(text):
         value, unit = float(m.group(1)), (m.group(2) or "")
         window = text[max(0, m.start() - 40):m.end() + 25]
-        has_unit = unit or re.search(r"°|º|degree|grados", m.group(0))
-        if unit == "c" and not re.search(r"°|º|degree|grados", m.group(0)) \
+        degrees = re.search(r"°|º|degree|grados", m.group(0))
+        has_unit = unit or degrees
+        if unit == "c" and not degrees \
                 and re.search(r"\b(in|at|from|del|en|en el|soy del|unit|apt|apartment|apto|#)\s*$", text[max(0, m.start() - 12):m.start()]):
             continue  # "in 2C", "soy del 14C": an apartment, not Celsius
         if not has_unit and not re.search(r"\b(temp|temperature|thermostat|inside|outside|in here|it'?s|its|it is|is at|reads|reading|says|shows|"
