@@ -1,7 +1,7 @@
 """Reading portfolio configuration: properties, their calendars, staff and residents.
 
-Within one invocation (see handlers/middleware.py) each property is read once, however many steps of
-the work need it; outside one, every call reads."""
+Within one invocation (see handlers/middleware.py) each property, and each resident looked up by phone, is
+read once, however many steps of the work need it; outside one, every call reads."""
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -53,10 +53,16 @@ def staff(property_id: str) -> list[Person]:
 def resident(property_id: str, phone: str | None) -> Resident | None:
     if not phone:
         return None
+    seen, key = _read_this_invocation.get(), ("resident", property_id, phone)
+    if seen is not None and key in seen:  # a channel's caller lookup, then the ticket store's role
+        return seen[key]
     try:
-        return Resident.get(property_pk(property_id), keys.resident_sk(phone))
+        found = Resident.get(property_pk(property_id), keys.resident_sk(phone))
     except DoesNotExist:
-        return None
+        found = None
+    if seen is not None:
+        seen[key] = found
+    return found
 
 
 def listed_role(prop: Property, phone: str | None, email: str | None) -> str | None:
