@@ -78,7 +78,7 @@ FUNCTIONS = {
     "contact_events": ["Logs", "Tables", "Timers", "LinkSecret"],
     "sla_clock": ["Logs", "Tables", "SendMail", "Timers", "LinkSecret", "SendSms"],
     "send_digest": ["Logs", "Tables", "SendMail", "Timers", "LinkSecret"],
-    "tour_reminder": ["Logs", "Tables", "SendMail", "LinkSecret"],
+    "tour_reminder": ["Logs", "Tables", "SendMail", "SendSms", "LinkSecret"],  # confirmations and reminders
     "inbound_sms": ["Logs", "Tables", "SendSms", "OptOuts", "Timers", "LinkSecret"],
     "sms_events": ["Logs", "Tables", "LinkSecret"],
     "kb_publish": ["Logs", "Tables", "LinkSecret"],  # a help article's scheduled publishing (and its index)

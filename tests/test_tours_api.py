@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from chalicelib.core import auth
-from tests.conftest import NOW, sent_mail, wait_for
+from tests.conftest import NOW, sent_mail, sent_sms, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -167,6 +167,42 @@ def test_reminders_come_from_the_timer_and_a_cancelled_tours_do_nothing(client, 
     wait_for(lambda: timer_ended(aws, f"tour-hour_before-{dropped['booking_id']}"), seconds=60)
     assert reminders("lee@example.com") == []
     assert kept["booking_id"] != dropped["booking_id"]
+
+
+def texts_to(aws, phone):
+    return [body for to, body in sent_sms(aws) if to == phone]
+
+
+def test_a_phone_number_gets_the_confirmation_and_reminders_by_text(client, aws, monkeypatch):
+    from chalicelib.rules.texting import segments
+    from tests.test_clocks import timer_ended
+    monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.00004)  # 70 hours last 10 s
+    made = book(client, start=ELEVEN, name="Lucía Gómez", phone="(212) 555-0188", language="es").json_body
+    wait_for(lambda: len(texts_to(aws, "+12125550188")) == 3, seconds=60)
+    confirmation, day_before, hour_before = texts_to(aws, "+12125550188")
+    assert confirmation.startswith("Maple Court Apartments: su visita es el sabado 21 de noviembre a las 11:00 con ")
+    assert "Diaz" in confirmation or "Patel" in confirmation  # GSM-7: no í
+    assert "recordamos su visita mañana a las 11:00" in day_before
+    assert "le esperamos a las 11:00" in hour_before
+    for body in (confirmation, day_before, hour_before):  # two GSM-7 segments at most, the link whole
+        assert made["manage_link"] in body
+        encoding, parts = segments(body)
+        assert encoding == "GSM-7" and parts <= 2, body
+    assert [m for m in sent_mail(aws) if "Lucía" in str(m.get_body(("plain",)).get_content())] == []  # no email given
+    # every timer has ended, and nothing went twice
+    wait_for(lambda: timer_ended(aws, f"tour-hour_before-{made['booking_id']}"), seconds=60)
+    assert len(texts_to(aws, "+12125550188")) == 3
+
+
+def test_a_number_that_said_stop_gets_no_tour_texts_but_the_email_still_goes(client, aws):
+    from chalicelib.tickets import texts
+    from tests.test_clocks import timer_ended
+    texts.opt_out("+12125550189", NOW)
+    made = book(client, start=ELEVEN, name="Max", phone="212-555-0189", email="max@example.com").json_body
+    wait_for(lambda: timer_ended(aws, f"tour-confirmation-{made['booking_id']}"), seconds=60)
+    assert texts_to(aws, "+12125550189") == []
+    assert [m["Subject"] for m in sent_mail(aws) if m["To"] == "max@example.com"] == \
+        ["Your tour of Maple Court Apartments on Saturday, November 21 at 11:00"]
 
 
 def test_the_day_list_is_staff_only_and_kept_to_their_properties(client, csr_headers):

@@ -34,8 +34,8 @@ def send_digest(event, context):
 
 @bp.lambda_function(name="tour_reminder")
 def tour_reminder(event, context):
-    """The day-before and hour-before reminders of a tour (lifecycle/tours.remind)."""
-    return tours.remind(event["property_id"], event["day"], event["booking_id"], event["kind"], _fired_at(event))
+    """A tour's text confirmation and its reminders the day before and an hour before (lifecycle/tours.message)."""
+    return tours.message(event["property_id"], event["day"], event["booking_id"], event["kind"], _fired_at(event))
 
 
 @bp.lambda_function(name="kb_publish")

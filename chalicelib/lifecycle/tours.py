@@ -17,7 +17,7 @@ from chalicelib.models import Guard, Property, TourBooking, keys
 from chalicelib.rules import addresses
 from chalicelib.rules import tours as rules
 from chalicelib.rules.calendar import Calendar
-from chalicelib.tickets import claims, portfolio
+from chalicelib.tickets import claims, portfolio, texts
 from chalicelib.tickets import tours as store
 
 KIND = "T"  # the first value of every manage-link token
@@ -129,11 +129,17 @@ def _booked(prop: Property, cal: Calendar, tours: rules.TourSettings, booking: T
     if booking.confirmed_at is None and booking.status == rules.ACTIVE:
         _confirm(prop, cal, booking, now)
         for kind, when in rules.reminders(times.parse(booking.start), now):
-            timers.start(f"tour-{kind}-{booking.booking_id}", "tour_reminder",
-                         {"property_id": prop.property_id, "day": booking.day, "booking_id": booking.booking_id,
-                          "kind": kind}, when, now)
+            _start_message(booking, kind, when, now)
+        if booking.phone:  # this function may not text: the timer's Lambda does, at once
+            _start_message(booking, "confirmation", now, now)
         store.mark(booking, confirmed_at=times.iso(now))
     return {"status": 201, "body": public_view(cal, booking, now)}
+
+
+def _start_message(booking: TourBooking, kind: str, when: datetime, now: datetime) -> None:
+    timers.start(f"tour-{kind}-{booking.booking_id}", "tour_reminder",
+                 {"property_id": booking.property_id, "day": booking.day, "booking_id": booking.booking_id,
+                  "kind": kind}, when, now)
 
 
 def public_view(cal: Calendar, booking: TourBooking, now: datetime) -> dict:
@@ -299,27 +305,54 @@ def outcome(property_id: str, booking_id: str, status: str, applied: bool | None
     return {"booking_id": booking.booking_id, "status": booking.status, "applied": booking.applied}
 
 
-def remind(property_id: str, day: str, booking_id: str, kind: str, now: datetime) -> dict:
-    """A reminder's timer went off. Nothing for a tour cancelled (or moved) since; sent once however often
-    the timer's Lambda is retried."""
+MESSAGES = ("confirmation", "day_before", "hour_before")
+
+
+def message(property_id: str, day: str, booking_id: str, kind: str, now: datetime) -> dict:
+    """A tour's message whose timer went off: the text confirmation (the email one went with the booking) or a
+    reminder, by email and by text. Nothing for a tour cancelled (or moved) since; each channel sends once
+    however often the timer's Lambda is retried."""
+    if kind not in MESSAGES:
+        raise Invalid(f"unknown tour message {kind!r}")
     booking = store.get(property_id, day, booking_id)
     if booking.status != rules.ACTIVE:
         return {"sent": False, "reason": booking.status}
-    if not booking.email:
-        return {"sent": False, "reason": "no email address"}
+    prop, _tours, cal = _property(property_id)
+    values, lang = _values(prop, cal, booking, now), booking.language
+    sent = {}
+    if booking.email and kind != "confirmation":
+        sent["email"] = _once(booking, kind, "email", now, lambda: _send(
+            prop, booking.email, rules.say("remind_subject", lang, kind, **values),
+            rules.say("remind_body", lang, **values), lang))
+    if booking.phone:
+        sent["sms"] = _once(booking, kind, "sms", now, lambda: _text(prop, booking, rules.text(kind, lang, **values)))
+    if not sent:
+        return {"sent": False, "reason": "no address to send to"}
+    if any(v is True for v in sent.values()) and kind != "confirmation":
+        store.mark(booking, reminders_sent=(booking.reminders_sent or 0) + 1)
+    return {"sent": any(v is True for v in sent.values()), "kind": kind, "channels": sent}
+
+
+def _once(booking: TourBooking, kind: str, channel: str, now: datetime, send) -> bool | str:
+    """True when sent now, "already sent" when an earlier run did, or why a text may not go."""
+    guard = Guard(keys.tour_reminded(booking.booking_id, f"{kind}#{channel}"), target=booking.booking_id,
+                  data={"at": times.iso(now)}, expires_at=int((times.parse(booking.end) + store.KEEP_AFTER).timestamp()))
     try:
-        Guard(keys.tour_reminded(booking_id, kind), target=booking_id, data={"at": times.iso(now)},
-              expires_at=int((times.parse(booking.end) + store.KEEP_AFTER).timestamp())
-              ).save(condition=Guard.pk.does_not_exist())
+        guard.save(condition=Guard.pk.does_not_exist())
     except PutError:
-        return {"sent": False, "reason": "already sent"}
+        return "already sent"
     try:
-        prop, _tours, cal = _property(property_id)
-        values, lang = _values(prop, cal, booking, now), booking.language
-        _send(prop, booking.email, rules.say("remind_subject", lang, kind, **values),
-              rules.say("remind_body", lang, **values), lang)
+        send()
+    except texts.NotTexted as exc:  # opted out: recorded as the answer, never retried
+        return str(exc)
     except Exception:
-        Guard(keys.tour_reminded(booking_id, kind)).delete()  # the timer's retry sends it
+        guard.delete()  # the timer's retry sends it
         raise
-    store.mark(booking, reminders_sent=(booking.reminders_sent or 0) + 1)
-    return {"sent": True, "kind": kind}
+    return True
+
+
+def _text(prop: Property, booking: TourBooking, body: str) -> None:
+    """A tour's text, from the property's number. The prospect gave this number with the booking, so texts about
+    that tour answer their own request (no proactive consent needed); a STOP still holds them back."""
+    texts.check(prop.property_id, booking.phone, proactive=False)
+    texts.send(booking.phone, body, origination=texts.number_of(prop.property_id), kind="tour")

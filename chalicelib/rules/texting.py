@@ -6,6 +6,7 @@ carries 153), or 70 when one character outside it forces UCS-2 (67 per part). Sp
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 
 from chalicelib.rules.surveys import text_at
@@ -36,6 +37,16 @@ def segments(text: str) -> tuple[str, int]:
         return "GSM-7", 1 if units <= 160 else -(-units // 153)
     units = sum(2 if ord(c) > 0xFFFF else 1 for c in text)  # UCS-2/UTF-16 code units
     return "UCS-2", 1 if units <= 70 else -(-units // 67)
+
+
+def gsm7(text: str) -> str:
+    """`text` with the accented letters GSM-7 lacks (á, í, ó, ú, ...) written without their accent, so a text
+    with names and Spanish words stays at 160 characters a segment; ñ, é, ü and ¿ are in the alphabet and stay."""
+    def plain(c: str) -> str:
+        if c in GSM_BASIC or c in GSM_EXTENDED:
+            return c
+        return "".join(d for d in unicodedata.normalize("NFKD", c) if not unicodedata.combining(d))
+    return "".join(plain(c) for c in text)
 
 
 def fit(text: str, max_segments: int = AUTOMATIC_MAX_SEGMENTS) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
 from chalicelib.rules.calendar import DAYS, Calendar
+from chalicelib.rules.texting import gsm7
 
 GRANULE = timedelta(minutes=5)
 LENGTH_MINUTES = (15, 60)
@@ -237,6 +238,17 @@ TEXTS = {
               "{property}",
     },
 }
+# Texts (rules/texting.gsm7 drops the accents GSM-7 lacks: two segments hold one with its manage link).
+SMS = {
+    "confirmation": {"en": "{property}: your tour is booked for {when} with {agent}. To change or cancel it: {link}",
+                     "es": "{property}: su visita es el {when} con {agent}. Para cambiarla o cancelarla: {link}"},
+    "day_before": {"en": "{property}: a reminder of your tour tomorrow at {time} with {agent}. To change or cancel "
+                         "it: {link}",
+                   "es": "{property}: le recordamos su visita mañana a las {time} con {agent}. Para cambiarla o "
+                         "cancelarla: {link}"},
+    "hour_before": {"en": "{property}: see you at {time} for your tour with {agent}. Can't make it? {link}",
+                    "es": "{property}: le esperamos a las {time} para su visita con {agent}. ¿No puede venir? {link}"},
+}
 # The booking and manage pages (handlers/tours.py).
 PAGE = {
     "title": {"en": "Book a tour of {property}", "es": "Reserve una visita a {property}"},
@@ -297,6 +309,11 @@ def when_label_day(day: date, language: str) -> str:
 def say(key: str, language: str, kind: str | None = None, **values) -> str:
     texts = TEXTS[key][kind] if kind else TEXTS[key]
     return texts[language_of(language)].format(**values)
+
+
+def text(kind: str, language: str, **values) -> str:
+    """A tour's text message (the confirmation or a reminder) in the prospect's language."""
+    return gsm7(SMS[kind][language_of(language)].format(**values))
 
 
 def _ics_text(value: str) -> str:
