@@ -205,6 +205,58 @@ def test_a_number_that_said_stop_gets_no_tour_texts_but_the_email_still_goes(cli
         ["Your tour of Maple Court Apartments on Saturday, November 21 at 11:00"]
 
 
+SUNDAY_NOON = "2026-11-22T12:00:00-05:00"  # Maple Court's self-guided hours: Sunday 12:00-16:00
+
+
+def test_self_guided_slots_are_one_party_at_a_time_on_their_own_hours(client):
+    free = client.http.get("/tours/maple-court/slots?date=2026-11-22&kind=self_guided", headers=CLOCK).json_body
+    assert [s["start"][11:16] for s in free["slots"]] == ["12:00", "12:30", "13:00", "13:30", "14:00", "14:30",
+                                                         "15:00", "15:30"]
+    assert slots(client, "2026-11-22") == []  # no agent on Sundays
+    made = book(client, start=SUNDAY_NOON, name="Nia", self_guided=True)
+    assert made.status_code == 201 and made.json_body["self_guided"] is True
+    assert made.json_body["agent"] == "Self-guided"
+    assert book(client, start=SUNDAY_NOON, name="Oz", self_guided=True).status_code == 409
+    assert book(client, start=SUNDAY_NOON, name="Pia").status_code == 400  # no agent then
+    after = client.http.get("/tours/maple-court/slots?date=2026-11-22&kind=self_guided", headers=CLOCK).json_body
+    assert [s["start"][11:16] for s in after["slots"]][:2] == ["13:00", "13:30"]  # 12:30 is inside the buffer
+    assert client.http.get("/tours/sunset-villas/slots?date=2026-11-22&kind=self_guided",
+                           headers=CLOCK).status_code == 404
+    assert client.http.get("/tours/maple-court/slots?date=2026-11-22&kind=alone", headers=CLOCK).status_code == 400
+
+
+def test_the_access_note_goes_only_once_the_office_confirms_the_booking(client, aws, csr_headers, monkeypatch):
+    from tests.test_clocks import timer_ended
+    monkeypatch.setattr("chalicelib.core.settings.time_scale", lambda: 0.00004)  # 4 days last 14 s
+    confirmed = book(client, start=SUNDAY_NOON, name="Quinn", email="quinn@example.com", phone="212-555-0190",
+                     self_guided=True).json_body
+    unconfirmed = book(client, start="2026-11-22T14:00:00-05:00", name="Ray", email="ray@example.com",
+                       self_guided=True).json_body
+    (mail,) = [m for m in sent_mail(aws) if m["To"] == "quinn@example.com"]
+    body = mail.get_body(("plain",)).get_content()
+    assert "self-guided tour" in body and "Once the leasing office has confirmed your booking" in body and "4417" not in body
+    wait_for(lambda: len(texts_to(aws, "+12125550190")) == 1, seconds=30)
+    assert "4417" not in texts_to(aws, "+12125550190")[0]
+    assert "4417" not in json.dumps(client.http.get(path_of(confirmed["manage_link"]), headers=CLOCK).json_body)
+
+    url = f"/tours/maple-court/bookings/{confirmed['booking_id']}/access"
+    answer = client.http.post(url, headers={**csr_headers, **CLOCK})
+    assert answer.status_code == 200, answer.json_body
+    assert answer.json_body["access_due"] == "2026-11-22T11:00:00-05:00"  # an hour before
+    guided = book(client, start=ELEVEN, name="Sol").json_body
+    assert client.http.post(f"/tours/maple-court/bookings/{guided['booking_id']}/access",
+                            headers={**csr_headers, **CLOCK}).status_code == 400
+
+    wait_for(lambda: any("4417" in body for body in texts_to(aws, "+12125550190")), seconds=60)
+    wait_for(lambda: len([m for m in sent_mail(aws) if m["To"] == "quinn@example.com"
+                          and m["Subject"].startswith("How to get in")]) == 1, seconds=30)
+    wait_for(lambda: timer_ended(aws, f"tour-hour_before-{unconfirmed['booking_id']}"), seconds=60)
+    assert not any("4417" in m.get_body(("plain",)).get_content() for m in sent_mail(aws) if m["To"] == "ray@example.com")
+    days = client.http.get("/tours/maple-court/bookings?date=2026-11-22", headers=csr_headers).json_body["bookings"]
+    assert [(b["name"], b["self_guided"], bool(b["access_confirmed_at"])) for b in days] == \
+        [("Quinn", True, True), ("Ray", True, False)]
+
+
 def test_the_day_list_is_staff_only_and_kept_to_their_properties(client, csr_headers):
     from app import app
     assert app.routes["/tours/{property_id}/bookings"]["GET"].authorizer is not None  # Cognito in AWS

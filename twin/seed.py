@@ -19,7 +19,12 @@ PROPERTIES = [
          holiday_country="US", holiday_subdiv="NY", closures=["2026-12-24"],
          phone_numbers=["+12125550100"], inbox="help@maplecourt.example", office_email="office@maplecourt.example",
          emergency_line="+12125550199", utility_name="Con Edison", utility_phone="+18005550123",
-         tours=dict(length_minutes=30, buffer_minutes=15, min_notice_minutes=120, horizon_days=30, parties_at_once=2),
+         tours=dict(length_minutes=30, buffer_minutes=15, min_notice_minutes=120, horizon_days=30, parties_at_once=2,
+                    self_guided=dict(schedule={"sun": [["12:00", "16:00"]]},
+                                     access_note={"en": "Lockbox at the leasing office door, code 4417. The model "
+                                                        "apartment is 1C; please put the key back when you leave.",
+                                                  "es": "Caja de llaves en la puerta de la oficina, codigo 4417. El "
+                                                        "apartamento modelo es el 1C; deje la llave al salir."})),
          owners=["ruth.okafor@harborholdings.example"], vendors=["dispatch@brightflowplumbing.example"]),
     dict(sk="sunset-villas", name="Sunset Villas", timezone="America/Los_Angeles",
          hours={d: [["09:00", "18:00"]] for d in WEEKDAYS},

@@ -30,6 +30,7 @@ class BookingIn(BaseModel):
     language: Optional[Literal["en", "es"]] = None
     source: Optional[Annotated[StrictStr, StringConstraints(max_length=100)]] = None
     client_request_id: Optional[Annotated[StrictStr, StringConstraints(min_length=1, max_length=100)]] = None
+    self_guided: Optional[StrictBool] = None
 
 
 class RescheduleIn(BaseModel):
@@ -53,6 +54,12 @@ def _property_id(value: str) -> str:
     return value
 
 
+def _booking_id(value: str) -> str:
+    if not re.match(r"^[0-9A-Za-z]{1,40}$", value or ""):
+        raise Invalid("not a booking id")
+    return value
+
+
 def _date(request) -> date:
     value = query_params(request).get("date")
     if not value:
@@ -63,6 +70,13 @@ def _date(request) -> date:
         raise Invalid(f"{value[:40]!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _self_guided(request) -> bool:
+    kind = (request.query_params or {}).get("kind") or "guided"
+    if kind not in ("guided", "self_guided"):
+        raise Invalid("kind is guided or self_guided")
+    return kind == "self_guided"
+
+
 def _answer(result: dict) -> Response:
     return Response(body=result["body"], status_code=result["status"], headers={"Content-Type": "application/json"})
 
@@ -71,7 +85,7 @@ def _answer(result: dict) -> Response:
 @api
 def free_slots(property_id):
     request = bp.current_request
-    return tours.slots(_property_id(property_id), _date(request), now(request))
+    return tours.slots(_property_id(property_id), _date(request), now(request), _self_guided(request))
 
 
 @bp.route("/tours/{property_id}/bookings", methods=["POST"], cors=CHAT_CORS)
@@ -81,7 +95,7 @@ def book(property_id):
     body = parse(request, BookingIn)
     who = tours.Prospect(body.name, body.phone, body.email, body.language, body.source)
     return _answer(tours.book(_property_id(property_id), _start(body.start), who, body.client_request_id,
-                              now(request)))
+                              now(request), bool(body.self_guided)))
 
 
 @bp.route("/tours/{property_id}/bookings", methods=["GET"], authorizer=authorizer, cors=True)
@@ -105,10 +119,18 @@ def mark_outcome(property_id, booking_id):
     request = bp.current_request
     who = staff(request)
     body = parse(request, OutcomeIn)
-    if not re.match(r"^[0-9A-Za-z]{1,40}$", booking_id or ""):
-        raise Invalid("not a booking id")
-    return tours.outcome(who.only(_property_id(property_id)), booking_id, body.status, body.applied, who.username,
+    return tours.outcome(who.only(_property_id(property_id)), _booking_id(booking_id), body.status, body.applied, who.username,
                          now(request))
+
+
+@bp.route("/tours/{property_id}/bookings/{booking_id}/access", methods=["POST"], authorizer=authorizer, cors=True)
+@api
+def confirm_access(property_id, booking_id):
+    """The leasing office confirms a self-guided booking: its access note goes an hour before the tour."""
+    request = bp.current_request
+    who = staff(request)
+    return tours.confirm_access(who.only(_property_id(property_id)), _booking_id(booking_id), who.username,
+                                now(request))
 
 
 @bp.route("/tour-bookings/{token}", methods=["GET"], cors=CHAT_CORS)
@@ -281,7 +303,7 @@ def book_from_page(property_id):
 
 def _confirmed(property_id: str, booked: dict, language: str, when: datetime) -> Response:
     text = wording.page_text("booked", language, when=tours.label(property_id, booked["start"], language),
-                             agent=booked["agent"])
+                             with_agent=wording.with_agent(booked["agent"], booked.get("self_guided"), language))
     return _html(wording.page_text("your_tour", language, property=tours.page_days(property_id, when)[1]),
                  f"<p role=status>{html.escape(text)}</p><p><a href='{html.escape(booked['manage_link'])}'>"
                  f"{wording.page_text('manage', language)}</a></p>", language, 201)
@@ -293,7 +315,8 @@ def _manage_page(view: dict, token: str, when: datetime, day: date | None = None
     title = wording.page_text("your_tour", language, property=view["property"])
     if view["status"] == "booked":
         status = wording.page_text("status_booked", language,
-                                   when=tours.label(view["property_id"], view["start"], language), agent=view["agent"])
+                                   when=tours.label(view["property_id"], view["start"], language),
+                                   with_agent=wording.with_agent(view["agent"], view.get("self_guided"), language))
         action = (f"<form method=post action='{html.escape(token)}/cancel'><button type=submit>"
                   f"{wording.page_text('cancel', language)}</button></form>"
                   + _move_form(view, token, when, day, language, notice))

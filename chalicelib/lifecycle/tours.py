@@ -11,7 +11,7 @@ from email.utils import formataddr, make_msgid
 from pynamodb.exceptions import PutError
 
 from chalicelib.core import aws, ids, secrets, settings, signing, times
-from chalicelib.core.errors import Invalid, NotFound, Unauthorized
+from chalicelib.core.errors import Conflict, Invalid, NotFound, Unauthorized
 from chalicelib.lifecycle import timers
 from chalicelib.models import Guard, Property, TourBooking, keys
 from chalicelib.rules import addresses
@@ -59,9 +59,18 @@ def _free(property_id: str, cal: Calendar, tours: rules.TourSettings, agents: li
     return rules.free_slots(cal, tours, agents, store.held(store.on_day(property_id, day.isoformat())), day, now)
 
 
-def slots(property_id: str, day: date, now: datetime) -> dict:
+def _agents(prop: Property, tours: rules.TourSettings, self_guided: bool) -> list[rules.Agent]:
+    """Who can take a tour: the leasing agents, or for a self-guided tour the property itself."""
+    if not self_guided:
+        return store.agents(prop.property_id)
+    if tours.self_guided is None:
+        raise Invalid(f"{prop.name} does not offer self-guided tours")
+    return [tours.self_guided.agent()]
+
+
+def slots(property_id: str, day: date, now: datetime, self_guided: bool = False) -> dict:
     prop, tours, cal = _property(property_id)
-    free = _free(property_id, cal, tours, store.agents(property_id), day, now)
+    free = _free(property_id, cal, tours, _agents(prop, tours, self_guided), day, now)
     return {"slots": [_slot_json(cal, s) for s in free], "timezone": prop.timezone}
 
 
@@ -80,29 +89,30 @@ def next_slots(property_id: str, cal: Calendar, tours: rules.TourSettings, agent
 
 # --- booking ---
 
-def book(property_id: str, start: datetime, who: Prospect, client_request_id: str | None, now: datetime) -> dict:
+def book(property_id: str, start: datetime, who: Prospect, client_request_id: str | None, now: datetime,
+         self_guided: bool = False) -> dict:
     """{"status": 201, "body": the booking} or {"status": 409, "body": the next free slots}. A retried
     client_request_id gets the first answer back, whatever it was."""
     if start.tzinfo is None:
         raise Invalid("start needs a UTC offset")
     prop, tours, cal = _property(property_id)
     if not client_request_id:
-        return _book(prop, tours, cal, start, who, ids.new_id(), now)
+        return _book(prop, tours, cal, start, who, ids.new_id(), now, self_guided)
     result, _ = claims.once(keys.tour_request(property_id, client_request_id),
-                            lambda booking_id: _book(prop, tours, cal, start, who, booking_id, now),
+                            lambda booking_id: _book(prop, tours, cal, start, who, booking_id, now, self_guided),
                             lease_seconds=30, keep=timedelta(days=7))
     return result
 
 
 def _book(prop: Property, tours: rules.TourSettings, cal: Calendar, start: datetime, who: Prospect,
-          booking_id: str, now: datetime, replacing: TourBooking | None = None) -> dict:
+          booking_id: str, now: datetime, self_guided: bool = False, replacing: TourBooking | None = None) -> dict:
     day = start.astimezone(cal.zone).date()
     try:  # this request got as far as the write before (its Lambda died after it): finish it
         done = store.get(prop.property_id, day.isoformat(), booking_id)
         return _booked(prop, cal, tours, done, now)
     except NotFound:
         pass
-    agents = store.agents(prop.property_id)
+    agents = _agents(prop, tours, self_guided)
     if not rules.slot_at(rules.free_slots(cal, tours, agents, [], day, now), start):
         raise Invalid("no tour starts then: ask GET /tours/{property_id}/slots for the free times")
     names = {a.agent_id: a.name for a in agents}
@@ -112,7 +122,8 @@ def _book(prop: Property, tours: rules.TourSettings, cal: Calendar, start: datet
                               booking_id=booking_id, property_id=prop.property_id, day=day.isoformat(),
                               start=times.iso(slot.start), end=times.iso(slot.end), agent_id=agent_id,
                               agent_name=names[agent_id], name=who.name, phone=who.phone, email=who.email,
-                              language=who.language, source=who.source, created_at=times.iso(now))
+                              language=who.language, source=who.source, created_at=times.iso(now),
+                              self_guided=self_guided or None)
         if store.book(booking, tours):  # else another request took this agent first: try the next one
             if replacing is not None:
                 try:
@@ -146,7 +157,7 @@ def public_view(cal: Calendar, booking: TourBooking, now: datetime) -> dict:
     return {"booking_id": booking.booking_id, "status": booking.status,
             "start": rules.local_iso(cal, times.parse(booking.start)),
             "end": rules.local_iso(cal, times.parse(booking.end)), "agent": booking.agent_name,
-            "manage_link": manage_link(booking, now)}
+            "self_guided": bool(booking.self_guided), "manage_link": manage_link(booking, now)}
 
 
 def page_days(property_id: str, now: datetime, count: int = 14) -> tuple[list[date], str]:
@@ -220,7 +231,7 @@ def reschedule(token: str, start: datetime, now: datetime) -> dict:
         raise NotFound("this tour is cancelled: book a new one")
     prop, tours, cal = _property(booking.property_id)
     who = Prospect(booking.name, booking.phone, booking.email, booking.language, booking.source)
-    return _book(prop, tours, cal, start, who, ids.new_id(), now, replacing=booking)
+    return _book(prop, tours, cal, start, who, ids.new_id(), now, bool(booking.self_guided), replacing=booking)
 
 
 def day_list(property_id: str, day: date) -> dict:
@@ -230,7 +241,9 @@ def day_list(property_id: str, day: date) -> dict:
     return {"bookings": [{"booking_id": b.booking_id, "start": rules.local_iso(cal, times.parse(b.start)),
                           "end": rules.local_iso(cal, times.parse(b.end)), "agent": b.agent_name,
                           "agent_id": b.agent_id, "status": b.status, "name": b.name, "phone": b.phone,
-                          "email": b.email, "language": b.language, "source": b.source} for b in rows]}
+                          "email": b.email, "language": b.language, "source": b.source,
+                          "self_guided": bool(b.self_guided), "access_confirmed_at": b.access_confirmed_at}
+                         for b in rows]}
 
 
 # --- mail ---
@@ -264,6 +277,7 @@ def _invitation(prop: Property, cal: Calendar, booking: TourBooking, now: dateti
 def _values(prop: Property, cal: Calendar, booking: TourBooking, now: datetime) -> dict:
     start = times.parse(booking.start)
     return dict(name=booking.name, property=prop.name, agent=booking.agent_name,
+                with_agent=rules.with_agent(booking.agent_name, bool(booking.self_guided), booking.language),
                 when=rules.when_label(cal, start, booking.language), time=f"{start.astimezone(cal.zone):%H:%M}",
                 minutes=int((times.parse(booking.end) - start).total_seconds() // 60),
                 link=manage_link(booking, now))
@@ -273,8 +287,9 @@ def _confirm(prop: Property, cal: Calendar, booking: TourBooking, now: datetime)
     if not booking.email:
         return
     values, lang = _values(prop, cal, booking, now), booking.language
-    _send(prop, booking.email, rules.say("confirm_subject", lang, **values), rules.say("confirm_body", lang, **values),
-          lang, _invitation(prop, cal, booking, now))
+    body = rules.say("confirm_body_self" if booking.self_guided else "confirm_body", lang, **values)
+    _send(prop, booking.email, rules.say("confirm_subject", lang, **values), body, lang,
+          _invitation(prop, cal, booking, now))
 
 
 def _cancelled_mail(prop: Property, cal: Calendar, booking: TourBooking, now: datetime) -> None:
@@ -305,32 +320,62 @@ def outcome(property_id: str, booking_id: str, status: str, applied: bool | None
     return {"booking_id": booking.booking_id, "status": booking.status, "applied": booking.applied}
 
 
-MESSAGES = ("confirmation", "day_before", "hour_before")
+MESSAGES = ("confirmation", "day_before", "hour_before", "access")
 
 
 def message(property_id: str, day: str, booking_id: str, kind: str, now: datetime) -> dict:
-    """A tour's message whose timer went off: the text confirmation (the email one went with the booking) or a
-    reminder, by email and by text. Nothing for a tour cancelled (or moved) since; each channel sends once
-    however often the timer's Lambda is retried."""
+    """A tour's message whose timer went off, by email and by text: the text confirmation (the email one went
+    with the booking), a reminder, or a confirmed self-guided tour's access note. Nothing for a tour cancelled
+    (or moved) since; each channel sends once however often the timer's Lambda is retried."""
     if kind not in MESSAGES:
         raise Invalid(f"unknown tour message {kind!r}")
     booking = store.get(property_id, day, booking_id)
     if booking.status != rules.ACTIVE:
         return {"sent": False, "reason": booking.status}
-    prop, _tours, cal = _property(property_id)
+    prop, tours, cal = _property(property_id)
     values, lang = _values(prop, cal, booking, now), booking.language
+    if kind == "access":
+        if not (booking.self_guided and booking.access_confirmed_at and tours.self_guided):
+            return {"sent": False, "reason": "not a confirmed self-guided tour"}
+        values["note"] = tours.self_guided.note(lang)
+    email, sms = _wording(kind, bool(booking.self_guided))
     sent = {}
-    if booking.email and kind != "confirmation":
-        sent["email"] = _once(booking, kind, "email", now, lambda: _send(
-            prop, booking.email, rules.say("remind_subject", lang, kind, **values),
-            rules.say("remind_body", lang, **values), lang))
+    if booking.email and email:
+        subject, body = (rules.say(key, lang, kind if key == "remind_subject" else None, **values) for key in email)
+        sent["email"] = _once(booking, kind, "email", now, lambda: _send(prop, booking.email, subject, body, lang))
     if booking.phone:
-        sent["sms"] = _once(booking, kind, "sms", now, lambda: _text(prop, booking, rules.text(kind, lang, **values)))
+        sent["sms"] = _once(booking, kind, "sms", now, lambda: _text(prop, booking, rules.text(sms, lang, **values)))
     if not sent:
         return {"sent": False, "reason": "no address to send to"}
-    if any(v is True for v in sent.values()) and kind != "confirmation":
+    if any(v is True for v in sent.values()) and kind in ("day_before", "hour_before"):
         store.mark(booking, reminders_sent=(booking.reminders_sent or 0) + 1)
     return {"sent": any(v is True for v in sent.values()), "kind": kind, "channels": sent}
+
+
+def _wording(kind: str, self_guided: bool) -> tuple[tuple[str, str] | None, str]:
+    """(the email's subject and body keys, or None when no email goes; the text's key) of a tour message."""
+    if kind == "confirmation":  # the email confirmation went with the booking, .ics and all
+        return None, "confirmation_self" if self_guided else "confirmation"
+    if kind == "access":
+        return ("access_subject", "access_body"), "access"
+    return ("remind_subject", "remind_body"), kind
+
+
+def confirm_access(property_id: str, booking_id: str, by: str, now: datetime) -> dict:
+    """The leasing office confirms a self-guided booking (having checked who booked it): only then does its
+    access note go, an hour before the tour (rules.access_due), by email and text."""
+    booking = store.find(property_id, booking_id)
+    if not booking.self_guided:
+        raise Invalid("only a self-guided tour needs its access confirmed")
+    if booking.status != rules.ACTIVE:
+        raise Conflict(f"this tour is {booking.status}")
+    _prop, _tours, cal = _property(property_id)
+    due = rules.access_due(times.parse(booking.start), now)
+    if booking.access_confirmed_at is None:
+        store.mark(booking, access_confirmed_at=times.iso(now), access_confirmed_by=by)
+        _start_message(booking, "access", due, now)
+    return {"booking_id": booking.booking_id, "access_confirmed_at": booking.access_confirmed_at,
+            "access_confirmed_by": booking.access_confirmed_by, "access_due": rules.local_iso(cal, due)}
 
 
 def _once(booking: TourBooking, kind: str, channel: str, now: datetime, send) -> bool | str:

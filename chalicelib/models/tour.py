@@ -34,4 +34,7 @@ class TourBooking(Model):
     reminders_sent = NumberAttribute(default=0)
     outcome_at = UnicodeAttribute(null=True)  # when the agent marked it completed or no_show
     outcome_by = UnicodeAttribute(null=True)
+    self_guided = BooleanAttribute(null=True)  # no agent: agent_id is rules/tours.SELF_GUIDED
+    access_confirmed_at = UnicodeAttribute(null=True)  # the leasing office confirmed it: the access note may go
+    access_confirmed_by = UnicodeAttribute(null=True)
     applied = BooleanAttribute(null=True)  # the prospect applied after the tour (the lead's outcome)

@@ -23,6 +23,34 @@ MAX_HORIZON_DAYS = 90
 MAX_NOTICE_MINUTES = 7 * 24 * 60
 MAX_PARTIES = 20
 ACTIVE = "booked"  # the only status that holds a slot; cancelled ones free it
+SELF_GUIDED = "self-guided"  # the agent id of self-guided tours: one party in at a time, then the buffer
+MAX_ACCESS_NOTE = 300  # characters: the note goes by text too
+ACCESS_LEAD = timedelta(hours=1)  # a confirmed self-guided tour's access note goes this long before it
+
+
+@dataclass(frozen=True)
+class SelfGuided:
+    """A property's self-guided tours: when they may start (a weekly schedule, as an agent's) and the access
+    note (how to get in, EN/ES) a prospect gets only once the leasing office has confirmed their booking."""
+    schedule: dict
+    access_note: dict
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SelfGuided:
+        if not isinstance(data, dict) or set(data) != {"schedule", "access_note"}:
+            raise ValueError("self_guided has a schedule and an access_note")
+        check_schedule(data["schedule"])
+        note = data["access_note"]
+        if not isinstance(note, dict) or not isinstance(note.get("en"), str) or not note["en"].strip() or \
+                any(not isinstance(v, str) or len(v) > MAX_ACCESS_NOTE for v in note.values()):
+            raise ValueError(f"the access note is text (en, optionally es), at most {MAX_ACCESS_NOTE} characters")
+        return cls(data["schedule"], note)
+
+    def agent(self) -> Agent:
+        return Agent(SELF_GUIDED, "Self-guided", self.schedule)
+
+    def note(self, language: str) -> str:
+        return self.access_note.get(language_of(language)) or self.access_note["en"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +60,7 @@ class TourSettings:
     min_notice_minutes: int = 120
     horizon_days: int = 30
     parties_at_once: int = 2
+    self_guided: SelfGuided | None = None  # offered when set
 
     @classmethod
     def from_dict(cls, data: dict | None) -> TourSettings:
@@ -40,7 +69,9 @@ class TourSettings:
         unknown = set(data) - set(cls.__dataclass_fields__)
         if unknown:
             raise ValueError(f"unknown tour settings: {', '.join(sorted(unknown))}")
-        made = cls(**{k: int(v) for k, v in data.items()})
+        guided = data.pop("self_guided", None)
+        made = cls(**{k: int(v) for k, v in data.items()},
+                   self_guided=SelfGuided.from_dict(guided) if guided is not None else None)
         made.check()
         return made
 
@@ -196,6 +227,19 @@ def local_iso(cal: Calendar, when: datetime) -> str:
     return when.astimezone(cal.zone).isoformat(timespec="seconds")
 
 
+def access_due(start: datetime, now: datetime) -> datetime:
+    """When a confirmed self-guided tour's access note goes: an hour before it, or at once when that is past."""
+    return max(_utc(start) - ACCESS_LEAD, _utc(now))
+
+
+def with_agent(agent: str, self_guided: bool, language: str) -> str:
+    """Who the tour is with, as the texts put it after the time: " with Rosa Díaz", or "(self-guided)"."""
+    lang = language_of(language)
+    if self_guided:
+        return " (autoguiada)" if lang == "es" else " (self-guided)"
+    return f" con {agent}" if lang == "es" else f" with {agent}"
+
+
 def reminders(start: datetime, now: datetime) -> list[tuple[str, datetime]]:
     """(kind, when) of the reminders still ahead: the day before and one hour before."""
     wanted = [("day_before", start - timedelta(days=1)), ("hour_before", start - timedelta(hours=1))]
@@ -206,10 +250,26 @@ TEXTS = {
     "confirm_subject": {"en": "Your tour of {property} on {when}",
                         "es": "Su visita a {property} el {when}"},
     "confirm_body": {
-        "en": "Hi {name},\n\nYour tour of {property} is booked for {when} ({minutes} minutes) with {agent}.\n"
+        "en": "Hi {name},\n\nYour tour of {property} is booked for {when} ({minutes} minutes){with_agent}.\n"
               "The invitation is attached.\n\nTo cancel or pick another time: {link}\n\nSee you soon,\n{property}",
-        "es": "Hola {name}:\n\nSu visita a {property} está reservada para el {when} ({minutes} minutos) con {agent}.\n"
+        "es": "Hola {name}:\n\nSu visita a {property} está reservada para el {when} ({minutes} minutos){with_agent}.\n"
               "Adjuntamos la invitación.\n\nPara cancelar o elegir otra hora: {link}\n\nLe esperamos,\n{property}",
+    },
+    "confirm_body_self": {
+        "en": "Hi {name},\n\nYour self-guided tour of {property} is booked for {when} ({minutes} minutes).\n"
+              "The invitation is attached.\n\nOnce the leasing office has confirmed your booking, we will send you "
+              "how to get in, an hour before the tour.\n\nTo cancel or pick another time: {link}\n\n{property}",
+        "es": "Hola {name}:\n\nSu visita autoguiada a {property} está reservada para el {when} ({minutes} minutos).\n"
+              "Adjuntamos la invitación.\n\nCuando la oficina de alquiler confirme su reserva, le enviaremos cómo "
+              "entrar, una hora antes de la visita.\n\nPara cancelar o elegir otra hora: {link}\n\n{property}",
+    },
+    "access_subject": {"en": "How to get in for your tour of {property} at {time}",
+                       "es": "Cómo entrar para su visita a {property} a las {time}"},
+    "access_body": {
+        "en": "Hi {name},\n\nYour self-guided tour of {property} is on {when}.\n\n{note}\n\n"
+              "To cancel or pick another time: {link}\n\n{property}",
+        "es": "Hola {name}:\n\nSu visita autoguiada a {property} es el {when}.\n\n{note}\n\n"
+              "Para cancelar o elegir otra hora: {link}\n\n{property}",
     },
     "remind_subject": {
         "day_before": {"en": "Reminder: your tour of {property} tomorrow at {time}",
@@ -218,16 +278,16 @@ TEXTS = {
                         "es": "Recordatorio: su visita a {property} a las {time}"},
     },
     "remind_body": {
-        "en": "Hi {name},\n\nA reminder of your tour of {property} on {when} with {agent}.\n\n"
+        "en": "Hi {name},\n\nA reminder of your tour of {property} on {when}{with_agent}.\n\n"
               "Can't make it? Cancel or pick another time: {link}\n\n{property}",
-        "es": "Hola {name}:\n\nLe recordamos su visita a {property} el {when} con {agent}.\n\n"
+        "es": "Hola {name}:\n\nLe recordamos su visita a {property} el {when}{with_agent}.\n\n"
               "¿No puede venir? Cancele o elija otra hora: {link}\n\n{property}",
     },
     "follow_up_subject": {"en": "Thanks for visiting {property}", "es": "Gracias por visitar {property}"},
     "follow_up_body": {
-        "en": "Hi {name},\n\nThank you for touring {property} with {agent}. If you have questions, or would like "
+        "en": "Hi {name},\n\nThank you for touring {property}{with_agent}. If you have questions, or would like "
               "to apply, just reply to this email.\n\n{property}",
-        "es": "Hola {name}:\n\nGracias por visitar {property} con {agent}. Si tiene preguntas o quiere presentar "
+        "es": "Hola {name}:\n\nGracias por visitar {property}{with_agent}. Si tiene preguntas o quiere presentar "
               "una solicitud, responda a este correo.\n\n{property}",
     },
     "cancel_subject": {"en": "Your tour of {property} is cancelled", "es": "Su visita a {property} fue cancelada"},
@@ -240,14 +300,20 @@ TEXTS = {
 }
 # Texts (rules/texting.gsm7 drops the accents GSM-7 lacks: two segments hold one with its manage link).
 SMS = {
-    "confirmation": {"en": "{property}: your tour is booked for {when} with {agent}. To change or cancel it: {link}",
-                     "es": "{property}: su visita es el {when} con {agent}. Para cambiarla o cancelarla: {link}"},
-    "day_before": {"en": "{property}: a reminder of your tour tomorrow at {time} with {agent}. To change or cancel "
+    "confirmation": {"en": "{property}: your tour is booked for {when}{with_agent}. To change or cancel it: {link}",
+                     "es": "{property}: su visita es el {when}{with_agent}. Para cambiarla o cancelarla: {link}"},
+    "confirmation_self": {"en": "{property}: your self-guided tour is booked for {when}. We will text you how to get "
+                                "in once the office confirms it. To change or cancel it: {link}",
+                          "es": "{property}: su visita autoguiada es el {when}. Le enviaremos como entrar cuando la "
+                                "oficina la confirme. Para cambiarla o cancelarla: {link}"},
+    "access": {"en": "{property}, your self-guided tour at {time}: {note}",
+               "es": "{property}, su visita autoguiada a las {time}: {note}"},
+    "day_before": {"en": "{property}: a reminder of your tour tomorrow at {time}{with_agent}. To change or cancel "
                          "it: {link}",
-                   "es": "{property}: le recordamos su visita mañana a las {time} con {agent}. Para cambiarla o "
+                   "es": "{property}: le recordamos su visita mañana a las {time}{with_agent}. Para cambiarla o "
                          "cancelarla: {link}"},
-    "hour_before": {"en": "{property}: see you at {time} for your tour with {agent}. Can't make it? {link}",
-                    "es": "{property}: le esperamos a las {time} para su visita con {agent}. ¿No puede venir? {link}"},
+    "hour_before": {"en": "{property}: see you at {time} for your tour{with_agent}. Can't make it? {link}",
+                    "es": "{property}: le esperamos a las {time} para su visita{with_agent}. ¿No puede venir? {link}"},
 }
 # The booking and manage pages (handlers/tours.py).
 PAGE = {
@@ -259,12 +325,12 @@ PAGE = {
     "email": {"en": "Email (for the confirmation)", "es": "Correo electrónico (para la confirmación)"},
     "phone": {"en": "Phone (optional)", "es": "Teléfono (opcional)"},
     "book": {"en": "Book the tour", "es": "Reservar la visita"},
-    "booked": {"en": "Your tour is booked: {when} with {agent}.", "es": "Su visita está reservada: {when} con {agent}."},
+    "booked": {"en": "Your tour is booked: {when}{with_agent}.", "es": "Su visita está reservada: {when}{with_agent}."},
     "manage": {"en": "Cancel or change it", "es": "Cancelarla o cambiarla"},
     "taken": {"en": "That time was just taken. Please pick another.",
               "es": "Esa hora acaba de ser reservada. Por favor elija otra."},
     "your_tour": {"en": "Your tour of {property}", "es": "Su visita a {property}"},
-    "status_booked": {"en": "Booked: {when} with {agent}.", "es": "Reservada: {when} con {agent}."},
+    "status_booked": {"en": "Booked: {when}{with_agent}.", "es": "Reservada: {when}{with_agent}."},
     "status_cancelled": {"en": "This tour is cancelled.", "es": "Esta visita está cancelada."},
     "cancel": {"en": "Cancel the tour", "es": "Cancelar la visita"},
     "rebook": {"en": "Book another time", "es": "Reservar otra hora"},
