@@ -6,7 +6,7 @@ import json
 import pytest
 
 from chalicelib.core import auth
-from tests.conftest import NOW, chat, sent_mail
+from tests.conftest import NOW, chat, sent_mail, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +31,7 @@ def test_outcomes_follow_up_and_the_leasing_report(client, csr_headers, aws):
     chat(client, "Is the two-bedroom still available? Can I see it Saturday?")
     chat(client, "My kitchen sink is leaking")  # a resident's problem: not a lead
     came = book(client, "Nia Cole", email="nia@example.com", source="website")
-    stayed_away = book(client, "Omar Said", source="listing site")
+    stayed_away = book(client, "Omar Said", source="listing site", email="omar@example.com", language="es")
     cancelled = client.http.post("/tours/maple-court/bookings", headers=BEFORE,
                                  body=json.dumps({"start": "2026-11-21T12:00:00-05:00", "name": "Pat"})).json_body
     link = "/tour-bookings/" + cancelled["manage_link"].split("/tour-bookings/", 1)[1]
@@ -48,8 +48,12 @@ def test_outcomes_follow_up_and_the_leasing_report(client, csr_headers, aws):
     elsewhere = {"Authorization": f"Bearer {auth.dev_token('csr', properties='sunset-villas')}",
                  "Content-Type": "application/json"}
     assert outcome(client, elsewhere, stayed_away["booking_id"], status="completed").status_code == 403
-    follow_up = [m for m in sent_mail(aws) if m["To"] == "nia@example.com" and m["Subject"].startswith("Thanks")]
-    assert len(follow_up) == 1
+    def follow_ups(to, start):
+        return [m for m in sent_mail(aws) if m["To"] == to and m["Subject"].startswith(start)]
+    wait_for(lambda: follow_ups("nia@example.com", "Thanks") and follow_ups("omar@example.com", "No pudimos"))
+    assert len(follow_ups("nia@example.com", "Thanks")) == 1
+    (missed,) = follow_ups("omar@example.com", "No pudimos")  # a no-show is invited to book again, in Spanish
+    assert "/tours/maple-court/book?lang=es" in missed.get_body(("plain",)).get_content()
 
     listed = {b["booking_id"]: b["status"] for b in client.http.get(
         "/tours/maple-court/bookings?date=2026-11-21", headers=csr_headers).json_body["bookings"]}

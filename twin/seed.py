@@ -25,7 +25,8 @@ PROPERTIES = [
                                                         "apartment is 1C; please put the key back when you leave.",
                                                   "es": "Caja de llaves en la puerta de la oficina, codigo 4417. El "
                                                         "apartamento modelo es el 1C; deje la llave al salir."})),
-         owners=["ruth.okafor@harborholdings.example"], vendors=["dispatch@brightflowplumbing.example"]),
+         owners=["ruth.okafor@harborholdings.example"], vendors=["dispatch@brightflowplumbing.example"],
+         lead_sources={"zillow@maplecourt.example": "Zillow"}),
     dict(sk="sunset-villas", name="Sunset Villas", timezone="America/Los_Angeles",
          hours={d: [["09:00", "18:00"]] for d in WEEKDAYS},
          holiday_country="US", holiday_subdiv="CA", closures=[],

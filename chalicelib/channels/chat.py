@@ -13,7 +13,7 @@ from chalicelib.core.errors import Conflict, Forbidden, Gone, Invalid, NotFound,
 from chalicelib.lifecycle import intake, safety_question
 from chalicelib.lifecycle import tours as tour_booking
 from chalicelib.models import ChatSession, Message, Ticket, keys
-from chalicelib.rules import asking, help_text, redaction, replies, surveys
+from chalicelib.rules import asking, help_text, leads, redaction, replies, surveys
 from chalicelib.rules.triage import URGENCY_RANK, Triage, triage
 from chalicelib.rules.wording import normalize
 from chalicelib.tickets import claims, help, limits
@@ -33,8 +33,10 @@ def _hash(token: str) -> str:
 
 def create_session(*, property_id: str, now: datetime, language: str | None = None,
                    contact: tickets.Requester = tickets.Requester(), unit: str | None = None,
-                   client: str | None = None) -> tuple[ChatSession, str, str]:
-    """`client`: the caller's address; a few dozen chats an hour from one address is a script, not a building."""
+                   client: str | None = None, campaign: str | None = None,
+                   discovery: str | None = None) -> tuple[ChatSession, str, str]:
+    """`client`: the caller's address; a few dozen chats an hour from one address is a script, not a building.
+    `campaign` and `discovery`: where a prospect came from (rules/leads.py), kept for the ticket."""
     if language is not None and language not in LANGUAGES:
         raise Invalid(f"language must be one of {', '.join(LANGUAGES)}")
     prop = properties.get_property(property_id)
@@ -43,7 +45,7 @@ def create_session(*, property_id: str, now: datetime, language: str | None = No
     token = ids.new_token()
     session = ChatSession(ids.new_id(), token_hash=_hash(token), property_id=property_id, language=language,
                           contact_name=contact.name, contact_phone=contact.phone, contact_email=contact.email,
-                          unit=unit, created_at=times.iso(now),
+                          unit=unit, campaign=campaign, discovery=leads.discovery(discovery), created_at=times.iso(now),
                           expires_at=now + timedelta(hours=settings.CHAT_SESSION_TTL_HOURS))
     session.save(condition=ChatSession.session_id.does_not_exist())
     return session, token, replies.say("greeting", language or "en", property=prop.name)
@@ -108,7 +110,9 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
             ticket, inbound = tickets.create_ticket(
                 ticket_id=ticket_id, property_id=session.property_id, channel="chat", text=text,
                 result=result, contact=contact, author=author, now=now, unit=session.unit,
-                chat_session_id=session.session_id)
+                chat_session_id=session.session_id,
+                ticket_fields={"source": leads.source("chat", campaign=session.campaign),
+                               "discovery": session.discovery})
         except tickets.TicketExists:  # another first message of this conversation created it a moment ago
             ticket = tickets.get_ticket(ticket_id)
     first, answered, answered_from = inbound is not None, None, []

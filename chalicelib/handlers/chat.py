@@ -24,6 +24,8 @@ class SessionIn(BaseModel):
     phone: Optional[Annotated[StrictStr, StringConstraints(max_length=32)]] = None
     email: Optional[Annotated[StrictStr, StringConstraints(max_length=254)]] = None
     unit: Optional[Annotated[StrictStr, StringConstraints(max_length=20)]] = None
+    campaign: Optional[Annotated[StrictStr, StringConstraints(max_length=100)]] = None  # the page's utm_campaign
+    discovery: Optional[Annotated[StrictStr, StringConstraints(max_length=100)]] = None  # how they heard of us
 
 
 class MessageIn(BaseModel):
@@ -50,7 +52,8 @@ def create_session():
                               phone=addresses.normalize_phone(body.phone), email=addresses.normalize_email(body.email))
     session, token, greeting = chat.create_session(property_id=body.property_id, language=body.language,
                                                    contact=contact, unit=body.unit, now=now(request),
-                                                   client=_client(request))
+                                                   client=_client(request), campaign=body.campaign,
+                                                   discovery=body.discovery)
     return {"session_id": session.session_id, "token": token, "greeting": greeting,
             "expires_at": session.expires_at.isoformat()}
 

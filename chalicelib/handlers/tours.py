@@ -3,6 +3,7 @@ page or JSON), a day's bookings and tour outcomes (staff, their properties only)
 prospect's chat answer links to. The reminder Lambda is in handlers/timers.py with the other timer Lambdas."""
 import html
 import re
+import urllib.parse
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal, Optional
@@ -31,6 +32,8 @@ class BookingIn(BaseModel):
     source: Optional[Annotated[StrictStr, StringConstraints(max_length=100)]] = None
     client_request_id: Optional[Annotated[StrictStr, StringConstraints(min_length=1, max_length=100)]] = None
     self_guided: Optional[StrictBool] = None
+    campaign: Optional[Annotated[StrictStr, StringConstraints(max_length=100)]] = None  # the page's utm_campaign
+    discovery: Optional[Annotated[StrictStr, StringConstraints(max_length=100)]] = None  # how they heard of us
 
 
 class RescheduleIn(BaseModel):
@@ -93,7 +96,8 @@ def free_slots(property_id):
 def book(property_id):
     request = bp.current_request
     body = parse(request, BookingIn)
-    who = tours.Prospect(body.name, body.phone, body.email, body.language, body.source)
+    who = tours.Prospect(body.name, body.phone, body.email, body.language, body.source, body.campaign,
+                         body.discovery)
     return _answer(tours.book(_property_id(property_id), _start(body.start), who, body.client_request_id,
                               now(request), bool(body.self_guided)))
 
@@ -213,8 +217,11 @@ def _lang(value) -> str:
     return "es" if value == "es" else "en"
 
 
-def _booking_form(property_id: str, day: date | None, language: str, when: datetime, notice: str = "") -> Response:
+def _booking_form(property_id: str, day: date | None, language: str, when: datetime, notice: str = "",
+                  campaign: str | None = None) -> Response:
+    """The day's free times and the form; `campaign` (the page's utm_campaign) rides along to the booking."""
     days, name = tours.page_days(property_id, when)
+    keep = f"&amp;utm_campaign={html.escape(urllib.parse.quote(campaign))}" if campaign else ""
     title = wording.page_text("title", language, property=name)
     chosen = day
     free: list[dict] = []
@@ -228,7 +235,7 @@ def _booking_form(property_id: str, day: date | None, language: str, when: datet
         free = tours.slots(property_id, chosen, when)["slots"]
     other = "en" if language == "es" else "es"
     links = "".join(
-        f"<a href='book?date={d.isoformat()}&amp;lang={language}'{' aria-current=date' if d == chosen else ''}>"
+        f"<a href='book?date={d.isoformat()}&amp;lang={language}{keep}'{' aria-current=date' if d == chosen else ''}>"
         f"{html.escape(wording.when_label_day(d, language))}</a>" for d in days)
     parts = [f"<p><a href='book?{'date=' + chosen.isoformat() + '&amp;' if chosen else ''}lang={other}' "
              f"lang={other}>{wording.page_text('other_language', language)}</a></p>"]
@@ -243,6 +250,7 @@ def _booking_form(property_id: str, day: date | None, language: str, when: datet
     parts.append(
         f"<form method=post action=book><input type=hidden name=language value={language}>"
         f"<input type=hidden name=client_request_id value={uuid.uuid4()}>"
+        + (f"<input type=hidden name=campaign value='{html.escape(campaign)}'>" if campaign else "") +
         f"<fieldset><legend>{wording.page_text('pick_time', language)} "
         f"({html.escape(wording.when_label_day(chosen, language))})</legend>{radios}</fieldset>"
         f"<label>{wording.page_text('name', language)}<input type=text name=name required maxlength=100 "
@@ -250,6 +258,7 @@ def _booking_form(property_id: str, day: date | None, language: str, when: datet
         f"<label>{wording.page_text('email', language)}<input type=email name=email maxlength=254 "
         f"autocomplete=email></label>"
         f"<label>{wording.page_text('phone', language)}<input type=tel name=phone maxlength=32 autocomplete=tel>"
+        f"</label><label>{wording.page_text('discovery', language)}<input type=text name=discovery maxlength=100>"
         f"</label><button type=submit>{wording.page_text('book', language)}</button></form>")
     return _html(title, "".join(parts), language, 409 if notice else 200)
 
@@ -258,8 +267,6 @@ def _booking_form(property_id: str, day: date | None, language: str, when: datet
 def pages_address(property_id):
     """The booking page at the pages' address (/app/tours/{property_id}): a relative redirect to the page,
     which lives beside its form's target (and works under API Gateway's stage prefix)."""
-    import urllib.parse  # noqa: PLC0415 - only this redirect needs it
-
     query = urllib.parse.urlencode(query_params(bp.current_request))
     target = f"../../tours/{urllib.parse.quote(property_id, safe='')}/book" + (f"?{query}" if query else "")
     return Response(body="", status_code=302, headers={"Location": target})
@@ -272,7 +279,8 @@ def booking_page(property_id):
     language = _lang(params.get("lang"))
     try:
         day = _date(request) if params.get("date") else None
-        return _booking_form(_property_id(property_id), day, language, now(request))
+        return _booking_form(_property_id(property_id), day, language, now(request),
+                             campaign=(params.get("utm_campaign") or "")[:100] or None)
     except TenantlineError as exc:
         return _html(str(exc), "", language, exc.status)
 
@@ -286,7 +294,8 @@ def book_from_page(property_id):
         form = form_body(request)
         language = _lang(form.get("language"))
         body = BookingIn.model_validate({k: v for k, v in form.items() if v not in ("", None)})
-        who = tours.Prospect(body.name, body.phone, body.email, language, body.source or "booking page")
+        who = tours.Prospect(body.name, body.phone, body.email, language, body.source or "booking page",
+                             body.campaign, body.discovery)
         when = now(request)
         start = _start(body.start)
         result = tours.book(_property_id(property_id), start, who, body.client_request_id, when)
@@ -297,7 +306,7 @@ def book_from_page(property_id):
         return _html(str(exc), "", language, exc.status)
     if result["status"] != 201:
         return _booking_form(property_id, start.astimezone(tours.zone_of(property_id)).date(), language, when,
-                             wording.page_text("taken", language))
+                             wording.page_text("taken", language), body.campaign)
     return _confirmed(property_id, result["body"], language, when)
 
 

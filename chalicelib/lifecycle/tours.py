@@ -14,7 +14,7 @@ from chalicelib.core import aws, ids, secrets, settings, signing, times
 from chalicelib.core.errors import Conflict, Invalid, NotFound, Unauthorized
 from chalicelib.lifecycle import timers
 from chalicelib.models import Guard, Property, TourBooking, keys
-from chalicelib.rules import addresses
+from chalicelib.rules import addresses, leads
 from chalicelib.rules import tours as rules
 from chalicelib.rules.calendar import Calendar
 from chalicelib.tickets import claims, portfolio, texts
@@ -30,14 +30,15 @@ class Prospect:
     """What a booking request carries about the person (already checked by the handler's model)."""
 
     def __init__(self, name: str, phone: str | None = None, email: str | None = None, language: str | None = None,
-                 source: str | None = None):
+                 source: str | None = None, campaign: str | None = None, discovery: str | None = None):
         self.name = name.strip()
         if not self.name:
             raise Invalid("name must not be empty")
         self.phone = addresses.normalize_phone(phone)
         self.email = addresses.normalize_email(email)
         self.language = rules.language_of(language)
-        self.source = source
+        self.source = leads.source("tour", campaign=campaign) if campaign else source  # a campaign counts first
+        self.discovery = leads.discovery(discovery)
 
 
 def _property(property_id: str) -> tuple[Property, rules.TourSettings, Calendar]:
@@ -122,7 +123,8 @@ def _book(prop: Property, tours: rules.TourSettings, cal: Calendar, start: datet
                               booking_id=booking_id, property_id=prop.property_id, day=day.isoformat(),
                               start=times.iso(slot.start), end=times.iso(slot.end), agent_id=agent_id,
                               agent_name=names[agent_id], name=who.name, phone=who.phone, email=who.email,
-                              language=who.language, source=who.source, created_at=times.iso(now),
+                              language=who.language, source=who.source, discovery=who.discovery,
+                              created_at=times.iso(now),
                               self_guided=self_guided or None)
         if store.book(booking, tours):  # else another request took this agent first: try the next one
             if replacing is not None:
@@ -230,7 +232,8 @@ def reschedule(token: str, start: datetime, now: datetime) -> dict:
     if booking.status != rules.ACTIVE:
         raise NotFound("this tour is cancelled: book a new one")
     prop, tours, cal = _property(booking.property_id)
-    who = Prospect(booking.name, booking.phone, booking.email, booking.language, booking.source)
+    who = Prospect(booking.name, booking.phone, booking.email, booking.language, booking.source,
+                   discovery=booking.discovery)
     return _book(prop, tours, cal, start, who, ids.new_id(), now, bool(booking.self_guided), replacing=booking)
 
 
@@ -241,7 +244,7 @@ def day_list(property_id: str, day: date) -> dict:
     return {"bookings": [{"booking_id": b.booking_id, "start": rules.local_iso(cal, times.parse(b.start)),
                           "end": rules.local_iso(cal, times.parse(b.end)), "agent": b.agent_name,
                           "agent_id": b.agent_id, "status": b.status, "name": b.name, "phone": b.phone,
-                          "email": b.email, "language": b.language, "source": b.source,
+                          "email": b.email, "language": b.language, "source": b.source, "discovery": b.discovery,
                           "self_guided": bool(b.self_guided), "access_confirmed_at": b.access_confirmed_at}
                          for b in rows]}
 
@@ -280,7 +283,8 @@ def _values(prop: Property, cal: Calendar, booking: TourBooking, now: datetime) 
                 with_agent=rules.with_agent(booking.agent_name, bool(booking.self_guided), booking.language),
                 when=rules.when_label(cal, start, booking.language), time=f"{start.astimezone(cal.zone):%H:%M}",
                 minutes=int((times.parse(booking.end) - start).total_seconds() // 60),
-                link=manage_link(booking, now))
+                link=manage_link(booking, now),
+                book=f"{booking_page(prop.property_id)}{'?lang=es' if booking.language == 'es' else ''}")
 
 
 def _confirm(prop: Property, cal: Calendar, booking: TourBooking, now: datetime) -> None:
@@ -304,33 +308,35 @@ OUTCOMES = ("completed", "no_show")
 
 
 def outcome(property_id: str, booking_id: str, status: str, applied: bool | None, by: str, now: datetime) -> dict:
-    """The agent marks a tour completed or no_show (once the tour has started); a completed tour gets a
-    follow-up email in the prospect's language."""
+    """The agent marks a tour completed or no_show (once the tour has started). Either way a follow-up goes in
+    the prospect's language, by email and text (the timer's Lambda: this function may not text): thanks and
+    how to apply, or sorry we missed you and a link to book again."""
     if status not in OUTCOMES:
         raise Invalid("status must be completed or no_show")
-    prop, _tours, cal = _property(property_id)
+    _property(property_id)
     booking = store.find(property_id, booking_id)
     if times.parse(booking.start) > now:
         raise Invalid("the tour has not started yet")
     booking = store.set_outcome(booking, status, applied, by, now)
-    if status == "completed" and booking.email:
-        values, lang = _values(prop, cal, booking, now), booking.language
-        _send(prop, booking.email, rules.say("follow_up_subject", lang, **values),
-              rules.say("follow_up_body", lang, **values), lang)
+    _start_message(booking, FOLLOW_UP[status], now, now)
     return {"booking_id": booking.booking_id, "status": booking.status, "applied": booking.applied}
 
 
-MESSAGES = ("confirmation", "day_before", "hour_before", "access")
+# Each message a timer sends, and the status the tour must still have for it to go.
+MESSAGES = {"confirmation": rules.ACTIVE, "day_before": rules.ACTIVE, "hour_before": rules.ACTIVE,
+            "access": rules.ACTIVE, "follow_up": "completed", "missed": "no_show"}
+FOLLOW_UP = {"completed": "follow_up", "no_show": "missed"}
 
 
 def message(property_id: str, day: str, booking_id: str, kind: str, now: datetime) -> dict:
     """A tour's message whose timer went off, by email and by text: the text confirmation (the email one went
-    with the booking), a reminder, or a confirmed self-guided tour's access note. Nothing for a tour cancelled
-    (or moved) since; each channel sends once however often the timer's Lambda is retried."""
+    with the booking), a reminder, a confirmed self-guided tour's access note, or the follow-up after it.
+    Nothing for a tour cancelled (or moved) since; each channel sends once however often the timer's Lambda
+    is retried."""
     if kind not in MESSAGES:
         raise Invalid(f"unknown tour message {kind!r}")
     booking = store.get(property_id, day, booking_id)
-    if booking.status != rules.ACTIVE:
+    if booking.status != MESSAGES[kind]:
         return {"sent": False, "reason": booking.status}
     prop, tours, cal = _property(property_id)
     values, lang = _values(prop, cal, booking, now), booking.language
@@ -356,8 +362,8 @@ def _wording(kind: str, self_guided: bool) -> tuple[tuple[str, str] | None, str]
     """(the email's subject and body keys, or None when no email goes; the text's key) of a tour message."""
     if kind == "confirmation":  # the email confirmation went with the booking, .ics and all
         return None, "confirmation_self" if self_guided else "confirmation"
-    if kind == "access":
-        return ("access_subject", "access_body"), "access"
+    if kind in ("access", "follow_up", "missed"):
+        return (f"{kind}_subject", f"{kind}_body"), kind
     return ("remind_subject", "remind_body"), kind
 
 

@@ -15,6 +15,8 @@ class ChatSession(Model):
     contact_phone = UnicodeAttribute(null=True)
     contact_email = UnicodeAttribute(null=True)
     unit = UnicodeAttribute(null=True)
+    campaign = UnicodeAttribute(null=True)  # the page's utm_campaign, when the widget was opened through one
+    discovery = UnicodeAttribute(null=True)  # "how did you hear about us?"
     ticket_id = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     expires_at = TTLAttribute()

@@ -34,6 +34,9 @@ class Property(Model):
     # E.164 phone or lower-case email. Residents are known from the resident list, by phone.
     owners = ListAttribute(of=UnicodeAttribute, default=list)
     vendors = ListAttribute(of=UnicodeAttribute, default=list)
+    # Lead sources (rules/leads.py): a label per inbox alias or number ({"zillow@maplecourt.example": "Zillow"}),
+    # so the leasing report counts leads by the listing site or ad they came through.
+    lead_sources = JSONAttribute(null=True)
 
     @property
     def property_id(self) -> str:

@@ -68,6 +68,8 @@ class Ticket(Model):
     clocks = JSONAttribute(default=dict)  # SLA clock name -> due time (ISO)
     held_key = UnicodeAttribute(null=True)  # <property>#<release day> while held for the after-hours digest
     role = UnicodeAttribute(null=True)  # who wrote (rules/roles.py): resident | prospect | ... ; chat records it
+    source = UnicodeAttribute(null=True)  # where the contact came from (rules/leads.py): a lead's source
+    discovery = UnicodeAttribute(null=True)  # their own "how did you hear about us?"
     # The resident's one survey answer (lifecycle/survey.py): CSAT 1-5 and/or NPS 0-10, an optional comment.
     csat = NumberAttribute(null=True)
     csat_at = UnicodeAttribute(null=True)  # when the answer was recorded (either score)

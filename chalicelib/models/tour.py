@@ -25,7 +25,8 @@ class TourBooking(Model):
     phone = UnicodeAttribute(null=True)
     email = UnicodeAttribute(null=True)
     language = UnicodeAttribute(default="en")
-    source = UnicodeAttribute(null=True)
+    source = UnicodeAttribute(null=True)  # rules/leads.source: a campaign, else what the booking said
+    discovery = UnicodeAttribute(null=True)  # "how did you hear about us?"
     created_at = UnicodeAttribute()
     cancelled_at = UnicodeAttribute(null=True)
     cancelled_by = UnicodeAttribute(null=True)  # prospect | staff

@@ -290,6 +290,13 @@ TEXTS = {
         "es": "Hola {name}:\n\nGracias por visitar {property}{with_agent}. Si tiene preguntas o quiere presentar "
               "una solicitud, responda a este correo.\n\n{property}",
     },
+    "missed_subject": {"en": "We missed you at {property}", "es": "No pudimos verle en {property}"},
+    "missed_body": {
+        "en": "Hi {name},\n\nWe're sorry we missed you for your tour on {when}. If you would still like to see "
+              "{property}, book another time here: {book}\n\n{property}",
+        "es": "Hola {name}:\n\nSentimos no haberle visto en su visita del {when}. Si aún quiere conocer "
+              "{property}, reserve otra hora aquí: {book}\n\n{property}",
+    },
     "cancel_subject": {"en": "Your tour of {property} is cancelled", "es": "Su visita a {property} fue cancelada"},
     "cancel_body": {
         "en": "Hi {name},\n\nYour tour of {property} on {when} is cancelled. Book another time whenever you like.\n\n"
@@ -306,6 +313,12 @@ SMS = {
                                 "in once the office confirms it. To change or cancel it: {link}",
                           "es": "{property}: su visita autoguiada es el {when}. Le enviaremos como entrar cuando la "
                                 "oficina la confirme. Para cambiarla o cancelarla: {link}"},
+    "follow_up": {"en": "{property}: thank you for visiting today. Questions, or ready to apply? Just reply to this "
+                        "text.",
+                  "es": "{property}: gracias por su visita de hoy. ¿Preguntas, o quiere presentar una solicitud? "
+                        "Responda a este mensaje."},
+    "missed": {"en": "{property}: sorry we missed you today. Book another time whenever you like: {book}",
+               "es": "{property}: sentimos no haberle visto hoy. Reserve otra hora cuando quiera: {book}"},
     "access": {"en": "{property}, your self-guided tour at {time}: {note}",
                "es": "{property}, su visita autoguiada a las {time}: {note}"},
     "day_before": {"en": "{property}: a reminder of your tour tomorrow at {time}{with_agent}. To change or cancel "
@@ -324,6 +337,7 @@ PAGE = {
     "name": {"en": "Your name", "es": "Su nombre"},
     "email": {"en": "Email (for the confirmation)", "es": "Correo electrónico (para la confirmación)"},
     "phone": {"en": "Phone (optional)", "es": "Teléfono (opcional)"},
+    "discovery": {"en": "How did you hear about us? (optional)", "es": "¿Cómo supo de nosotros? (opcional)"},
     "book": {"en": "Book the tour", "es": "Reservar la visita"},
     "booked": {"en": "Your tour is booked: {when}{with_agent}.", "es": "Su visita está reservada: {when}{with_agent}."},
     "manage": {"en": "Cancel or change it", "es": "Cancelarla o cambiarla"},

@@ -24,7 +24,7 @@ def ticket_view(t: Ticket) -> dict:
         "id": t.ticket_id, "ref": t.ref, "property_id": t.property_id, "unit": t.unit,
         "contact": {"name": t.contact_name, "phone": t.contact_phone, "email": t.contact_email},
         "channel": t.channel, "category": t.category, "urgency": t.urgency, "refer": t.refer,
-        "language": t.language, "role": t.role, "reasons": list(t.reasons or []), "summary": t.summary,
+        "language": t.language, "role": t.role, "source": t.source, "discovery": t.discovery, "reasons": list(t.reasons or []), "summary": t.summary,
         "status": t.status, "tier": t.tier, "assignee": t.assignee, "escalation": t.escalation,
         "incident_id": t.incident_id,
         "first_response_due": t.first_response_due, "resolve_due": t.resolve_due,

@@ -28,7 +28,7 @@ from chalicelib.lifecycle import email_out as outbound
 from chalicelib.lifecycle import intake, safety_question, visits
 from chalicelib.lifecycle import tours as tour_booking
 from chalicelib.models import Guard, Quarantined, Ticket, keys
-from chalicelib.rules import help_search, help_text, redaction, replies
+from chalicelib.rules import help_search, help_text, leads, redaction, replies
 from chalicelib.rules.triage import Triage, triage
 from chalicelib.tickets import claims, help, limits
 from chalicelib.tickets import portfolio as properties
@@ -227,7 +227,8 @@ def _open(property_id: str, mail: ParsedMail, key: str | None, verdicts: dict, n
         contact=contact, author=mail.sender_name or mail.contact or "unknown sender", now=now,
         ticket_fields={"subject": (mail.subject or "")[:300] or None,
                        "participants": sorted(filter(None, {mail.sender, mail.reply_to})),
-                       "linked_ticket_id": linked.ticket_id if linked else None},
+                       "linked_ticket_id": linked.ticket_id if linked else None,
+                       "source": leads.source("email", prop.lead_sources, mail.to)},
         message_fields=_fields(mail, key, verdicts, message_id, refs))
     return _finish_open(prop, ticket, mail, now, linked, result, verdicts)
 

@@ -20,7 +20,7 @@ from chalicelib.core import ids, times
 from chalicelib.core.errors import Conflict, Invalid, NotFound
 from chalicelib.lifecycle import delivery, intake, safety_question, visits
 from chalicelib.models import Guard, Property, Rejected, Ticket, keys
-from chalicelib.rules import addresses, asking, redaction, replies, service_levels, texting
+from chalicelib.rules import addresses, asking, leads, redaction, replies, service_levels, texting
 from chalicelib.rules.triage import URGENCY_RANK, Triage, triage
 from chalicelib.rules.wording import normalize
 from chalicelib.tickets import claims, help, texts
@@ -214,7 +214,8 @@ def _open(prop: Property, text: Text, reserved: str) -> dict:
         ticket, _ = tickets.create_ticket(
             ticket_id=reserved, property_id=prop.property_id, channel="sms", text=body, result=result,
             contact=tickets.Requester(name, text.sender), author=name or text.sender, now=text.sent_at, unit=unit,
-            message_fields={"message_id": ids.at(text.sent_at), "sms_id": text.inbound_id})
+            message_fields={"message_id": ids.at(text.sent_at), "sms_id": text.inbound_id},
+            ticket_fields={"source": leads.source("sms", prop.lead_sources, [text.to])})
     texts.consent(text.sender, "sms", text.sent_at)  # a first text: consent to texts about this conversation
     ticket = intake.opened(ticket, text.sent_at)
     ticket = safety_question.ask(ticket, result, text.sent_at)

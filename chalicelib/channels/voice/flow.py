@@ -19,7 +19,7 @@ from chalicelib.core.errors import Invalid, NotFound
 from chalicelib.escalation import patch
 from chalicelib.lifecycle import digest, intake, notify
 from chalicelib.models import Lookup, Person, Property, Ticket, keys
-from chalicelib.rules import addresses, replies, service_levels
+from chalicelib.rules import addresses, leads, replies, service_levels
 from chalicelib.rules.calendar import is_open, local_label, next_open
 from chalicelib.rules.triage import Triage, triage
 from chalicelib.tickets import claims
@@ -223,7 +223,8 @@ def _open(call: Call, prop: Property, result: Triage, body: str, name: str | Non
         ticket, _ = tickets.create_ticket(
             ticket_id=ticket_id, property_id=prop.property_id, channel="voice", text=body, result=result,
             contact=tickets.Requester(name, call.caller), author=name or call.caller or "caller", now=now,
-            unit=unit, message_fields={"contact_id": call.contact_id})
+            unit=unit, message_fields={"contact_id": call.contact_id},
+            ticket_fields={"source": leads.source("voice", prop.lead_sources, [call.dialled])})
     return intake.opened(ticket, now)
 
 
