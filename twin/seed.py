@@ -26,7 +26,10 @@ PROPERTIES = [
                                                   "es": "Caja de llaves en la puerta de la oficina, codigo 4417. El "
                                                         "apartamento modelo es el 1C; deje la llave al salir."})),
          owners=["ruth.okafor@harborholdings.example"], vendors=["dispatch@brightflowplumbing.example"],
-         lead_sources={"zillow@maplecourt.example": "Zillow"}),
+         lead_sources={"zillow@maplecourt.example": "Zillow"},
+         listing=[dict(bedrooms=1, bathrooms=1, rent=1725, available=1),
+                  dict(bedrooms=2, bathrooms=1, rent=2150, available=2, available_from="2026-12-15"),
+                  dict(bedrooms=3, bathrooms=2, rent=2900, available=0)]),
     dict(sk="sunset-villas", name="Sunset Villas", timezone="America/Los_Angeles",
          hours={d: [["09:00", "18:00"]] for d in WEEKDAYS},
          holiday_country="US", holiday_subdiv="CA", closures=[],

@@ -10,8 +10,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.core import ids, settings, times
 from chalicelib.core.errors import Conflict, Forbidden, Gone, Invalid, NotFound, TooLarge, TooMany, Unauthorized
-from chalicelib.lifecycle import intake, safety_question
-from chalicelib.lifecycle import tours as tour_booking
+from chalicelib.lifecycle import intake, prospects, safety_question
 from chalicelib.models import ChatSession, Message, Ticket, keys
 from chalicelib.rules import asking, help_text, leads, redaction, replies, surveys
 from chalicelib.rules.triage import URGENCY_RANK, Triage, triage
@@ -192,9 +191,8 @@ def _auto_reply(ticket: Ticket, result: Triage, text: str, language: str, now: d
     if safety_question.awaiting(ticket) and ticket.safety_question == result.ask:  # asked just now, in this message
         return f"{replies.acknowledgement(properties.calendar(prop), now, language, ticket.ref, prop.emergency_line)}" \
                f" {result.ask}"
-    if first and ticket.role == "prospect" and prop.tours:  # a lead: answered at once, with a way to book
-        return replies.say("prospect_tour", language, property=prop.name, ref=ticket.ref,
-                           link=tour_booking.booking_page(prop.property_id))
+    if first and prospects.is_lead(ticket, prop):  # answered at once: what is available, and a way to book
+        return prospects.answer("prospect_tour", prop, ticket, text, language, now)
     if result.urgency == "routine":
         answer = _help_answer(ticket, text, language, now, answered_from)
         if answer:

@@ -37,6 +37,9 @@ class Property(Model):
     # Lead sources (rules/leads.py): a label per inbox alias or number ({"zillow@maplecourt.example": "Zillow"}),
     # so the leasing report counts leads by the listing site or ad they came through.
     lead_sources = JSONAttribute(null=True)
+    # What it has to rent (rules/listing.py): [{"bedrooms", "bathrooms", "rent", "available", "available_from"?}],
+    # quoted in a prospect's first answer.
+    listing = JSONAttribute(null=True)
 
     @property
     def property_id(self) -> str:

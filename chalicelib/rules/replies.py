@@ -184,14 +184,25 @@ TEXTS = {
         "es": "Entendido, lo agregamos al reporte {ref}.",
     },
     "prospect_tour": {
-        "en": "Thanks for your interest in {property}! Our leasing team will answer your questions here (ticket "
-              "{ref}). You can book a tour right now: {link}",
-        "es": "¡Gracias por su interés en {property}! Nuestro equipo de arrendamiento responderá sus preguntas aquí "
-              "(reporte {ref}). Puede reservar una visita ahora mismo: {link}",
+        "en": "Thanks for your interest in {property}! {listing}Our leasing team will answer your questions here "
+              "(ticket {ref}). You can book a tour right now: {link}",
+        "es": "¡Gracias por su interés en {property}! {listing}Nuestro equipo de arrendamiento responderá sus "
+              "preguntas aquí (reporte {ref}). Puede reservar una visita ahora mismo: {link}",
     },
     "prospect_tour_email": {
-        "en": "Would you like to see the apartment? Book a tour yourself here: {link}",
-        "es": "¿Le gustaría ver el apartamento? Reserve una visita usted mismo aquí: {link}",
+        "en": "{listing}Would you like to see the apartment? Book a tour yourself here: {link}",
+        "es": "{listing}¿Le gustaría ver el apartamento? Reserve una visita usted mismo aquí: {link}",
+    },
+    "prospect_tour_sms": {
+        "en": "{property}: thanks for asking! Book a tour yourself: {link} {listing}",
+        "es": "{property}: gracias por su interés. Reserve una visita: {link} {listing}",
+    },
+    "call_prospect": {
+        "en": "Thank you for calling about renting at {property}. Your reference is {ref}. We have just texted you "
+              "what is available and a link to book a tour yourself. Connecting you to our leasing team now.",
+        "es": "Gracias por llamar para rentar en {property}. Su número de reporte es {ref}. Le acabamos de enviar "
+              "un mensaje de texto con lo disponible y un enlace para reservar una visita. Le comunicamos ahora "
+              "con nuestro equipo de arrendamiento.",
     },
     "kb_answer": {
         "en": "{title}\n{text}\nRead it all: {link}\nDid this answer your question? (Ticket {ref}: reply here if you "

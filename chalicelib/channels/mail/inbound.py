@@ -25,8 +25,7 @@ from chalicelib.channels.mail.parse import (
 from chalicelib.core import aws, ids, settings, times
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.lifecycle import email_out as outbound
-from chalicelib.lifecycle import intake, safety_question, visits
-from chalicelib.lifecycle import tours as tour_booking
+from chalicelib.lifecycle import intake, prospects, safety_question, visits
 from chalicelib.models import Guard, Quarantined, Ticket, keys
 from chalicelib.rules import help_search, help_text, leads, redaction, replies
 from chalicelib.rules.triage import Triage, triage
@@ -263,8 +262,8 @@ def _acknowledge(prop, ticket: Ticket, mail: ParsedMail, now: datetime, verdicts
                                          prop.emergency_line, ticket.urgency, mail.sender_name if trusted else None)
     if safety_question.awaiting(ticket):  # the emergency line is in the acknowledgement already: urgency is not routine
         body = f"{body}\n\n{ticket.safety_question}"
-    if ticket.role == "prospect" and prop.tours:  # a lead: a way to book a tour at once
-        body = f"{body}\n\n{replies.say('prospect_tour_email', ticket.language, link=tour_booking.booking_page(prop.property_id))}"
+    if prospects.is_lead(ticket, prop):  # what is available, and a way to book a tour at once
+        body = f"{body}\n\n{prospects.answer('prospect_tour_email', prop, ticket, mail.text, ticket.language, now)}"
     elif ticket.urgency == "routine":
         body += _suggested_articles(prop.property_id, ticket, f"{mail.subject if trusted else ''} {mail.text}", now)
     subject = outbound.subject_for(ticket, mail.subject if trusted else f"Your message to {prop.name}")

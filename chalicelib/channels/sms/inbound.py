@@ -18,7 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chalicelib.channels.voice.flow import callers_tickets, property_for_number, who_calls
 from chalicelib.core import ids, times
 from chalicelib.core.errors import Conflict, Invalid, NotFound
-from chalicelib.lifecycle import delivery, intake, safety_question, visits
+from chalicelib.lifecycle import delivery, intake, prospects, safety_question, visits
 from chalicelib.models import Guard, Property, Rejected, Ticket, keys
 from chalicelib.rules import addresses, asking, leads, redaction, replies, service_levels, texting
 from chalicelib.rules.triage import URGENCY_RANK, Triage, triage
@@ -228,8 +228,9 @@ def _open(prop: Property, text: Text, reserved: str) -> dict:
 
 def _first_answer(prop: Property, ticket: Ticket, result: Triage, body: str, lang: str, now: datetime) -> str:
     """Safety first: 911 advice, the emergency answer or the utility; then the safety question (before the
-    acknowledgement, so cutting to two segments never cuts the question); a confident knowledge-base answer;
-    else the acknowledgement (office open now, or when it opens)."""
+    acknowledgement, so cutting to two segments never cuts the question); a prospect's answer (what is
+    available, a booking link); a confident knowledge-base answer; else the acknowledgement (office open now,
+    or when it opens)."""
     urgent = replies.sms_reply(result.refer, result.urgency, lang, ticket.ref, prop.utility_name, prop.utility_phone,
                                result.category)
     if urgent:
@@ -237,6 +238,8 @@ def _first_answer(prop: Property, ticket: Ticket, result: Triage, body: str, lan
     ack = replies.sms_acknowledgement(properties.calendar(prop), now, lang, ticket.ref, prop.emergency_line)
     if safety_question.awaiting(ticket):
         return f"{ticket.safety_question} {ack}"
+    if prospects.is_lead(ticket, prop):  # what is available, and a way to book a tour
+        return prospects.answer("prospect_tour_sms", prop, ticket, body, lang, now)
     if result.urgency == "routine":
         answer = _help_link(prop, ticket, body, lang, now)
         if answer:

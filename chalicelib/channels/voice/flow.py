@@ -17,7 +17,7 @@ from chalicelib.channels.voice import contact_events
 from chalicelib.core import aws
 from chalicelib.core.errors import Invalid, NotFound
 from chalicelib.escalation import patch
-from chalicelib.lifecycle import digest, intake, notify
+from chalicelib.lifecycle import digest, intake, notify, prospects
 from chalicelib.models import Lookup, Person, Property, Ticket, keys
 from chalicelib.rules import addresses, leads, replies, service_levels
 from chalicelib.rules.calendar import is_open, local_label, next_open
@@ -241,6 +241,9 @@ def answer(where: str, ticket: Ticket, result: Triage, prop: Property, lang: str
         say = replies.say("call_911", lang, ref=ref)
     elif where == "page":
         say = replies.say("call_page", lang, ref=ref)
+    elif where == "queue" and queue == "leasing" and prospects.is_lead(ticket, prop) and \
+            prospects.text_caller(prop, ticket, now):
+        say = prospects.answer("call_prospect", prop, ticket, "", lang, now)
     elif where == "queue":
         say = replies.say("call_queue", lang, ref=ref, team=TEAMS[lang][queue])
     elif where == "person":
