@@ -2,6 +2,7 @@
 // with data-mode="page" (GET /app/chat/{property}) the same panel fills the page.
 import { keepFocus } from "./dom.js";
 import { TEXT, pickLanguage } from "./widget_text.js";
+import { createTourPanel } from "./widget_tour.js";
 
 const script = document.currentScript;
 const src = new URL(script.src, location.href);
@@ -53,6 +54,7 @@ async function request(method, path, body) {
   if (!response.ok) {
     const error = new Error(data.Message || `HTTP ${response.status}`);
     error.status = response.status;
+    error.data = data; // a 409 of a booking carries the next free times
     throw error;
   }
   return data;
@@ -72,6 +74,8 @@ async function withRetry(fn) {
     }
   }
 }
+
+const tour = createTourPanel({ el, t, request, withRetry, newId, state, save });
 
 async function ensureSession() {
   if (state.session) return;
@@ -107,6 +111,7 @@ async function flush() {
   let resets = 0;
   while (state.pending.length) {
     const item = state.pending[0];
+    let offered = false;
     try {
       await ensureSession();
       const answer = await withRetry(() => request("POST", `/chat/sessions/${state.session}/messages`,
@@ -117,6 +122,7 @@ async function flush() {
       state.ask = answer.ask || null;
       state.quick = answer.quick_replies || [];
       if (answer.article) state.article = answer.article; // answered from the help center: ask whether it did
+      offered = !!answer.tour && tour.open(answer.tour); // the answer offers a tour: book it here
       state.pending.shift();
       status("");
     } catch (error) {
@@ -137,6 +143,7 @@ async function flush() {
     }
     save();
     render();
+    if (offered) requestAnimationFrame(() => tour.focus()); // after the render's own scroll to the bottom
   }
   startPolling();
 }
@@ -304,7 +311,9 @@ function render() {
     csat = el("button", { type: "button", class: "tlw-finish", text: t("finish"),
       onclick: () => { state.finishing = true; save(); render(); ui.panel.querySelector(".tlw-score")?.focus(); } });
   }
-  panel.append(header, el("div", { class: "tlw-scroll" }, detailsForm(), ui.logBox, quick, helpful, csat), stat, form);
+  tour.sync();
+  panel.append(header, el("div", { class: "tlw-scroll" }, detailsForm(), ui.logBox, quick, helpful,
+    tour.shown() ? tour.node : null, csat), stat, form);
   ui.input = input;
   ui.status = stat;
   if (ui.statusText) status(...ui.statusText);
