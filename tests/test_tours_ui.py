@@ -1,5 +1,6 @@
-"""Tours in the real pages (Playwright driving Debian's Chromium) against the twin as `make run` starts it:
-a prospect books a tour inside the chat widget on a phone (EN, a time taken meanwhile, and ES). The pages and the twin share one
+"""Tours and roles in the real pages (Playwright driving Debian's Chromium) against the twin as `make run` starts it:
+a prospect books a tour inside the chat widget on a phone (EN, a time taken meanwhile, and ES), staff see a day's
+tours in the console and mark their outcome, and a CSR corrects who wrote a ticket. The pages and the twin share one
 pinned time (the browser's clock and X-Tenantline-Time), so the free times are always the same. Screenshots go to
 build/screenshots/ and /tmp/h-ui-shots/."""
 import json
@@ -17,6 +18,7 @@ from tests.test_pages import (  # noqa: F401  (twin, browser and hosted_ui are f
     browser,
     hosted_ui,
     new_page,
+    sign_in,
     staff_token,
     twin,
 )
@@ -27,6 +29,7 @@ expect = sync_api.expect
 
 LOOKED_AT = Path("/tmp/h-ui-shots")
 WEDNESDAY = "2026-11-18T15:30:00+00:00"  # 10:30 at Maple Court (tests/conftest.py's NOW)
+THURSDAY_1PM = "2026-11-19T18:00:00+00:00"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 LEAD = "Is the two-bedroom still available? Can I see it Saturday?"
 
@@ -138,4 +141,68 @@ def test_a_prospect_books_in_spanish_with_the_keyboard_and_is_told_what_is_missi
     shot(page, "widget_tour_booked_es_390")
     rows = [b for b in day_list(twin, "2026-11-19") if b["name"] == "Lucía Prospecto"]
     assert [(b["start"][11:16], b["language"], b["source"]) for b in rows] == [("09:00", "es", "website widget")]
+    assert page.errors == []
+
+
+def test_staff_see_a_days_tours_and_mark_their_outcome(twin, browser):  # noqa: F811
+    early = book(twin, "2026-11-19T10:00:00-05:00", "Pat Early")
+    late = book(twin, "2026-11-19T11:00:00-05:00", "Quinn Late")
+    book(twin, "2026-11-19T16:00:00-05:00", "Fran Future")
+    page = at(browser, THURSDAY_1PM)
+    sign_in(page, twin, "lina")
+    page.get_by_role("button", name="Tours").click()
+    page.get_by_label("Property").fill("maple-court")
+    expect(page.get_by_label("Date")).to_have_value("2026-11-19")  # today, by default
+    page.get_by_role("button", name="Show tours").click()
+    table = page.locator("table.tours")
+    expect(table.locator("caption")).to_have_text(re.compile(r"^Tours at maple-court on 2026-11-19"))
+    future = table.locator("tr", has_text="Fran Future")
+    expect(future).to_contain_text("after the tour starts")  # not before it has started
+    expect(future.get_by_role("button")).to_have_count(0)
+    row = table.locator(f"tr[data-booking='{early['booking_id']}']")
+    row.get_by_label("Applied").check()
+    with page.expect_request(lambda r: r.url.endswith("/outcome")) as sent:
+        row.get_by_role("button", name="Completed: Pat Early at 10:00").click()
+    assert sent.value.post_data_json == {"status": "completed", "applied": True}
+    expect(row).to_contain_text("completed")
+    expect(page.locator(".notice")).to_have_text("Pat Early at 10:00: completed (applied)")
+    table.locator(f"tr[data-booking='{late['booking_id']}']").get_by_role("button", name=re.compile("^No-show")).click()
+    expect(table.locator(f"tr[data-booking='{late['booking_id']}']")).to_contain_text("no show")
+    axe_clean(page, "console tours")
+    shot(page, "console_tours")
+    statuses = {b["name"]: b["status"] for b in day_list(twin, "2026-11-19")}
+    assert statuses["Pat Early"] == "completed" and statuses["Quinn Late"] == "no_show"
+    assert statuses["Fran Future"] == "booked"
+    page.get_by_label("Property").fill("sunset-villas")  # no tours there: the API's word, as an alert
+    page.get_by_role("button", name="Show tours").click()
+    expect(page.get_by_role("alert")).to_have_text("sunset-villas does not take tour bookings")
+    assert page.errors == []
+
+
+def test_a_csr_corrects_who_wrote_from_the_ticket_and_filters_the_queue_by_role(twin, browser):  # noqa: F811
+    session = api(twin, "POST", "/chat/sessions", {"property_id": "maple-court"})
+    lead = api(twin, "POST", f"/chat/sessions/{session['session_id']}/messages", {"text": LEAD},
+               session_token=session["token"])
+    page = new_page(browser)
+    sign_in(page, twin, "rafa")
+    expect(page.locator(f".row-button:has-text('{lead['ref']}')")).to_have_count(0)  # not in the working queue
+    page.locator("#f-role").select_option("prospect")
+    expect(page.locator("#f-status")).to_be_disabled()  # a role's queue is its open tickets
+    row = page.locator(f".row-button:has-text('{lead['ref']}')")
+    row.click()
+    expect(page.locator("#ticket-h")).to_contain_text(lead["ref"])
+    role = page.locator("#act-role")
+    expect(role).to_have_value("prospect")
+    seen = int(page.locator(".facts dt:text-is('Version') + dd").inner_text())
+    role.select_option("resident")
+    with page.expect_request(lambda r: r.url.endswith("/role")) as sent:
+        page.get_by_role("button", name="Change role").click()
+    assert sent.value.post_data_json == {"role": "resident", "version": seen}  # a versioned change, like the others
+    expect(page.locator(".notice")).to_have_text("Role set to resident")
+    ticket = api(twin, "GET", f"/tickets/{lead['ref']}", token=staff_token(twin))
+    expect(page.locator(".facts dt:text-is('Role') + dd")).to_have_text("resident")
+    expect(row).to_have_count(0)  # it left the prospects' queue
+    assert ticket["role"] == "resident"
+    axe_clean(page, "console role change")
+    shot(page, "console_role")
     assert page.errors == []
