@@ -89,6 +89,7 @@ def test_a_prospect_books_a_tour_in_the_chat_on_a_phone_after_a_time_is_taken(tw
     offered = page.get_by_role("group", name=re.compile("that time was just taken")).get_by_role("button")
     expect(offered.first).to_have_text("Saturday, November 21 at 11:00")
     expect(times.filter(has_text="10:00")).to_have_count(0)  # the day's list is fresh too
+    assert page.evaluate("document.documentElement.scrollHeight <= innerHeight")  # the chat, not the page, scrolls
     shot(page, "widget_tour_taken_390")
     offered.first.click()
     page.get_by_role("button", name=re.compile("^Book Saturday, November 21 at 11:00")).click()
