@@ -25,6 +25,8 @@ def test_a_leasing_question_from_a_stranger_is_a_prospect_answered_with_a_bookin
     answer, _ = chat(client, "Is the two-bedroom still available? Can I see it Saturday?")
     (reply,) = [m["body"] for m in answer["messages"] if m["direction"] == "outbound"]
     assert "/tours/maple-court/book" in reply and answer["ref"] in reply
+    # the same offer, structured, for the widget's booking panel
+    assert answer["tour"]["property_id"] == "maple-court" and answer["tour"]["url"] in reply
     assert ticket(client, csr_headers, answer["ticket_id"])["role"] == "prospect"
     page = client.http.get("/tours/maple-court/book", headers=AT)  # the link: the first day with free times,
     # today (Wednesday 10:30): Sam's first time after the two hours' notice
@@ -42,7 +44,7 @@ def test_residents_and_other_questions_are_not_prospects(client, csr_headers):
     assert ticket(client, csr_headers, posted.json_body["ticket_id"])["role"] == "resident"
     renew, _ = chat(client, "I want to renew my lease")
     assert ticket(client, csr_headers, renew["ticket_id"])["role"] == "unknown"
-    assert "/tours/" not in renew["messages"][-1]["body"]
+    assert "/tours/" not in renew["messages"][-1]["body"] and renew["tour"] is None
     sink, _ = chat(client, "My kitchen sink is leaking")
     assert ticket(client, csr_headers, sink["ticket_id"])["role"] == "unknown"
 

@@ -114,7 +114,7 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
                                "discovery": session.discovery})
         except tickets.TicketExists:  # another first message of this conversation created it a moment ago
             ticket = tickets.get_ticket(ticket_id)
-    first, answered, answered_from = inbound is not None, None, []
+    first, answered, answered_from, offered = inbound is not None, None, [], []
     if first:
         ticket = intake.opened(ticket, now)
     else:
@@ -124,7 +124,7 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
             ticket = _raise_urgency(ticket, result, now)
     if answered is None:
         ticket = safety_question.ask(ticket, result, now)
-        reply = _auto_reply(ticket, result, text, language, now, first, answered_from)
+        reply = _auto_reply(ticket, result, text, language, now, first, answered_from, offered)
     else:
         reply = _after_answer(ticket, answered, language)
     if removed.kinds:  # told, with where to pay instead
@@ -140,7 +140,10 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
             "ask": asked, "quick_replies": asking.QUICK_REPLIES[language] if asked else [],
             "messages": [message_view(m) for m in [inbound, *out]],
             # The help article the answer came from: the widget asks whether it answered (POST …/helpful).
-            "article": answered_from[0] if answered_from else None}
+            "article": answered_from[0] if answered_from else None,
+            # The tour the answer offered: the widget opens its booking panel (the link in the text stays for
+            # any other client).
+            "tour": offered[0] if offered else None}
 
 
 def _in(result: Triage, language: str, text: str) -> Triage:
@@ -183,7 +186,7 @@ def _after_answer(ticket: Ticket, yes: bool, language: str) -> str:
 
 
 def _auto_reply(ticket: Ticket, result: Triage, text: str, language: str, now: datetime, first: bool,
-                answered_from: list) -> str | None:
+                answered_from: list, offered: list) -> str | None:
     prop = properties.get_property(ticket.property_id)
     if result.urgency == "emergency" or result.refer != "none":  # paging starts from the ticket's record
         return replies.triage_reply(result.refer, result.urgency, language, ticket.ref, prop.utility_name,
@@ -192,6 +195,7 @@ def _auto_reply(ticket: Ticket, result: Triage, text: str, language: str, now: d
         return f"{replies.acknowledgement(properties.calendar(prop), now, language, ticket.ref, prop.emergency_line)}" \
                f" {result.ask}"
     if first and prospects.is_lead(ticket, prop):  # answered at once: what is available, and a way to book
+        offered.append({"property_id": prop.property_id, "url": prospects.booking_link(prop, language)})
         return prospects.answer("prospect_tour", prop, ticket, text, language, now)
     if result.urgency == "routine":
         answer = _help_answer(ticket, text, language, now, answered_from)

@@ -32,7 +32,7 @@ def available(prop: Property, text: str, language: str, now: datetime) -> str:
     return listing.summary(plans, listing.bedrooms_asked(text), language, today) or ""
 
 
-def _link(prop: Property, language: str) -> str:
+def booking_link(prop: Property, language: str) -> str:
     return tours.booking_page(prop.property_id) + ("?lang=es" if language == "es" else "")
 
 
@@ -40,7 +40,7 @@ def answer(kind: str, prop: Property, ticket: Ticket, text: str, language: str, 
     """The prospect's answer as `kind` words it: prospect_tour (chat), prospect_tour_email (the email
     acknowledgement's paragraph), prospect_tour_sms (a text), call_prospect (what a caller hears)."""
     found = available(prop, text, language, now)
-    said = replies.say(kind, language, property=prop.name, ref=ticket.ref, link=_link(prop, language),
+    said = replies.say(kind, language, property=prop.name, ref=ticket.ref, link=booking_link(prop, language),
                        listing=f"{found} " if found and kind != "prospect_tour_sms" else found).strip()
     return texting.gsm7(said) if kind == "prospect_tour_sms" else said  # the link first: cutting keeps it
 

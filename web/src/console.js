@@ -11,14 +11,16 @@ const AUTH_KEY = "tenantline-console";
 const STATUSES = ["new", "acknowledged", "in_progress", "waiting_on_resident", "resolved", "closed"];
 const URGENCIES = ["emergency", "urgent", "routine"];
 const CHANNELS = ["chat", "voice", "email", "sms"];
+const ROLES = ["resident", "prospect", "owner", "vendor", "unknown"]; // rules/roles.py
 const REFRESH_MS = Number(cfg.refreshMs || 15000);
 
 const root = document.getElementById("console");
 const state = {
   auth: JSON.parse(sessionStorage.getItem(AUTH_KEY) || "null"),
-  view: "queue", filters: { property: "", status: "", urgency: "", channel: "", tier: "", assignee: "" },
+  view: "queue", filters: { property: "", status: "", urgency: "", channel: "", tier: "", assignee: "", role: "" },
   queue: [], properties: new Set(), ticket: null, conflict: null, notice: null, pop: null, drafts: {},
   quarantine: [], report: null, dashboard: null, kb: null, suggestions: {},
+  tours: { property: "", date: "", list: null, shown: null, error: null },
 };
 let refresher = null;
 
@@ -93,19 +95,25 @@ function queryString() {
   const f = state.filters;
   const q = new URLSearchParams({ limit: "100" });
   if (f.property) q.set("property", f.property);
-  if (f.status) q.set("status", f.status);
+  if (f.status && !f.role) q.set("status", f.status); // the API takes one or the other
   if (f.urgency) q.set("urgency", f.urgency);
+  if (f.role) q.set("role", f.role); // a role's own queue of open tickets (prospects and owners are not in the working one)
   return q.toString();
 }
 
+// Answers can arrive out of order (a filter changed while the first load or a refresh was on its way): only the
+// latest request's answer is shown, so an older, unfiltered list never replaces a filtered one.
+let queueAsked = 0;
 async function loadQueue() {
+  const asked = ++queueAsked;
   try {
     const { tickets } = await api("GET", `/tickets?${queryString()}`);
     tickets.forEach((t) => state.properties.add(t.property_id));
+    if (asked !== queueAsked) return;
     state.queue = tickets;
     state.queueError = null;
   } catch (error) {
-    state.queueError = error.message;
+    if (asked === queueAsked) state.queueError = error.message;
   }
 }
 
@@ -122,9 +130,9 @@ function breached(t) {
   return first ? "first response overdue" : resolve ? "resolution overdue" : "";
 }
 
-function filterSelect(name, text, options) {
+function filterSelect(name, text, options, disabled = false) {
   return el("div", { class: "filter" }, el("label", { for: `f-${name}`, text }),
-    el("select", { id: `f-${name}`, onchange: async (e) => { state.filters[name] = e.target.value; await loadQueue(); render(); } },
+    el("select", { id: `f-${name}`, disabled, onchange: async (e) => { state.filters[name] = e.target.value; await loadQueue(); render(); } },
       el("option", { value: "", text: "any" }),
       options.map(([value, shown]) => el("option", { value, text: shown, selected: state.filters[name] === value }))));
 }
@@ -136,7 +144,10 @@ function queueView() {
     el("div", { class: "section-head" }, el("h2", { id: "queue-h", text: `Queue (${list.length})` }),
       el("button", { type: "button", onclick: refresh, text: "Refresh" })),
     el("div", { class: "filters", role: "group", "aria-label": "Filters" },
-      filterSelect("property", "Property", props), filterSelect("status", "Status", STATUSES.map((s) => [s, label(s)])),
+      filterSelect("property", "Property", props),
+      // A role's queue is its open tickets: status does not combine with it (the API refuses both).
+      filterSelect("status", "Status", STATUSES.map((s) => [s, label(s)]), !!state.filters.role),
+      filterSelect("role", "Role", ROLES.map((r) => [r, r])),
       filterSelect("urgency", "Urgency", URGENCIES.map((u) => [u, u])), filterSelect("channel", "Channel", CHANNELS.map((c) => [c, c])),
       filterSelect("tier", "Tier", [["1", "1"], ["2", "2"]]), filterSelect("assignee", "Assignee", [["me", "me"], ["none", "unassigned"]])),
     state.queueError ? el("p", { class: "alert", role: "alert", text: state.queueError }) : null,
@@ -189,6 +200,7 @@ function actionsView(t) {
   const assignee = el("input", { id: "act-assignee", value: t.assignee || "", autocomplete: "off" });
   const tierSel = el("select", { id: "act-tier" }, [1, 2].map((n) => el("option", { value: n, text: `tier ${n}`, selected: n === t.tier })));
   const csat = el("input", { id: "act-csat", type: "number", min: "1", max: "5", inputmode: "numeric" });
+  const roleSel = el("select", { id: "act-role" }, ROLES.map((r) => el("option", { value: r, text: r, selected: r === t.role })));
   return el("section", { class: "actions", "aria-labelledby": "actions-h" },
     el("h3", { id: "actions-h", text: "Actions" }),
     el("form", { class: "inline", onsubmit: (e) => { e.preventDefault(); act("status", { status: statusSel.value, version: v }, `Status set to ${label(statusSel.value)}`); } },
@@ -198,6 +210,9 @@ function actionsView(t) {
       el("button", { type: "button", text: "Assign to me", onclick: () => act("assign", { assignee: state.auth.username, version: v }, "Assigned to you") })),
     el("form", { class: "inline", onsubmit: (e) => { e.preventDefault(); act("tier", { tier: Number(tierSel.value), version: v }, "Tier saved"); } },
       el("label", { for: "act-tier", text: "Tier" }), tierSel, el("button", { type: "submit", text: "Set tier" })),
+    // Who wrote, when the automatic reading got it wrong: the ticket moves to that role's queue.
+    el("form", { class: "inline", onsubmit: (e) => { e.preventDefault(); act("role", { role: roleSel.value, version: v }, `Role set to ${roleSel.value}`); } },
+      el("label", { for: "act-role", text: "Role" }), roleSel, el("button", { type: "submit", text: "Change role" })),
     el("div", { class: "inline" },
       el("button", { type: "button", class: "primary", text: "Resolve", disabled: ["resolved", "closed"].includes(t.status),
         onclick: () => act("status", { status: "resolved", version: v }, "Resolved") }),
@@ -280,7 +295,7 @@ function ticketView() {
       [["Urgency", t.urgency], ["Status", label(t.status)], ["Category", t.category], ["Channel", t.channel],
         ["Property", `${t.property_id}${t.unit ? " · unit " + t.unit : ""}`],
         ["Contact", [t.contact.name, t.contact.phone, t.contact.email].filter(Boolean).join(" · ") || "—"],
-        ["Language", t.language], ["Tier", t.tier], ["Assignee", t.assignee || "unassigned"], ["Refer", t.refer],
+        ["Language", t.language], ["Role", t.role || "—"], ["Tier", t.tier], ["Assignee", t.assignee || "unassigned"], ["Refer", t.refer],
         ["First response due", `${when(t.first_response_due)}${t.first_response_at ? " (answered " + when(t.first_response_at) + ")" : ""}`],
         ["Resolve due", when(t.resolve_due)], ["Escalation", t.escalation || "none"], ["Version", t.version],
         ...Object.entries(t.clocks || {}).map(([name, due]) => [`Clock: ${label(name)}`, when(due)])]
@@ -429,6 +444,84 @@ async function openKb() {
   if (!state.kb.loaded()) await state.kb.load();
 }
 
+// ---- tours: a day's bookings of a property, and their outcome once they have started ----------------------
+const pad = (n) => String(n).padStart(2, "0");
+const today = () => { const d = new Date(); return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`; };
+const clock = (iso) => iso.slice(11, 16); // the server writes the property's own time, with its offset
+
+function openTours() {
+  const v = state.tours;
+  v.date = v.date || today();
+  v.property = v.property || [...state.properties].sort()[0] || "";
+  render();
+  document.getElementById("tours-h")?.focus();
+  if (v.property && !v.list) loadTours();
+}
+
+async function loadTours() {
+  const v = state.tours;
+  v.error = null;
+  if (!v.property || !v.date) { v.error = "Choose a property and a date."; render(); return; }
+  try {
+    const { bookings } = await api("GET", `/tours/${encodeURIComponent(v.property)}/bookings?date=${encodeURIComponent(v.date)}`);
+    v.list = bookings;
+    v.shown = { property: v.property, date: v.date };
+  } catch (error) {
+    v.list = null;
+    v.error = error.message;
+  }
+  render();
+}
+
+async function markTour(b, status, applied) {
+  const v = state.tours;
+  try {
+    const body = status === "completed" ? { status, applied } : { status };
+    await api("POST", `/tours/${encodeURIComponent(v.shown.property)}/bookings/${encodeURIComponent(b.booking_id)}/outcome`, body);
+    state.notice = { kind: "status", text: `${b.name || "Tour"} at ${clock(b.start)}: ${label(status)}${body.applied ? " (applied)" : ""}` };
+  } catch (error) {
+    state.notice = { kind: "alert", text: error.message };
+  }
+  await loadTours();
+}
+
+// The outcome is asked only of a booked tour that has started (the API refuses it before): Completed, with whether
+// the prospect applied, or No-show.
+function outcomeCell(b) {
+  if (b.status !== "booked") return el("td", { text: "—" });
+  if (Date.parse(b.start) > Date.now()) return el("td", { text: "after the tour starts" });
+  const applied = el("input", { type: "checkbox", id: `applied-${b.booking_id}` });
+  const who = `${b.name || "the prospect"} at ${clock(b.start)}`;
+  return el("td", {}, el("div", { class: "outcome" },
+    el("span", { class: "applied" }, applied, el("label", { for: `applied-${b.booking_id}`, text: "Applied" })),
+    el("button", { type: "button", text: "Completed", "aria-label": `Completed: ${who}`, onclick: () => markTour(b, "completed", applied.checked) }),
+    el("button", { type: "button", text: "No-show", "aria-label": `No-show: ${who}`, onclick: () => markTour(b, "no_show") })));
+}
+
+function toursTable(v) {
+  if (!v.list.length) return el("p", { text: `No tours at ${v.shown.property} on ${v.shown.date}.` });
+  return el("table", { class: "tours" }, el("caption", { text: `Tours at ${v.shown.property} on ${v.shown.date} (${v.list.length})` }),
+    el("thead", {}, el("tr", {}, ["Time", "Name", "Agent", "Status", "Outcome"].map((h) => el("th", { scope: "col", text: h })))),
+    el("tbody", {}, v.list.map((b) => el("tr", { "data-booking": b.booking_id },
+      el("td", { text: `${clock(b.start)}–${clock(b.end)}` }), el("td", { text: b.name || "—" }), el("td", { text: b.agent }),
+      el("td", { text: label(b.status) }), outcomeCell(b)))));
+}
+
+function toursView() {
+  const v = state.tours;
+  const property = el("input", { id: "tours-property", list: "tours-properties", value: v.property, autocomplete: "off",
+    oninput: (e) => { v.property = e.target.value.trim(); } });
+  const day = el("input", { id: "tours-date", type: "date", value: v.date, onchange: (e) => { v.date = e.target.value; } });
+  return el("section", { class: "wide", "aria-labelledby": "tours-h" },
+    el("h2", { id: "tours-h", tabindex: "-1", text: "Tours" }),
+    el("form", { class: "inline", onsubmit: (e) => { e.preventDefault(); loadTours(); } },
+      el("label", { for: "tours-property", text: "Property" }), property,
+      el("datalist", { id: "tours-properties" }, [...state.properties].sort().map((p) => el("option", { value: p }))),
+      el("label", { for: "tours-date", text: "Date" }), day, el("button", { type: "submit", class: "primary", text: "Show tours" })),
+    v.error ? el("p", { class: "alert", role: "alert", text: v.error }) : null,
+    v.list ? toursTable(v) : null);
+}
+
 // ---- the frame ----------------------------------------------------------------------------------------
 function tab(view, text) {
   return el("button", { type: "button", class: "tab", "aria-pressed": String(state.view === view), text, onclick: async () => {
@@ -437,6 +530,7 @@ function tab(view, text) {
     if (view === "quarantine") await loadQuarantine();
     if (view === "dashboard") return openDashboard();
     if (view === "kb") return openKb();
+    if (view === "tours") return openTours();
     render();
   } });
 }
@@ -451,7 +545,7 @@ function render(error) {
   root.replaceChildren(
     el("header", { class: "top" }, el("h1", { text: "Tenantline console" }),
       el("nav", { "aria-label": "Sections" }, tab("queue", "Queue"), tab("quarantine", "Quarantine"), tab("reports", "Reports"),
-        tab("dashboard", "Dashboard"), tab("kb", "Help articles")),
+        tab("tours", "Tours"), tab("dashboard", "Dashboard"), tab("kb", "Help articles")),
       el("span", { class: "who", text: `${state.auth.username} (${state.auth.role})` }),
       el("button", { type: "button", text: "Sign out", onclick: signOut })),
     el("main", {},
@@ -460,6 +554,7 @@ function render(error) {
       el("p", { class: `notice ${notice ? notice.kind : ""}`, role: notice && notice.kind === "alert" ? "alert" : "status", text: notice ? notice.text : "" }),
       state.view === "queue" ? el("div", { class: "split" }, queueView(), ticketView())
         : state.view === "quarantine" ? quarantineView()
+        : state.view === "tours" ? toursView()
           : state.view === "dashboard" ? (state.dashboard ? state.dashboard.node : el("p", { class: "wide", text: "Loading the dashboard…" }))
           : state.view === "kb" ? (state.kb ? state.kb.node : el("p", { class: "wide", text: "Loading the editor…" }))
             : reportView()),

@@ -2,6 +2,7 @@
 // with data-mode="page" (GET /app/chat/{property}) the same panel fills the page.
 import { keepFocus } from "./dom.js";
 import { TEXT, pickLanguage } from "./widget_text.js";
+import { createTourPanel } from "./widget_tour.js";
 
 const script = document.currentScript;
 const src = new URL(script.src, location.href);
@@ -10,6 +11,8 @@ const PROPERTY = src.searchParams.get("property") || script.dataset.property || 
 const PAGE = script.dataset.mode === "page";
 const EMBEDDED = PAGE && new URLSearchParams(location.search).get("embed") === "1";
 const ASKED_LANG = new URLSearchParams(location.search).get("lang");
+// A campaign link to the page (utm_campaign) names where a prospect came from: sent with the chat and a booking.
+const CAMPAIGN = (new URLSearchParams(location.search).get("utm_campaign") || "").slice(0, 100) || undefined;
 const KEY = `tenantline-chat:${PROPERTY}`;
 const POLL_MS = Number(script.dataset.pollMs || 3000);
 const RETRIES = 4;
@@ -53,6 +56,7 @@ async function request(method, path, body) {
   if (!response.ok) {
     const error = new Error(data.Message || `HTTP ${response.status}`);
     error.status = response.status;
+    error.data = data; // a 409 of a booking carries the next free times
     throw error;
   }
   return data;
@@ -73,12 +77,14 @@ async function withRetry(fn) {
   }
 }
 
+const tour = createTourPanel({ el, t, request, withRetry, newId, state, save, campaign: CAMPAIGN });
+
 async function ensureSession() {
   if (state.session) return;
   const d = state.details;
   const created = await withRetry(() => request("POST", "/chat/sessions", {
     property_id: PROPERTY, language: state.lang, name: d.name || undefined, unit: d.unit || undefined,
-    phone: d.phone || undefined, email: d.email || undefined }));
+    phone: d.phone || undefined, email: d.email || undefined, campaign: CAMPAIGN }));
   state.session = created.session_id;
   state.token = created.token;
   state.messages.push({ message_id: "greeting", direction: "outbound", author: "tenantline", body: created.greeting });
@@ -107,6 +113,7 @@ async function flush() {
   let resets = 0;
   while (state.pending.length) {
     const item = state.pending[0];
+    let offered = false;
     try {
       await ensureSession();
       const answer = await withRetry(() => request("POST", `/chat/sessions/${state.session}/messages`,
@@ -117,6 +124,7 @@ async function flush() {
       state.ask = answer.ask || null;
       state.quick = answer.quick_replies || [];
       if (answer.article) state.article = answer.article; // answered from the help center: ask whether it did
+      offered = !!answer.tour && tour.open(answer.tour); // the answer offers a tour: book it here
       state.pending.shift();
       status("");
     } catch (error) {
@@ -137,6 +145,7 @@ async function flush() {
     }
     save();
     render();
+    if (offered) requestAnimationFrame(() => tour.focus()); // after the render's own scroll to the bottom
   }
   startPolling();
 }
@@ -304,7 +313,9 @@ function render() {
     csat = el("button", { type: "button", class: "tlw-finish", text: t("finish"),
       onclick: () => { state.finishing = true; save(); render(); ui.panel.querySelector(".tlw-score")?.focus(); } });
   }
-  panel.append(header, el("div", { class: "tlw-scroll" }, detailsForm(), ui.logBox, quick, helpful, csat), stat, form);
+  tour.sync();
+  panel.append(header, el("div", { class: "tlw-scroll" }, detailsForm(), ui.logBox, quick, helpful,
+    tour.shown() ? tour.node : null, csat), stat, form);
   ui.input = input;
   ui.status = stat;
   if (ui.statusText) status(...ui.statusText);
