@@ -49,9 +49,9 @@ def at(chromium, when: str, **options):
     return page
 
 
-def book(server, start: str, name: str, when: str = WEDNESDAY) -> dict:
+def book(server, start: str, name: str, when: str = WEDNESDAY, **extra) -> dict:
     request = urllib.request.Request(f"{server['base']}/tours/maple-court/bookings", method="POST",
-                                     data=json.dumps({"start": start, "name": name}).encode(),
+                                     data=json.dumps({"start": start, "name": name, **extra}).encode(),
                                      headers={"Content-Type": "application/json", "X-Tenantline-Time": when})
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
@@ -149,6 +149,7 @@ def test_staff_see_a_days_tours_and_mark_their_outcome(twin, browser):  # noqa: 
     early = book(twin, "2026-11-19T10:00:00-05:00", "Pat Early")
     late = book(twin, "2026-11-19T11:00:00-05:00", "Quinn Late")
     book(twin, "2026-11-19T16:00:00-05:00", "Fran Future")
+    book(twin, "2026-11-22T12:00:00-05:00", "Sam Self", self_guided=True, email="sam.self@example.com")
     page = at(browser, THURSDAY_1PM)
     sign_in(page, twin, "lina")
     page.get_by_role("button", name="Tours").click()
@@ -174,6 +175,14 @@ def test_staff_see_a_days_tours_and_mark_their_outcome(twin, browser):  # noqa: 
     statuses = {b["name"]: b["status"] for b in day_list(twin, "2026-11-19")}
     assert statuses["Pat Early"] == "completed" and statuses["Quinn Late"] == "no_show"
     assert statuses["Fran Future"] == "booked"
+    page.get_by_label("Date").fill("2026-11-22")  # Sunday: self-guided tours, whose access note waits for us
+    page.get_by_role("button", name="Show tours").click()
+    sunday = table.locator("tr", has_text="Sam Self")
+    expect(sunday).to_contain_text("self-guided")
+    sunday.get_by_role("button", name="Confirm access: Sam Self at 12:00").click()
+    expect(page.locator(".notice")).to_have_text("Sam Self at 12:00: access confirmed, the note goes at 11:00")
+    expect(sunday).to_contain_text("access confirmed")
+    assert [b["access_confirmed_at"] is not None for b in day_list(twin, "2026-11-22")] == [True]
     page.get_by_label("Property").fill("sunset-villas")  # no tours there: the API's word, as an alert
     page.get_by_role("button", name="Show tours").click()
     expect(page.get_by_role("alert")).to_have_text("sunset-villas does not take tour bookings")

@@ -489,7 +489,7 @@ async function markTour(b, status, applied) {
 // the prospect applied, or No-show.
 function outcomeCell(b) {
   if (b.status !== "booked") return el("td", { text: "—" });
-  if (Date.parse(b.start) > Date.now()) return el("td", { text: "after the tour starts" });
+  if (Date.parse(b.start) > Date.now()) return el("td", {}, b.self_guided ? accessControl(b) : "after the tour starts");
   const applied = el("input", { type: "checkbox", id: `applied-${b.booking_id}` });
   const who = `${b.name || "the prospect"} at ${clock(b.start)}`;
   return el("td", {}, el("div", { class: "outcome" },
@@ -498,12 +498,29 @@ function outcomeCell(b) {
     el("button", { type: "button", text: "No-show", "aria-label": `No-show: ${who}`, onclick: () => markTour(b, "no_show") })));
 }
 
+// A self-guided tour's access note goes only once someone here has checked who booked it and confirmed it.
+function accessControl(b) {
+  if (b.access_confirmed_at) return "access confirmed: the note goes an hour before";
+  return el("button", { type: "button", text: "Confirm access", "aria-label": `Confirm access: ${b.name || "the prospect"} at ${clock(b.start)}`,
+    onclick: () => confirmAccess(b) });
+}
+
+async function confirmAccess(b) {
+  try {
+    const done = await api("POST", `/tours/${encodeURIComponent(state.tours.shown.property)}/bookings/${encodeURIComponent(b.booking_id)}/access`, {});
+    state.notice = { kind: "status", text: `${b.name || "Tour"} at ${clock(b.start)}: access confirmed, the note goes at ${clock(done.access_due)}` };
+  } catch (error) {
+    state.notice = { kind: "alert", text: error.message };
+  }
+  await loadTours();
+}
+
 function toursTable(v) {
   if (!v.list.length) return el("p", { text: `No tours at ${v.shown.property} on ${v.shown.date}.` });
   return el("table", { class: "tours" }, el("caption", { text: `Tours at ${v.shown.property} on ${v.shown.date} (${v.list.length})` }),
     el("thead", {}, el("tr", {}, ["Time", "Name", "Agent", "Status", "Outcome"].map((h) => el("th", { scope: "col", text: h })))),
     el("tbody", {}, v.list.map((b) => el("tr", { "data-booking": b.booking_id },
-      el("td", { text: `${clock(b.start)}–${clock(b.end)}` }), el("td", { text: b.name || "—" }), el("td", { text: b.agent }),
+      el("td", { text: `${clock(b.start)}–${clock(b.end)}` }), el("td", { text: b.name || "—" }), el("td", { text: b.self_guided ? "self-guided" : b.agent }),
       el("td", { text: label(b.status) }), outcomeCell(b)))));
 }
 
