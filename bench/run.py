@@ -222,7 +222,8 @@ def help_center(count: int = 1000, imported: int = 100) -> None:
     baseline = fresh_import("import chalicelib.rules.wording, chalicelib.tickets.store", env)
     with_help = fresh_import("import chalicelib.rules.wording, chalicelib.tickets.store, chalicelib.tickets.help", env)
     print(f"help search import time added to a cold start: {(with_help - baseline) * 1000:.0f} ms "
-          f"(the store and wording.py's stemmers are loaded either way; no dependency added to the zip)")
+          f"(beside wording.py and the store; Snowball loads at the first search or triage, not on import; "
+          f"no dependency added to the zip)")
 
 
 if __name__ == "__main__":

@@ -18,14 +18,22 @@ from chalicelib.rules.wording import normalize, stems
 # BM25's usual constants, and how much a word counts in each field (BM25F, simplified: weighted term counts).
 K1, B = 1.2, 0.75
 FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.0, "body": 1.0}
-# Words that say nothing about the topic, as their stems (EN and ES).
-STOP = frozenset(stems(
-    "a an the and or of to in on at for is are was be do does did i my me you your it this that how what when "
-    "where can could should with from by about there have has if not our we us as will would get "
-    "el la los las un una unos unas y o de del en con por para que como cuando donde es son mi mis su sus "
-    "yo me se le lo al hay puedo puede tengo tiene esta este esto estan ser si no nos", "en").split()) | \
-    frozenset(stems("el la los las un una y o de del en con por para que como cuando donde es son mi mis su "
-                    "sus yo me se le lo al hay esta este esto si no nos", "es").split())
+# Words that say nothing about the topic (EN and ES), stemmed on first use: stemming loads Snowball, which
+# importing the app (and every function that never searches) should not pay for.
+STOP_WORDS = {
+    "en": "a an the and or of to in on at for is are was be do does did i my me you your it this that how what when "
+          "where can could should with from by about there have has if not our we us as will would get "
+          "el la los las un una unos unas y o de del en con por para que como cuando donde es son mi mis su sus "
+          "yo me se le lo al hay puedo puede tengo tiene esta este esto estan ser si no nos",
+    "es": "el la los las un una y o de del en con por para que como cuando donde es son mi mis su "
+          "sus yo me se le lo al hay esta este esto si no nos"}
+
+
+@lru_cache(maxsize=1)
+def _stop() -> frozenset[str]:
+    return frozenset(stem for language, words in STOP_WORDS.items() for stem in stems(words, language).split())
+
+
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 MAX_GUESSED = 14  # longer unknown words are not guessed at (each guess tries ~54 candidates per letter)
 MAX_QUERY_TERMS = 60  # a long message is searched by its first distinct words (a chat message may be 4 KB)
@@ -49,7 +57,8 @@ def terms(text: str, language: str) -> list[str]:
     """The stems a text is searched by (normalised as triage reads it, then stemmed word by word), stop words
     left out."""
     found = (_stem(w, language) for w in re.findall(r"[a-z]+|\d+", normalize(text)))
-    return [t for t in found if t and t not in STOP and len(t) > 1]
+    stop = _stop()
+    return [t for t in found if t and t not in stop and len(t) > 1]
 
 
 def topic_terms(title: str, keywords: list[str], language: str) -> list[str]:
