@@ -91,6 +91,8 @@ def stream_mappings(stage: str, region: str) -> list[dict]:
 
 def provision(session, stage: str) -> dict:
     """Create every supported resource that does not exist yet; returns logical id -> name/ARN."""
+    from twin import dynamo_tx  # moto copies whole tables per transaction: the twin copies the items named
+    dynamo_tx.install()
     region = session.region_name
     created = {}
     for logical, kind, props in resources(stage, region):
