@@ -5,9 +5,7 @@ pinned time (the browser's clock and X-Tenantline-Time), so the free times are a
 build/screenshots/ and /tmp/h-ui-shots/."""
 import json
 import re
-import shutil
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -27,7 +25,6 @@ pytestmark = pytest.mark.server
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
-LOOKED_AT = Path("/tmp/h-ui-shots")
 WEDNESDAY = "2026-11-18T15:30:00+00:00"  # 10:30 at Maple Court (tests/conftest.py's NOW)
 THURSDAY_1PM = "2026-11-19T18:00:00+00:00"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -36,9 +33,7 @@ LEAD = "Is the two-bedroom still available? Can I see it Saturday?"
 
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    LOOKED_AT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    shutil.copy(SHOTS / f"{name}.png", LOOKED_AT / f"{name}.png")
 
 
 def at(chromium, when: str, **options):

@@ -375,6 +375,8 @@ def confirm_access(property_id: str, booking_id: str, by: str, now: datetime) ->
         raise Invalid("only a self-guided tour needs its access confirmed")
     if booking.status != rules.ACTIVE:
         raise Conflict(f"this tour is {booking.status}")
+    if times.parse(booking.start) <= now:
+        raise Invalid("the tour has already started")
     _prop, _tours, cal = _property(property_id)
     due = rules.access_due(times.parse(booking.start), now)
     if booking.access_confirmed_at is None:
