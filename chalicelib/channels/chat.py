@@ -127,10 +127,12 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
     if removed.kinds:  # told, with where to pay instead
         notice = replies.redaction_notice(removed.kinds, language)
         reply = f"{notice} {reply}" if reply else notice
+    # The ticket in hand is the one this message's writes left (each returns it as written, the version advanced):
+    # no read back. Should another writer have changed it meanwhile, the reply's versioned write re-reads and
+    # retries (tickets.update); an automated reply changes nothing on the ticket but its updated_at.
     if reply:
-        out.append(tickets.add_message(tickets.get_ticket(ticket.ticket_id), direction="outbound",
-                                       author="tenantline", body=reply, now=now, automated=True))
-    ticket = tickets.get_ticket(ticket.ticket_id)
+        out.append(tickets.add_message(ticket, direction="outbound", author="tenantline", body=reply, now=now,
+                                       automated=True))
     asked = ticket.safety_question if safety_question.awaiting(ticket) else None
     return {"ticket_id": ticket.ticket_id, "ref": ticket.ref, "urgency": ticket.urgency,
             "category": ticket.category, "refer": ticket.refer, "language": language,
