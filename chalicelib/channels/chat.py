@@ -108,7 +108,7 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
             ticket, inbound = tickets.create_ticket(
                 ticket_id=ticket_id, property_id=session.property_id, channel="chat", text=text,
                 result=result, contact=contact, author=author, now=now, unit=session.unit,
-                chat_session_id=session.session_id)
+                chat_session_id=session.session_id, opening=True)
         except tickets.TicketExists:  # another first message of this conversation created it a moment ago
             ticket = tickets.get_ticket(ticket_id)
     first, answered, answered_from = inbound is not None, None, []

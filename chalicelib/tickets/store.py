@@ -65,7 +65,10 @@ def _queue_fields(status: str, property_id: str, urgency: str, created_at: str, 
 def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, contact: Requester,
                   author: str, now: datetime, unit: str | None = None, chat_session_id: str | None = None,
                   ticket_fields: dict | None = None, message_fields: dict | None = None,
-                  ticket_id: str | None = None) -> tuple[Ticket, Message]:
+                  ticket_id: str | None = None, opening: bool = False) -> tuple[Ticket, Message]:
+    """`opening`: the ticket is created with what lifecycle/intake.opened records next (its SLA clocks, and the
+    hold for the after-hours digest, each with its audit entry), in this one transaction instead of two more;
+    opened then only starts their timers. Every channel that calls opened next passes it."""
     if channel not in TICKET_CHANNELS:
         raise Invalid(f"channel must be one of {', '.join(TICKET_CHANNELS)}")
     text, ticket_fields = redaction.clean(text), _redacted(ticket_fields)  # the one place every channel passes
@@ -73,9 +76,18 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
     # Who wrote, decided here for every channel (a channel may say otherwise in ticket_fields)
     known = properties.listed_role(prop, contact.phone, contact.email)
     ticket_fields = {"role": roles.role_for(result.category, text, known), **(ticket_fields or {})}
-    first_due, resolve_due = service_levels.due_times(properties.calendar(prop), result.urgency, result.category, now)
+    cal = properties.calendar(prop)
+    first_due, resolve_due = service_levels.due_times(cal, result.urgency, result.category, now)
     created = iso(now)
     ticket_id = ticket_id or ids.new_id()
+    opened, opened_fields = [], {}
+    if opening:  # as timers.start_clocks and hold_after_hours would record them (they then see them recorded)
+        clocks = {c.name: iso(c.due) for c in service_levels.for_new_ticket(result.category, result.urgency, cal, now)}
+        release = service_levels.hold_until(cal, now, result.urgency, int(prop.digest_delay_minutes or 15))
+        opened_fields = {"clocks": clocks, "held_key": service_levels.held_key(property_id, cal, release)
+                         if release else None}
+        opened = [("clocks_set", "system", clocks)] + \
+            ([("held_after_hours", "system", {"release_at": iso(release)})] if release else [])
     for _ in range(REF_ATTEMPTS):
         ref = ids.new_ref()
         ticket = Ticket(
@@ -85,19 +97,21 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
             reasons=[redaction.clean(r) for r in result.reasons], summary=text.strip()[:140], status="new", tier=1,
             escalation="pending" if result.urgency == "emergency" else None, for_person=result.person,
             chat_session_id=chat_session_id, first_response_due=iso(first_due), resolve_due=iso(resolve_due),
-            created_at=created, updated_at=created, **(ticket_fields or {}),
+            created_at=created, updated_at=created, **opened_fields, **(ticket_fields or {}),
             **_queue_fields("new", property_id, result.urgency, created, ticket_id))
         message = _message(ticket, "inbound", channel, author, text, now, language=result.language,
                            **(message_fields or {}))
-        audit = _audit(ticket_id, author, "created", now,
-                       {"channel": channel, "category": result.category, "urgency": result.urgency,
-                        "refer": result.refer, "reasons": list(result.reasons)})
+        audits = [("created", author, {"channel": channel, "category": result.category, "urgency": result.urgency,
+                                       "refer": result.refer, "reasons": list(result.reasons)})] + opened
+        # One transaction: its entries share a time, so their ids (drawn in order) keep the trail's order.
+        entry_ids = sorted(ids.new_id() for _ in audits)
         try:
             with transaction() as tx:
                 tx.save(ticket, condition=Ticket.ticket_id.does_not_exist())
                 tx.save(Guard(keys.ticket_ref(ref), target=ticket_id), condition=Guard.pk.does_not_exist())
                 tx.save(message)
-                tx.save(audit)
+                for entry_id, (action, actor, detail) in zip(entry_ids, audits, strict=True):
+                    tx.save(_audit(ticket_id, actor, action, now, detail, entry_id=entry_id))
         except TransactWriteError as exc:
             if _failed_condition(exc, 0):
                 raise TicketExists(f"ticket {ticket_id} already exists") from None
@@ -145,8 +159,9 @@ def _redacted(fields: dict | None) -> dict:
             for k, v in (fields or {}).items()}
 
 
-def _audit(ticket_id: str, actor: str, action: str, now: datetime, detail: dict | None = None) -> AuditEntry:
-    return AuditEntry(ticket_id, keys.audit_sk(ids.new_id()), at=iso(now), actor=actor, action=action,
+def _audit(ticket_id: str, actor: str, action: str, now: datetime, detail: dict | None = None,
+           entry_id: str | None = None) -> AuditEntry:
+    return AuditEntry(ticket_id, keys.audit_sk(entry_id or ids.new_id()), at=iso(now), actor=actor, action=action,
                       detail=detail or {})
 
 

@@ -228,7 +228,7 @@ def _open(property_id: str, mail: ParsedMail, key: str | None, verdicts: dict, n
         ticket_fields={"subject": (mail.subject or "")[:300] or None,
                        "participants": sorted(filter(None, {mail.sender, mail.reply_to})),
                        "linked_ticket_id": linked.ticket_id if linked else None},
-        message_fields=_fields(mail, key, verdicts, message_id, refs))
+        message_fields=_fields(mail, key, verdicts, message_id, refs), opening=True)
     return _finish_open(prop, ticket, mail, now, linked, result, verdicts)
 
 

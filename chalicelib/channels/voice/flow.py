@@ -223,7 +223,7 @@ def _open(call: Call, prop: Property, result: Triage, body: str, name: str | Non
         ticket, _ = tickets.create_ticket(
             ticket_id=ticket_id, property_id=prop.property_id, channel="voice", text=body, result=result,
             contact=tickets.Requester(name, call.caller), author=name or call.caller or "caller", now=now,
-            unit=unit, message_fields={"contact_id": call.contact_id})
+            unit=unit, message_fields={"contact_id": call.contact_id}, opening=True)
     return intake.opened(ticket, now)
 
 
