@@ -6,13 +6,14 @@ import hashlib
 import hmac
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib.core import ids, settings, times
 from chalicelib.core.errors import Conflict, Forbidden, Gone, Invalid, NotFound, TooLarge, TooMany, Unauthorized
 from chalicelib.lifecycle import intake, safety_question
 from chalicelib.lifecycle import tours as tour_booking
 from chalicelib.models import ChatSession, Message, Ticket, keys
+from chalicelib.models.base import condition_failed, transaction
 from chalicelib.rules import asking, help_text, redaction, replies, surveys
 from chalicelib.rules.triage import URGENCY_RANK, Triage, triage
 from chalicelib.rules.wording import normalize
@@ -38,14 +39,25 @@ def create_session(*, property_id: str, now: datetime, language: str | None = No
     if language is not None and language not in LANGUAGES:
         raise Invalid(f"language must be one of {', '.join(LANGUAGES)}")
     prop = properties.get_property(property_id)
-    if client and not limits.within("chat-session", client, settings.CHAT_SESSIONS_PER_CLIENT_HOUR, 3600, now):
-        raise TooMany("too many chats were started from your network this hour; please try again later")
     token = ids.new_token()
     session = ChatSession(ids.new_id(), token_hash=_hash(token), property_id=property_id, language=language,
                           contact_name=contact.name, contact_phone=contact.phone, contact_email=contact.email,
                           unit=unit, created_at=times.iso(now),
                           expires_at=now + timedelta(hours=settings.CHAT_SESSION_TTL_HOURS))
-    session.save(condition=ChatSession.session_id.does_not_exist())
+    if not client:
+        session.save(condition=ChatSession.session_id.does_not_exist())
+    else:  # the session and the count of its address's chats: one transaction, neither without the other
+        counter, actions, condition = limits.use("chat-session", client, settings.CHAT_SESSIONS_PER_CLIENT_HOUR,
+                                                 3600, now)
+        try:
+            with transaction() as tx:
+                tx.save(session, condition=ChatSession.session_id.does_not_exist())
+                tx.update(counter, actions=actions, condition=condition)
+        except TransactWriteError as exc:
+            if condition_failed(exc, 1):
+                raise TooMany("too many chats were started from your network this hour; please try again later") \
+                    from None
+            raise
     return session, token, replies.say("greeting", language or "en", property=prop.name)
 
 

@@ -18,7 +18,7 @@ from chalicelib.core import ids
 from chalicelib.core.errors import Conflict, Invalid, NotFound
 from chalicelib.core.times import iso
 from chalicelib.models import AuditEntry, Guard, Message, Ticket, keys
-from chalicelib.models.base import transaction
+from chalicelib.models.base import condition_failed, transaction
 from chalicelib.rules import redaction, roles, service_levels
 from chalicelib.rules.service_levels import OPEN_STATUSES, STATUSES
 from chalicelib.rules.triage import URGENCY_RANK, Triage
@@ -113,7 +113,7 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
                 for entry_id, (action, actor, detail) in zip(entry_ids, audits, strict=True):
                     tx.save(_audit(ticket_id, actor, action, now, detail, entry_id=entry_id))
         except TransactWriteError as exc:
-            if _failed_condition(exc, 0):
+            if condition_failed(exc, 0):
                 raise TicketExists(f"ticket {ticket_id} already exists") from None
             if _cancelled_by_condition(exc):
                 continue  # the reference was taken: draw another
@@ -124,11 +124,6 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
 
 class TicketExists(Conflict):
     """A ticket with that id was created first (by another delivery of the same contact)."""
-
-
-def _failed_condition(exc: TransactWriteError, item: int) -> bool:
-    reasons = getattr(exc, "cancellation_reasons", None) or []
-    return len(reasons) > item and reasons[item] is not None and reasons[item].code == "ConditionalCheckFailed"
 
 
 def _cancelled_by_condition(exc: TransactWriteError) -> bool:
