@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.core import ids, settings, times
 from chalicelib.core.errors import Conflict, Forbidden, Gone, Invalid, NotFound, TooLarge, TooMany, Unauthorized
@@ -111,18 +111,28 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
     result = _in(result, language, text)
     author = session.contact_name or "resident"
     out: list[Message] = []
-    ticket_id, fresh = (session.ticket_id, False) if session.ticket_id else _claim_ticket_id(session)
-    # None: not created yet, or its first attempt failed. An id this message just claimed has no ticket yet.
-    ticket, inbound = (None if fresh else tickets.find_ticket(ticket_id)), None
+    # One conversation, one ticket: the session's claim of its ticket id (a conditional write) is written in the
+    # ticket's own transaction, so the first message to create it wins; messages racing it fail that claim and
+    # join the ticket instead of opening another.
+    if session.ticket_id:  # None from find_ticket: an id claimed before tickets were written with their claim
+        ticket_id, claim, ticket = session.ticket_id, None, tickets.find_ticket(session.ticket_id)
+    else:
+        ticket_id, ticket = ids.new_id(), None
+        claim = (session, [ChatSession.ticket_id.set(ticket_id)], ChatSession.ticket_id.does_not_exist())
+    inbound = None
     if ticket is None:
         contact = tickets.Requester(session.contact_name, session.contact_phone, session.contact_email)
         try:
             ticket, inbound = tickets.create_ticket(
                 ticket_id=ticket_id, property_id=session.property_id, channel="chat", text=text,
                 result=result, contact=contact, author=author, now=now, unit=session.unit,
-                chat_session_id=session.session_id, opening=True)
-        except tickets.TicketExists:  # another first message of this conversation created it a moment ago
+                chat_session_id=session.session_id, opening=True, claim=claim)
+            session.ticket_id = ticket_id
+        except tickets.TicketExists:  # another message created it under the id claimed before
             ticket = tickets.get_ticket(ticket_id)
+        except tickets.ClaimTaken:  # another first message of this conversation created it a moment ago
+            session.refresh(consistent_read=True)
+            ticket = tickets.get_ticket(session.ticket_id)
     first, answered, answered_from = inbound is not None, None, []
     if first:
         ticket = intake.opened(ticket, now)
@@ -159,19 +169,6 @@ def _in(result: Triage, language: str, text: str) -> Triage:
     ask = asking.question(normalize(text), language) if result.ask else None
     return Triage(result.category, result.urgency, result.refer, language, result.reasons, result.person,
                   result.confidence, ask)
-
-
-def _claim_ticket_id(session: ChatSession) -> tuple[str, bool]:
-    """One conversation, one ticket: the first message to claim an id on the session (a conditional write)
-    wins; messages racing it use the same id, and join the ticket instead of opening another.
-    (the id, whether this message claimed it)."""
-    try:
-        session.update(actions=[ChatSession.ticket_id.set(ids.new_id())],
-                       condition=ChatSession.ticket_id.does_not_exist())
-        return session.ticket_id, True
-    except UpdateError:
-        session.refresh(consistent_read=True)
-        return session.ticket_id, False
 
 
 def _raise_urgency(ticket: Ticket, result: Triage, now: datetime) -> Ticket:

@@ -65,8 +65,12 @@ def _queue_fields(status: str, property_id: str, urgency: str, created_at: str, 
 def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, contact: Requester,
                   author: str, now: datetime, unit: str | None = None, chat_session_id: str | None = None,
                   ticket_fields: dict | None = None, message_fields: dict | None = None,
-                  ticket_id: str | None = None, opening: bool = False) -> tuple[Ticket, Message]:
-    """`opening`: the ticket is created with what lifecycle/intake.opened records next (its SLA clocks, and the
+                  ticket_id: str | None = None, opening: bool = False,
+                  claim: tuple | None = None) -> tuple[Ticket, Message]:
+    """`claim`: (item, update actions, condition), written in the ticket's transaction and required by it (a chat
+    session's claim of its one ticket): when its condition fails, nothing is written and ClaimTaken is raised.
+
+    `opening`: the ticket is created with what lifecycle/intake.opened records next (its SLA clocks, and the
     hold for the after-hours digest, each with its audit entry), in this one transaction instead of two more;
     opened then only starts their timers. Every channel that calls opened next passes it."""
     if channel not in TICKET_CHANNELS:
@@ -112,9 +116,13 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
                 tx.save(message)
                 for entry_id, (action, actor, detail) in zip(entry_ids, audits, strict=True):
                     tx.save(_audit(ticket_id, actor, action, now, detail, entry_id=entry_id))
+                if claim is not None:  # after the puts, as DynamoDB orders them
+                    tx.update(claim[0], actions=claim[1], condition=claim[2])
         except TransactWriteError as exc:
             if condition_failed(exc, 0):
                 raise TicketExists(f"ticket {ticket_id} already exists") from None
+            if claim is not None and condition_failed(exc, 3 + len(audits)):
+                raise ClaimTaken("the claim this ticket needed is taken") from None
             if _cancelled_by_condition(exc):
                 continue  # the reference was taken: draw another
             raise
@@ -124,6 +132,10 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
 
 class TicketExists(Conflict):
     """A ticket with that id was created first (by another delivery of the same contact)."""
+
+
+class ClaimTaken(Conflict):
+    """The claim a new ticket was written with failed its condition (e.g. the chat session has its ticket)."""
 
 
 def _cancelled_by_condition(exc: TransactWriteError) -> bool:
