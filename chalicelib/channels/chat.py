@@ -119,42 +119,59 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
     else:
         ticket_id, ticket = ids.new_id(), None
         claim = (session, [ChatSession.ticket_id.set(ticket_id)], ChatSession.ticket_id.does_not_exist())
-    inbound = None
+    inbound, answered_from, replied = None, [], []
     if ticket is None:
         contact = tickets.Requester(session.contact_name, session.contact_phone, session.contact_email)
+
+        def first_reply(new: Ticket) -> list:
+            """The automatic reply to a first message, written with its ticket; not when it asks the safety
+            question (that is a write of its own first: safety_question.ask)."""
+            answered_from.clear()
+            replied.clear()
+            if result.ask and result.urgency != "emergency":
+                return []
+            noted: list = []  # the help answer's audit entry, when it answers from an article
+            reply = _auto_reply(new, result, text, language, now, True, answered_from, noted)
+            replied.extend(_replied(new, removed, language, reply, now))  # [the message, its audit entry] or []
+            return replied + noted
         try:
             ticket, inbound = tickets.create_ticket(
                 ticket_id=ticket_id, property_id=session.property_id, channel="chat", text=text,
                 result=result, contact=contact, author=author, now=now, unit=session.unit,
-                chat_session_id=session.session_id, opening=True, claim=claim)
+                chat_session_id=session.session_id, opening=True, claim=claim, with_items=first_reply)
             session.ticket_id = ticket_id
         except tickets.TicketExists:  # another message created it under the id claimed before
             ticket = tickets.get_ticket(ticket_id)
         except tickets.ClaimTaken:  # another first message of this conversation created it a moment ago
             session.refresh(consistent_read=True)
             ticket = tickets.get_ticket(session.ticket_id)
-    first, answered, answered_from = inbound is not None, None, []
+    first, answered = inbound is not None, None
     if first:
         ticket = intake.opened(ticket, now)
+        if answered_from:  # shown in the reply written with the ticket
+            help.record_use([a["id"] for a in answered_from], "shown", now)
     else:
+        answered_from.clear()  # a reply drawn up for a ticket that another message created
+        replied.clear()
         inbound = tickets.add_message(ticket, direction="inbound", author=author, body=text, now=now)
         ticket, answered = safety_question.settle(ticket, text, now)
         if answered is None:
             ticket = _raise_urgency(ticket, result, now)
-    if answered is None:
-        ticket = safety_question.ask(ticket, result, now)
-        reply = _auto_reply(ticket, result, text, language, now, first, answered_from)
+    if replied:
+        out.append(replied[0])  # the reply, written with the ticket
     else:
-        reply = _after_answer(ticket, answered, language)
-    if removed.kinds:  # told, with where to pay instead
-        notice = replies.redaction_notice(removed.kinds, language)
-        reply = f"{notice} {reply}" if reply else notice
-    # The ticket in hand is the one this message's writes left (each returns it as written, the version advanced):
-    # no read back. Should another writer have changed it meanwhile, the reply's versioned write re-reads and
-    # retries (tickets.update); an automated reply changes nothing on the ticket but its updated_at.
-    if reply:
-        out.append(tickets.add_message(ticket, direction="outbound", author="tenantline", body=reply, now=now,
-                                       automated=True))
+        if answered is None:
+            ticket = safety_question.ask(ticket, result, now)
+            reply = _auto_reply(ticket, result, text, language, now, first, answered_from)
+        else:
+            reply = _after_answer(ticket, answered, language)
+        reply = _with_notice(removed, language, reply)
+        # The ticket in hand is the one this message's writes left (each returns it as written, the version
+        # advanced): no read back. Should another writer have changed it meanwhile, the reply's versioned write
+        # re-reads and retries (tickets.update); an automated reply changes nothing on the ticket but updated_at.
+        if reply:
+            out.append(tickets.add_message(ticket, direction="outbound", author="tenantline", body=reply, now=now,
+                                           automated=True))
     asked = ticket.safety_question if safety_question.awaiting(ticket) else None
     return {"ticket_id": ticket.ticket_id, "ref": ticket.ref, "urgency": ticket.urgency,
             "category": ticket.category, "refer": ticket.refer, "language": language,
@@ -190,8 +207,24 @@ def _after_answer(ticket: Ticket, yes: bool, language: str) -> str:
     return replies.say("safety_no", language, ref=ticket.ref, emergency_line=prop.emergency_line or "911")
 
 
+def _with_notice(removed, language: str, reply: str | None) -> str | None:
+    """A message whose card, SSN or bank numbers were removed is told so, with where to pay instead."""
+    if not removed.kinds:
+        return reply
+    notice = replies.redaction_notice(removed.kinds, language)
+    return f"{notice} {reply}" if reply else notice
+
+
+def _replied(ticket: Ticket, removed, language: str, reply: str | None, now: datetime) -> list:
+    """The items of a first automatic reply written with its ticket: the message first, then its audit entry."""
+    reply = _with_notice(removed, language, reply)
+    return tickets.automated_reply(ticket, reply, now) if reply else []
+
+
 def _auto_reply(ticket: Ticket, result: Triage, text: str, language: str, now: datetime, first: bool,
-                answered_from: list) -> str | None:
+                answered_from: list, written: list | None = None) -> str | None:
+    """`written`: a list to put the help answer's audit entry in, for a reply written with a new ticket (whose
+    caller then records the article as shown); otherwise both are written here."""
     prop = properties.get_property(ticket.property_id)
     if result.urgency == "emergency" or result.refer != "none":  # paging starts from the ticket's record
         return replies.triage_reply(result.refer, result.urgency, language, ticket.ref, prop.utility_name,
@@ -203,7 +236,7 @@ def _auto_reply(ticket: Ticket, result: Triage, text: str, language: str, now: d
         return replies.say("prospect_tour", language, property=prop.name, ref=ticket.ref,
                            link=tour_booking.booking_page(prop.property_id))
     if result.urgency == "routine":
-        answer = _help_answer(ticket, text, language, now, answered_from)
+        answer = _help_answer(ticket, text, language, now, answered_from, written)
         if answer:
             return answer
     if first:
@@ -211,17 +244,22 @@ def _auto_reply(ticket: Ticket, result: Triage, text: str, language: str, now: d
     return None
 
 
-def _help_answer(ticket: Ticket, text: str, language: str, now: datetime, answered_from: list) -> str | None:
+def _help_answer(ticket: Ticket, text: str, language: str, now: datetime, answered_from: list,
+                 written: list | None = None) -> str | None:
     """The published help article that answers the message, when one clearly does (the help center's own
     search, so the chat and the help center never disagree): its words, a link to all of it, and the
     question whether it answered, which the widget shows as Yes / No (answer_helpful)."""
-    found = help.answering(ticket.property_id, text, language, now)
+    found = help.answering(ticket.property_id, text, language, now, shown=written is None)
     if found is None:
         return None
     article, hit, link = found
-    tickets.record(ticket, "tenantline", "kb_answer", now,
-                   {"article": article.article_id, "version": article.published_version, "score": hit.score,
-                    "coverage": hit.coverage})
+    entry = tickets.entry(ticket, "tenantline", "kb_answer", now,
+                          {"article": article.article_id, "version": article.published_version, "score": hit.score,
+                           "coverage": hit.coverage})
+    if written is None:
+        entry.save()
+    else:
+        written.append(entry)
     words = help_text.snippet(article.published["body"], CHAT_ANSWER_CHARS)
     answered_from.append({"id": article.article_id, "title": article.published["title"], "url": link})
     return replies.say("kb_answer", language, title=article.published["title"], text=words, link=link, ref=ticket.ref)

@@ -309,14 +309,16 @@ def public_base(property_id: str) -> str:
     return f"{settings.public_api_url()}/app/help/{property_id}"
 
 
-def answering(property_id: str, text: str, language: str, now: datetime):
+def answering(property_id: str, text: str, language: str, now: datetime, shown: bool = True):
     """The published article that clearly answers a resident's message, by the help center's own search (so no
-    channel disagrees with it), recorded as shown: (article, hit, link), or None."""
+    channel disagrees with it), recorded as shown (unless `shown` is False: the caller records it once it is):
+    (article, hit, link), or None."""
     hit = help_search.confident(search(property_id, text, language))
     if hit is None:
         return None
     article = get(hit.doc["id"])
-    record_use([article.article_id], "shown", now)
+    if shown:
+        record_use([article.article_id], "shown", now)
     return article, hit, f"{public_base(property_id)}/articles/{article.article_id}"
 
 

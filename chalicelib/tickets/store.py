@@ -66,8 +66,11 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
                   author: str, now: datetime, unit: str | None = None, chat_session_id: str | None = None,
                   ticket_fields: dict | None = None, message_fields: dict | None = None,
                   ticket_id: str | None = None, opening: bool = False,
-                  claim: tuple | None = None) -> tuple[Ticket, Message]:
-    """`claim`: (item, update actions, condition), written in the ticket's transaction and required by it (a chat
+                  claim: tuple | None = None, with_items=None) -> tuple[Ticket, Message]:
+    """`with_items(ticket)`: more items written in the ticket's transaction, made from the ticket about to be
+    written (its reference drawn), e.g. a chat's first automatic reply (automated_reply).
+
+    `claim`: (item, update actions, condition), written in the ticket's transaction and required by it (a chat
     session's claim of its one ticket): when its condition fails, nothing is written and ClaimTaken is raised.
 
     `opening`: the ticket is created with what lifecycle/intake.opened records next (its SLA clocks, and the
@@ -109,6 +112,7 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
                                        "refer": result.refer, "reasons": list(result.reasons)})] + opened
         # One transaction: its entries share a time, so their ids (drawn in order) keep the trail's order.
         entry_ids = sorted(ids.new_id() for _ in audits)
+        extra = with_items(ticket) if with_items else []  # drawn after: their entries sort after these
         try:
             with transaction() as tx:
                 tx.save(ticket, condition=Ticket.ticket_id.does_not_exist())
@@ -116,12 +120,14 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
                 tx.save(message)
                 for entry_id, (action, actor, detail) in zip(entry_ids, audits, strict=True):
                     tx.save(_audit(ticket_id, actor, action, now, detail, entry_id=entry_id))
+                for item in extra:
+                    tx.save(item)
                 if claim is not None:  # after the puts, as DynamoDB orders them
                     tx.update(claim[0], actions=claim[1], condition=claim[2])
         except TransactWriteError as exc:
             if condition_failed(exc, 0):
                 raise TicketExists(f"ticket {ticket_id} already exists") from None
-            if claim is not None and condition_failed(exc, 3 + len(audits)):
+            if claim is not None and condition_failed(exc, 3 + len(audits) + len(extra)):
                 raise ClaimTaken("the claim this ticket needed is taken") from None
             if _cancelled_by_condition(exc):
                 continue  # the reference was taken: draw another
@@ -341,7 +347,20 @@ def set_tier(ticket_id: str, tier: int, actor: str, now: datetime, expected_vers
 
 def record(ticket: Ticket, actor: str, action: str, now: datetime, detail: dict | None = None) -> None:
     """An audit entry that changes nothing on the ticket row (e.g. a notification sent)."""
-    _audit(ticket.ticket_id, actor, action, now, detail).save()
+    entry(ticket, actor, action, now, detail).save()
+
+
+def entry(ticket: Ticket, actor: str, action: str, now: datetime, detail: dict | None = None) -> AuditEntry:
+    """The audit entry `record` writes, for a caller that writes it in a transaction of its own (with_items)."""
+    return _audit(ticket.ticket_id, actor, action, now, detail)
+
+
+def automated_reply(ticket: Ticket, body: str, now: datetime) -> list:
+    """What add_message writes for an automated reply from us, bar the ticket's updated_at (a new ticket's is
+    already `now`): [the message, its audit entry], for with_items."""
+    message = _message(ticket, "outbound", ticket.channel, "tenantline", body, now, automated=True)
+    return [message, _audit(ticket.ticket_id, "tenantline", "auto_reply", now,
+                            {"message_id": message.message_id, "channel": message.channel})]
 
 
 # --- the queue and listings (Query on GSIs; never Scan) ---
