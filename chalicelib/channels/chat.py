@@ -122,6 +122,8 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
     inbound, answered_from, replied = None, [], []
     if ticket is None:
         contact = tickets.Requester(session.contact_name, session.contact_phone, session.contact_email)
+        if result.urgency == "routine" and result.refer == "none" and not result.ask:
+            help.property_and_index(session.property_id, language)  # the reply searches the help center: one read
 
         def first_reply(new: Ticket) -> list:
             """The automatic reply to a first message, written with its ticket; not when it asks the safety
