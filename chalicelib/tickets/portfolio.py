@@ -62,7 +62,11 @@ def remember(key: tuple | str, value) -> None:
 
 
 def list_properties() -> list[Property]:
-    return list(Property.query(PORTFOLIO))
+    """Every property; within an invocation each then serves get_property as if read by it."""
+    found = list(Property.query(PORTFOLIO))
+    for prop in found:
+        remember(prop.property_id, prop)
+    return found
 
 
 def calendar(prop: Property) -> Calendar:
