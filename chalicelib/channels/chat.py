@@ -6,12 +6,13 @@ import hashlib
 import hmac
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.core import ids, settings, times
 from chalicelib.core.errors import Conflict, Forbidden, Gone, Invalid, NotFound, TooLarge, TooMany, Unauthorized
 from chalicelib.lifecycle import intake, prospects, safety_question
 from chalicelib.models import ChatSession, Message, Ticket, keys
+from chalicelib.models.base import condition_failed, transaction
 from chalicelib.rules import asking, help_text, leads, redaction, replies, surveys
 from chalicelib.rules.triage import URGENCY_RANK, Triage, triage
 from chalicelib.rules.wording import normalize
@@ -39,14 +40,25 @@ def create_session(*, property_id: str, now: datetime, language: str | None = No
     if language is not None and language not in LANGUAGES:
         raise Invalid(f"language must be one of {', '.join(LANGUAGES)}")
     prop = properties.get_property(property_id)
-    if client and not limits.within("chat-session", client, settings.CHAT_SESSIONS_PER_CLIENT_HOUR, 3600, now):
-        raise TooMany("too many chats were started from your network this hour; please try again later")
     token = ids.new_token()
     session = ChatSession(ids.new_id(), token_hash=_hash(token), property_id=property_id, language=language,
                           contact_name=contact.name, contact_phone=contact.phone, contact_email=contact.email,
-                          unit=unit, campaign=campaign, discovery=leads.discovery(discovery), created_at=times.iso(now),
-                          expires_at=now + timedelta(hours=settings.CHAT_SESSION_TTL_HOURS))
-    session.save(condition=ChatSession.session_id.does_not_exist())
+                          unit=unit, campaign=campaign, discovery=leads.discovery(discovery),
+                          created_at=times.iso(now), expires_at=now + timedelta(hours=settings.CHAT_SESSION_TTL_HOURS))
+    if not client:
+        session.save(condition=ChatSession.session_id.does_not_exist())
+    else:  # the session and the count of its address's chats: one transaction, neither without the other
+        counter, actions, condition = limits.use("chat-session", client, settings.CHAT_SESSIONS_PER_CLIENT_HOUR,
+                                                 3600, now)
+        try:
+            with transaction() as tx:
+                tx.save(session, condition=ChatSession.session_id.does_not_exist())
+                tx.update(counter, actions=actions, condition=condition)
+        except TransactWriteError as exc:
+            if condition_failed(exc, 1):
+                raise TooMany("too many chats were started from your network this hour; please try again later") \
+                    from None
+            raise
     return session, token, replies.say("greeting", language or "en", property=prop.name)
 
 
@@ -100,40 +112,73 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
     result = _in(result, language, text)
     author = session.contact_name or "resident"
     out: list[Message] = []
-    ticket_id, fresh = (session.ticket_id, False) if session.ticket_id else _claim_ticket_id(session)
-    # None: not created yet, or its first attempt failed. An id this message just claimed has no ticket yet.
-    ticket, inbound = (None if fresh else tickets.find_ticket(ticket_id)), None
+    # One conversation, one ticket: the session's claim of its ticket id (a conditional write) is written in the
+    # ticket's own transaction, so the first message to create it wins; messages racing it fail that claim and
+    # join the ticket instead of opening another.
+    if session.ticket_id:  # None from find_ticket: an id claimed before tickets were written with their claim
+        ticket_id, claim, ticket = session.ticket_id, None, tickets.find_ticket(session.ticket_id)
+    else:
+        ticket_id, ticket = ids.new_id(), None
+        claim = (session, [ChatSession.ticket_id.set(ticket_id)], ChatSession.ticket_id.does_not_exist())
+    inbound, answered_from, replied, offered = None, [], [], []
     if ticket is None:
         contact = tickets.Requester(session.contact_name, session.contact_phone, session.contact_email)
+        if result.urgency == "routine" and result.refer == "none" and not result.ask:
+            help.property_and_index(session.property_id, language)  # the reply searches the help center: one read
+
+        def first_reply(new: Ticket) -> list:
+            """The automatic reply to a first message, written with its ticket; not when it asks the safety
+            question (that is a write of its own first: safety_question.ask)."""
+            answered_from.clear()
+            replied.clear()
+            offered.clear()
+            if result.ask and result.urgency != "emergency":
+                return []
+            noted: list = []  # the help answer's audit entry, when it answers from an article
+            reply = _auto_reply(new, result, text, language, now, True, answered_from, noted, offered)
+            replied.extend(_replied(new, removed, language, reply, now))  # [the message, its audit entry] or []
+            return replied + noted
         try:
             ticket, inbound = tickets.create_ticket(
                 ticket_id=ticket_id, property_id=session.property_id, channel="chat", text=text,
                 result=result, contact=contact, author=author, now=now, unit=session.unit,
-                chat_session_id=session.session_id,
+                chat_session_id=session.session_id, opening=True, claim=claim, with_items=first_reply,
                 ticket_fields={"source": leads.source("chat", campaign=session.campaign),
                                "discovery": session.discovery})
-        except tickets.TicketExists:  # another first message of this conversation created it a moment ago
+            session.ticket_id = ticket_id
+        except tickets.TicketExists:  # another message created it under the id claimed before
             ticket = tickets.get_ticket(ticket_id)
-    first, answered, answered_from, offered = inbound is not None, None, [], []
+        except tickets.ClaimTaken:  # another first message of this conversation created it a moment ago
+            session.refresh(consistent_read=True)
+            ticket = tickets.get_ticket(session.ticket_id)
+    first, answered = inbound is not None, None
     if first:
         ticket = intake.opened(ticket, now)
+        if answered_from:  # shown in the reply written with the ticket
+            help.record_use([a["id"] for a in answered_from], "shown", now)
     else:
+        answered_from.clear()  # a reply drawn up for a ticket that another message created
+        replied.clear()
+        offered.clear()
         inbound = tickets.add_message(ticket, direction="inbound", author=author, body=text, now=now)
         ticket, answered = safety_question.settle(ticket, text, now)
         if answered is None:
             ticket = _raise_urgency(ticket, result, now)
-    if answered is None:
-        ticket = safety_question.ask(ticket, result, now)
-        reply = _auto_reply(ticket, result, text, language, now, first, answered_from, offered)
+    if replied:
+        out.append(replied[0])  # the reply, written with the ticket
     else:
-        reply = _after_answer(ticket, answered, language)
-    if removed.kinds:  # told, with where to pay instead
-        notice = replies.redaction_notice(removed.kinds, language)
-        reply = f"{notice} {reply}" if reply else notice
-    if reply:
-        out.append(tickets.add_message(tickets.get_ticket(ticket.ticket_id), direction="outbound",
-                                       author="tenantline", body=reply, now=now, automated=True))
-    ticket = tickets.get_ticket(ticket.ticket_id)
+        if answered is None:
+            ticket = safety_question.ask(ticket, result, now)
+            reply = _auto_reply(ticket, result, text, language, now, first, answered_from, offered=offered)
+        else:
+            reply = _after_answer(ticket, answered, language)
+        reply = _with_notice(removed, language, reply)
+        # The ticket in hand is the one this message's writes left (each returns it as written, the version
+        # advanced): no read back. Should another writer have changed it meanwhile, the reply's versioned write
+        # re-reads and retries (tickets.update); an automated reply changes nothing on the ticket but updated_at.
+        if reply:
+            out.append(tickets.add_message(ticket, direction="outbound", author="tenantline", body=reply, now=now,
+                                           automated=True))
     asked = ticket.safety_question if safety_question.awaiting(ticket) else None
     return {"ticket_id": ticket.ticket_id, "ref": ticket.ref, "urgency": ticket.urgency,
             "category": ticket.category, "refer": ticket.refer, "language": language,
@@ -151,19 +196,6 @@ def _in(result: Triage, language: str, text: str) -> Triage:
     ask = asking.question(normalize(text), language) if result.ask else None
     return Triage(result.category, result.urgency, result.refer, language, result.reasons, result.person,
                   result.confidence, ask)
-
-
-def _claim_ticket_id(session: ChatSession) -> tuple[str, bool]:
-    """One conversation, one ticket: the first message to claim an id on the session (a conditional write)
-    wins; messages racing it use the same id, and join the ticket instead of opening another.
-    (the id, whether this message claimed it)."""
-    try:
-        session.update(actions=[ChatSession.ticket_id.set(ids.new_id())],
-                       condition=ChatSession.ticket_id.does_not_exist())
-        return session.ticket_id, True
-    except UpdateError:
-        session.refresh(consistent_read=True)
-        return session.ticket_id, False
 
 
 def _raise_urgency(ticket: Ticket, result: Triage, now: datetime) -> Ticket:
@@ -185,8 +217,25 @@ def _after_answer(ticket: Ticket, yes: bool, language: str) -> str:
     return replies.say("safety_no", language, ref=ticket.ref, emergency_line=prop.emergency_line or "911")
 
 
+def _with_notice(removed, language: str, reply: str | None) -> str | None:
+    """A message whose card, SSN or bank numbers were removed is told so, with where to pay instead."""
+    if not removed.kinds:
+        return reply
+    notice = replies.redaction_notice(removed.kinds, language)
+    return f"{notice} {reply}" if reply else notice
+
+
+def _replied(ticket: Ticket, removed, language: str, reply: str | None, now: datetime) -> list:
+    """The items of a first automatic reply written with its ticket: the message first, then its audit entry."""
+    reply = _with_notice(removed, language, reply)
+    return tickets.automated_reply(ticket, reply, now) if reply else []
+
+
 def _auto_reply(ticket: Ticket, result: Triage, text: str, language: str, now: datetime, first: bool,
-                answered_from: list, offered: list) -> str | None:
+                answered_from: list, written: list | None = None, offered: list | None = None) -> str | None:
+    """`written`: a list to put the help answer's audit entry in, for a reply written with a new ticket (whose
+    caller then records the article as shown); otherwise both are written here. `offered`: gets the tour a
+    prospect's answer offers (the widget opens its booking panel)."""
     prop = properties.get_property(ticket.property_id)
     if result.urgency == "emergency" or result.refer != "none":  # paging starts from the ticket's record
         return replies.triage_reply(result.refer, result.urgency, language, ticket.ref, prop.utility_name,
@@ -195,10 +244,11 @@ def _auto_reply(ticket: Ticket, result: Triage, text: str, language: str, now: d
         return f"{replies.acknowledgement(properties.calendar(prop), now, language, ticket.ref, prop.emergency_line)}" \
                f" {result.ask}"
     if first and prospects.is_lead(ticket, prop):  # answered at once: what is available, and a way to book
-        offered.append({"property_id": prop.property_id, "url": prospects.booking_link(prop, language)})
+        if offered is not None:
+            offered.append({"property_id": prop.property_id, "url": prospects.booking_link(prop, language)})
         return prospects.answer("prospect_tour", prop, ticket, text, language, now)
     if result.urgency == "routine":
-        answer = _help_answer(ticket, text, language, now, answered_from)
+        answer = _help_answer(ticket, text, language, now, answered_from, written)
         if answer:
             return answer
     if first:
@@ -206,17 +256,22 @@ def _auto_reply(ticket: Ticket, result: Triage, text: str, language: str, now: d
     return None
 
 
-def _help_answer(ticket: Ticket, text: str, language: str, now: datetime, answered_from: list) -> str | None:
+def _help_answer(ticket: Ticket, text: str, language: str, now: datetime, answered_from: list,
+                 written: list | None = None) -> str | None:
     """The published help article that answers the message, when one clearly does (the help center's own
     search, so the chat and the help center never disagree): its words, a link to all of it, and the
     question whether it answered, which the widget shows as Yes / No (answer_helpful)."""
-    found = help.answering(ticket.property_id, text, language, now)
+    found = help.answering(ticket.property_id, text, language, now, shown=written is None)
     if found is None:
         return None
     article, hit, link = found
-    tickets.record(ticket, "tenantline", "kb_answer", now,
-                   {"article": article.article_id, "version": article.published_version, "score": hit.score,
-                    "coverage": hit.coverage})
+    entry = tickets.entry(ticket, "tenantline", "kb_answer", now,
+                          {"article": article.article_id, "version": article.published_version, "score": hit.score,
+                           "coverage": hit.coverage})
+    if written is None:
+        entry.save()
+    else:
+        written.append(entry)
     words = help_text.snippet(article.published["body"], CHAT_ANSWER_CHARS)
     answered_from.append({"id": article.article_id, "title": article.published["title"], "url": link})
     return replies.say("kb_answer", language, title=article.published["title"], text=words, link=link, ref=ticket.ref)

@@ -31,12 +31,16 @@ def start(name: str, function: str, payload: dict, due: datetime, now: datetime)
 
 
 def start_clocks(ticket: Ticket, due: list[service_levels.Clock], now: datetime, suffix: str = "") -> Ticket:
+    """Start each clock's timer (named: starting it twice is harmless), then record the clocks on the ticket
+    unless it has them already."""
     if not due:
         return ticket
     for clock in due:
         start(f"sla-{clock.name}-{ticket.ticket_id}{suffix}", "sla_clock",
               {"clock": clock.name, "ticket_id": ticket.ticket_id}, clock.due, now)
     set_now = {c.name: times.iso(c.due) for c in due}
+    if all((ticket.clocks or {}).get(name) == at for name, at in set_now.items()):
+        return ticket  # recorded already (a new ticket is created with its clocks: tickets.create_ticket)
 
     def merged(current: Ticket) -> dict:
         return {"clocks": dict(current.clocks or {}, **set_now)}
@@ -51,9 +55,10 @@ def hold_after_hours(ticket: Ticket, now: datetime) -> Ticket:
     if release is None:
         return ticket
     day = service_levels.release_day(cal, release)
-    key = f"{prop.property_id}#{day.isoformat()}"
-    ticket = tickets.update(ticket, {"held_key": key}, "system", "held_after_hours", now,
-                            {"release_at": times.iso(release)}, recompute=lambda _t: {"held_key": key})
+    key = service_levels.held_key(prop.property_id, cal, release)
+    if ticket.held_key != key:  # a new ticket is created held (tickets.create_ticket)
+        ticket = tickets.update(ticket, {"held_key": key}, "system", "held_after_hours", now,
+                                {"release_at": times.iso(release)}, recompute=lambda _t: {"held_key": key})
     start(f"digest-{prop.property_id}-{day.isoformat()}", "send_digest",
           {"property_id": prop.property_id, "held_key": key}, release, now)
     return ticket

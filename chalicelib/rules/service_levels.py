@@ -130,3 +130,8 @@ def hold_until(cal: Calendar, arrived: datetime, urgency: str, delay_minutes: in
 def release_day(cal: Calendar, release: datetime) -> date:
     """The business day a release belongs to, in the property's zone (names the day's one digest)."""
     return release.astimezone(cal.zone).date()
+
+
+def held_key(property_id: str, cal: Calendar, release: datetime) -> str:
+    """The key a held ticket waits under for its day's digest (the tickets table's `held` index)."""
+    return f"{property_id}#{release_day(cal, release).isoformat()}"

@@ -14,7 +14,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib.core import ids, settings, times
 from chalicelib.core.errors import Conflict, Invalid, NotFound
-from chalicelib.models import ArticleScope, ArticleUse, ArticleVersion, HelpArticle, HelpIndex, keys
+from chalicelib.models import ArticleScope, ArticleUse, ArticleVersion, HelpArticle, HelpIndex, Property, keys
 from chalicelib.models.base import transaction
 from chalicelib.rules import help_search, help_text
 from chalicelib.rules.help_text import AUDIENCES, CONTENT, LANGUAGES, PUBLIC_AUDIENCES
@@ -259,11 +259,43 @@ def store_index(property_id: str, language: str, index: dict) -> None:
                   parts=len(parts), built=f"{built}#{number}").save()
 
 
-def load_index(property_id: str, language: str) -> dict:
-    """The property's index, kept in this container until it is rebuilt (one small read tells)."""
+def _head_key(property_id: str, language: str) -> tuple:
+    return ("help-index", property_id, language)
+
+
+def _head(property_id: str, language: str) -> HelpIndex | None:
     try:
-        head = HelpIndex.get(keys.help_scope(property_id), keys.help_index_sk(language, 0))
+        return HelpIndex.get(keys.help_scope(property_id), keys.help_index_sk(language, 0))
     except DoesNotExist:
+        return None
+
+
+def property_and_index(property_id: str, language: str) -> None:
+    """Within an invocation that will need both, the property and its index's first part in one BatchGetItem (they
+    share a table), kept for the invocation's later reads (portfolio.get_property, load_index)."""
+    if not portfolio.within_invocation():
+        return
+    wanted = {(keys.PORTFOLIO, property_id): Property, (keys.help_scope(property_id),
+                                                         keys.help_index_sk(language, 0)): HelpIndex}
+    connection = Property._get_connection()
+    answer = connection.batch_get_item([{"pk": pk, "sk": sk} for pk, sk in wanted])
+    got = {}
+    for raw in answer.get("Responses", {}).get(connection.table_name, []):
+        pk, sk = raw["pk"]["S"], raw["sk"]["S"]
+        got[(pk, sk)] = wanted[(pk, sk)].from_raw_data(raw)
+    if answer.get("UnprocessedKeys"):  # throttled: the reads that need them read them as usual
+        return
+    prop = got.get((keys.PORTFOLIO, property_id))
+    if prop is not None:  # an unknown property is left for get_property to refuse
+        portfolio.remember(property_id, prop)
+    portfolio.remember(_head_key(property_id, language), got.get((keys.help_scope(property_id),
+                                                                  keys.help_index_sk(language, 0))))
+
+
+def load_index(property_id: str, language: str) -> dict:
+    """The property's index, kept in this container until it is rebuilt (one small read tells, once an invocation)."""
+    head = portfolio.read_once(_head_key(property_id, language), lambda: _head(property_id, language))
+    if head is None:
         return help_search.build([])
     cached = _indexes.get((property_id, language))
     if cached and cached[0] == head.built:
@@ -272,8 +304,9 @@ def load_index(property_id: str, language: str) -> dict:
     blob = head.data
     for number in range(1, int(head.parts)):
         part = HelpIndex.get(keys.help_scope(property_id), keys.help_index_sk(language, number))
-        if not part.built.startswith(built):
-            return load_index(property_id, language)  # rebuilt while reading: read the new one
+        if not part.built.startswith(built):  # rebuilt while reading: read the new one
+            portfolio.remember(_head_key(property_id, language), _head(property_id, language))
+            return load_index(property_id, language)
         blob += part.data
     index = json.loads(zlib.decompress(blob))
     _indexes[(property_id, language)] = (head.built, index)
@@ -309,14 +342,16 @@ def public_base(property_id: str) -> str:
     return f"{settings.public_api_url()}/app/help/{property_id}"
 
 
-def answering(property_id: str, text: str, language: str, now: datetime):
+def answering(property_id: str, text: str, language: str, now: datetime, shown: bool = True):
     """The published article that clearly answers a resident's message, by the help center's own search (so no
-    channel disagrees with it), recorded as shown: (article, hit, link), or None."""
+    channel disagrees with it), recorded as shown (unless `shown` is False: the caller records it once it is):
+    (article, hit, link), or None."""
     hit = help_search.confident(search(property_id, text, language))
     if hit is None:
         return None
     article = get(hit.doc["id"])
-    record_use([article.article_id], "shown", now)
+    if shown:
+        record_use([article.article_id], "shown", now)
     return article, hit, f"{public_base(property_id)}/articles/{article.article_id}"
 
 

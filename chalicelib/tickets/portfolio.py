@@ -37,8 +37,36 @@ def get_property(property_id: str) -> Property:
     return prop
 
 
+def read_once(key: tuple, read):
+    """`read()` once per invocation under `key` (outside one, every call reads): other stores' per-invocation
+    reads (the help index's first part)."""
+    seen = _read_this_invocation.get()
+    if seen is not None and key in seen:
+        return seen[key]
+    value = read()
+    if seen is not None:
+        seen[key] = value
+    return value
+
+
+def within_invocation() -> bool:
+    return _read_this_invocation.get() is not None
+
+
+def remember(key: tuple | str, value) -> None:
+    """An item read some other way (with others, in one BatchGetItem) serves this invocation's later reads:
+    a property by its id, other items by the key their read_once uses."""
+    seen = _read_this_invocation.get()
+    if seen is not None:
+        seen[key] = value
+
+
 def list_properties() -> list[Property]:
-    return list(Property.query(PORTFOLIO))
+    """Every property; within an invocation each then serves get_property as if read by it."""
+    found = list(Property.query(PORTFOLIO))
+    for prop in found:
+        remember(prop.property_id, prop)
+    return found
 
 
 def calendar(prop: Property) -> Calendar:

@@ -18,7 +18,7 @@ from chalicelib.core import ids
 from chalicelib.core.errors import Conflict, Invalid, NotFound
 from chalicelib.core.times import iso
 from chalicelib.models import AuditEntry, Guard, Message, Ticket, keys
-from chalicelib.models.base import transaction
+from chalicelib.models.base import condition_failed, transaction
 from chalicelib.rules import redaction, roles, service_levels
 from chalicelib.rules.service_levels import OPEN_STATUSES, STATUSES
 from chalicelib.rules.triage import URGENCY_RANK, Triage
@@ -65,7 +65,17 @@ def _queue_fields(status: str, property_id: str, urgency: str, created_at: str, 
 def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, contact: Requester,
                   author: str, now: datetime, unit: str | None = None, chat_session_id: str | None = None,
                   ticket_fields: dict | None = None, message_fields: dict | None = None,
-                  ticket_id: str | None = None) -> tuple[Ticket, Message]:
+                  ticket_id: str | None = None, opening: bool = False,
+                  claim: tuple | None = None, with_items=None) -> tuple[Ticket, Message]:
+    """`with_items(ticket)`: more items written in the ticket's transaction, made from the ticket about to be
+    written (its reference drawn), e.g. a chat's first automatic reply (automated_reply).
+
+    `claim`: (item, update actions, condition), written in the ticket's transaction and required by it (a chat
+    session's claim of its one ticket): when its condition fails, nothing is written and ClaimTaken is raised.
+
+    `opening`: the ticket is created with what lifecycle/intake.opened records next (its SLA clocks, and the
+    hold for the after-hours digest, each with its audit entry), in this one transaction instead of two more;
+    opened then only starts their timers. Every channel that calls opened next passes it."""
     if channel not in TICKET_CHANNELS:
         raise Invalid(f"channel must be one of {', '.join(TICKET_CHANNELS)}")
     text, ticket_fields = redaction.clean(text), _redacted(ticket_fields)  # the one place every channel passes
@@ -73,9 +83,18 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
     # Who wrote, decided here for every channel (a channel may say otherwise in ticket_fields)
     known = properties.listed_role(prop, contact.phone, contact.email)
     ticket_fields = {"role": roles.role_for(result.category, text, known), **(ticket_fields or {})}
-    first_due, resolve_due = service_levels.due_times(properties.calendar(prop), result.urgency, result.category, now)
+    cal = properties.calendar(prop)
+    first_due, resolve_due = service_levels.due_times(cal, result.urgency, result.category, now)
     created = iso(now)
     ticket_id = ticket_id or ids.new_id()
+    opened, opened_fields = [], {}
+    if opening:  # as timers.start_clocks and hold_after_hours would record them (they then see them recorded)
+        clocks = {c.name: iso(c.due) for c in service_levels.for_new_ticket(result.category, result.urgency, cal, now)}
+        release = service_levels.hold_until(cal, now, result.urgency, int(prop.digest_delay_minutes or 15))
+        opened_fields = {"clocks": clocks, "held_key": service_levels.held_key(property_id, cal, release)
+                         if release else None}
+        opened = [("clocks_set", "system", clocks)] + \
+            ([("held_after_hours", "system", {"release_at": iso(release)})] if release else [])
     for _ in range(REF_ATTEMPTS):
         ref = ids.new_ref()
         ticket = Ticket(
@@ -85,22 +104,31 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
             reasons=[redaction.clean(r) for r in result.reasons], summary=text.strip()[:140], status="new", tier=1,
             escalation="pending" if result.urgency == "emergency" else None, for_person=result.person,
             chat_session_id=chat_session_id, first_response_due=iso(first_due), resolve_due=iso(resolve_due),
-            created_at=created, updated_at=created, **(ticket_fields or {}),
+            created_at=created, updated_at=created, **opened_fields, **(ticket_fields or {}),
             **_queue_fields("new", property_id, result.urgency, created, ticket_id))
         message = _message(ticket, "inbound", channel, author, text, now, language=result.language,
                            **(message_fields or {}))
-        audit = _audit(ticket_id, author, "created", now,
-                       {"channel": channel, "category": result.category, "urgency": result.urgency,
-                        "refer": result.refer, "reasons": list(result.reasons)})
+        audits = [("created", author, {"channel": channel, "category": result.category, "urgency": result.urgency,
+                                       "refer": result.refer, "reasons": list(result.reasons)})] + opened
+        # One transaction: its entries share a time, so their ids (drawn in order) keep the trail's order.
+        entry_ids = sorted(ids.new_id() for _ in audits)
+        extra = with_items(ticket) if with_items else []  # drawn after: their entries sort after these
         try:
             with transaction() as tx:
                 tx.save(ticket, condition=Ticket.ticket_id.does_not_exist())
                 tx.save(Guard(keys.ticket_ref(ref), target=ticket_id), condition=Guard.pk.does_not_exist())
                 tx.save(message)
-                tx.save(audit)
+                for entry_id, (action, actor, detail) in zip(entry_ids, audits, strict=True):
+                    tx.save(_audit(ticket_id, actor, action, now, detail, entry_id=entry_id))
+                for item in extra:
+                    tx.save(item)
+                if claim is not None:  # after the puts, as DynamoDB orders them
+                    tx.update(claim[0], actions=claim[1], condition=claim[2])
         except TransactWriteError as exc:
-            if _failed_condition(exc, 0):
+            if condition_failed(exc, 0):
                 raise TicketExists(f"ticket {ticket_id} already exists") from None
+            if claim is not None and condition_failed(exc, 3 + len(audits) + len(extra)):
+                raise ClaimTaken("the claim this ticket needed is taken") from None
             if _cancelled_by_condition(exc):
                 continue  # the reference was taken: draw another
             raise
@@ -112,9 +140,8 @@ class TicketExists(Conflict):
     """A ticket with that id was created first (by another delivery of the same contact)."""
 
 
-def _failed_condition(exc: TransactWriteError, item: int) -> bool:
-    reasons = getattr(exc, "cancellation_reasons", None) or []
-    return len(reasons) > item and reasons[item] is not None and reasons[item].code == "ConditionalCheckFailed"
+class ClaimTaken(Conflict):
+    """The claim a new ticket was written with failed its condition (e.g. the chat session has its ticket)."""
 
 
 def _cancelled_by_condition(exc: TransactWriteError) -> bool:
@@ -145,8 +172,9 @@ def _redacted(fields: dict | None) -> dict:
             for k, v in (fields or {}).items()}
 
 
-def _audit(ticket_id: str, actor: str, action: str, now: datetime, detail: dict | None = None) -> AuditEntry:
-    return AuditEntry(ticket_id, keys.audit_sk(ids.new_id()), at=iso(now), actor=actor, action=action,
+def _audit(ticket_id: str, actor: str, action: str, now: datetime, detail: dict | None = None,
+           entry_id: str | None = None) -> AuditEntry:
+    return AuditEntry(ticket_id, keys.audit_sk(entry_id or ids.new_id()), at=iso(now), actor=actor, action=action,
                       detail=detail or {})
 
 
@@ -319,7 +347,20 @@ def set_tier(ticket_id: str, tier: int, actor: str, now: datetime, expected_vers
 
 def record(ticket: Ticket, actor: str, action: str, now: datetime, detail: dict | None = None) -> None:
     """An audit entry that changes nothing on the ticket row (e.g. a notification sent)."""
-    _audit(ticket.ticket_id, actor, action, now, detail).save()
+    entry(ticket, actor, action, now, detail).save()
+
+
+def entry(ticket: Ticket, actor: str, action: str, now: datetime, detail: dict | None = None) -> AuditEntry:
+    """The audit entry `record` writes, for a caller that writes it in a transaction of its own (with_items)."""
+    return _audit(ticket.ticket_id, actor, action, now, detail)
+
+
+def automated_reply(ticket: Ticket, body: str, now: datetime) -> list:
+    """What add_message writes for an automated reply from us, bar the ticket's updated_at (a new ticket's is
+    already `now`): [the message, its audit entry], for with_items."""
+    message = _message(ticket, "outbound", ticket.channel, "tenantline", body, now, automated=True)
+    return [message, _audit(ticket.ticket_id, "tenantline", "auto_reply", now,
+                            {"message_id": message.message_id, "channel": message.channel})]
 
 
 # --- the queue and listings (Query on GSIs; never Scan) ---

@@ -228,7 +228,7 @@ def _open(property_id: str, mail: ParsedMail, key: str | None, verdicts: dict, n
                        "participants": sorted(filter(None, {mail.sender, mail.reply_to})),
                        "linked_ticket_id": linked.ticket_id if linked else None,
                        "source": leads.source("email", prop.lead_sources, mail.to)},
-        message_fields=_fields(mail, key, verdicts, message_id, refs))
+        message_fields=_fields(mail, key, verdicts, message_id, refs), opening=True)
     return _finish_open(prop, ticket, mail, now, linked, result, verdicts)
 
 
@@ -270,9 +270,10 @@ def _acknowledge(prop, ticket: Ticket, mail: ParsedMail, now: datetime, verdicts
     references = (mail.references + [mail.message_id])[-20:] if mail.message_id else mail.references
     sent_id = outbound.send(prop, ticket, mail.contact, body, subject=subject, in_reply_to=mail.message_id,
                             references=references, automated=True)
-    tickets.add_message(tickets.get_ticket(ticket.ticket_id), direction="outbound", author="tenantline", body=body,
-                        now=now, automated=True, channel="email",
-                        fields={"email_message_id": sent_id, "subject": subject})
+    # The ticket as this delivery's own writes left it (no read back): an automated reply changes nothing on it but
+    # updated_at, and a writer that got there first makes the versioned write re-read and retry (tickets.update).
+    tickets.add_message(ticket, direction="outbound", author="tenantline", body=body, now=now, automated=True,
+                        channel="email", fields={"email_message_id": sent_id, "subject": subject})
     return True
 
 

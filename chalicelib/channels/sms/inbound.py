@@ -214,7 +214,7 @@ def _open(prop: Property, text: Text, reserved: str) -> dict:
         ticket, _ = tickets.create_ticket(
             ticket_id=reserved, property_id=prop.property_id, channel="sms", text=body, result=result,
             contact=tickets.Requester(name, text.sender), author=name or text.sender, now=text.sent_at, unit=unit,
-            message_fields={"message_id": ids.at(text.sent_at), "sms_id": text.inbound_id},
+            message_fields={"message_id": ids.at(text.sent_at), "sms_id": text.inbound_id}, opening=True,
             ticket_fields={"source": leads.source("sms", prop.lead_sources, [text.to])})
     texts.consent(text.sender, "sms", text.sent_at)  # a first text: consent to texts about this conversation
     ticket = intake.opened(ticket, text.sent_at)

@@ -30,7 +30,7 @@ def ticket_for_call(contact_id: str, property_id: str, caller: str | None, text:
     name, unit = who_calls(property_id, phone)
     ticket, _ = tickets.create_ticket(property_id=property_id, channel="voice", text=text, result=triage(text),
                                       contact=tickets.Requester(name, phone), author=csr, now=now, unit=unit,
-                                      message_fields={"contact_id": contact_id})
+                                      message_fields={"contact_id": contact_id}, opening=True)
     ticket = intake.opened(ticket, now)
     contact_events.link(contact_id, ticket.ticket_id, now)
     return ticket, True

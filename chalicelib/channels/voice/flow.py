@@ -142,16 +142,18 @@ def _route(call: Call, new_id: str, now: datetime) -> dict:
     where = "person" if person else where
     # An earlier attempt for this contact that died after creating its ticket (under the reserved id) is
     # resumed by _open; otherwise a known caller's open ticket about the same problem takes the call.
-    resumed = tickets.find_ticket(new_id) is not None
-    ticket = None if resumed else _same_problem_ticket(call, prop, result, where)
+    # The caller's tickets are read once, for both questions (who_calls looks at the newest 5 of them).
+    resumed = tickets.find_ticket(new_id)
+    history = None if resumed is not None or not _may_join(result, where) else callers_tickets(call.caller)
+    ticket = _same_problem_ticket(call, prop, result, where, history) if history is not None else None
     body = text or NO_WORDS[call.language]
-    name, unit = who_calls(prop.property_id, call.caller)
+    name, unit = who_calls(prop.property_id, call.caller, None if history is None else history[:5])
     if ticket is not None:
         tickets.add_message(ticket, direction="inbound", author=name or call.caller or "caller", body=body, now=now,
                             channel="voice", fields={"message_id": new_id, "contact_id": call.contact_id})
         ticket = tickets.get_ticket(ticket.ticket_id)
     else:
-        ticket = _open(call, prop, result, body, name, unit, new_id, now)
+        ticket = _open(call, prop, result, body, name, unit, new_id, now, found=resumed)
     contact_events.link(call.contact_id, ticket.ticket_id, now)
     return answer(where, ticket, result, prop, call.language, now, person)
 
@@ -199,11 +201,19 @@ def decide(result: Triage, office_open: bool) -> str:
     return "queue" if office_open else "message"
 
 
-def _same_problem_ticket(call: Call, prop: Property, result: Triage, where: str) -> Ticket | None:
-    """A known caller ringing again about the same kind of problem adds to their open ticket."""
-    if where in ("page", "refer") or result.category == "message":
+def _may_join(result: Triage, where: str) -> bool:
+    """Whether a call may be added to the caller's open ticket (not a page, a referral or a message)."""
+    return where not in ("page", "refer") and result.category != "message"
+
+
+def _same_problem_ticket(call: Call, prop: Property, result: Triage, where: str,
+                         history: list[Ticket] | None = None) -> Ticket | None:
+    """A known caller ringing again about the same kind of problem adds to their open ticket (`history`: the
+    caller's tickets, newest first, when already read)."""
+    if not _may_join(result, where):
         return None
-    return next((t for t in callers_tickets(call.caller) if t.property_id == prop.property_id
+    history = callers_tickets(call.caller) if history is None else history
+    return next((t for t in history if t.property_id == prop.property_id
                  and t.status in service_levels.OPEN_STATUSES and t.category == result.category), None)
 
 
@@ -216,14 +226,19 @@ def who_calls(property_id: str, phone: str | None, history: list[Ticket] | None 
     return next((t.contact_name for t in history if t.contact_name), None), None
 
 
+_UNREAD = object()
+
+
 def _open(call: Call, prop: Property, result: Triage, body: str, name: str | None, unit: str | None,
-          ticket_id: str, now: datetime) -> Ticket:
-    ticket = tickets.find_ticket(ticket_id)  # an earlier attempt for this contact may have got this far
+          ticket_id: str, now: datetime, found=_UNREAD) -> Ticket:
+    """`found`: the ticket under `ticket_id` when the caller has just read it (None: there is none)."""
+    # An earlier attempt for this contact may have got this far.
+    ticket = tickets.find_ticket(ticket_id) if found is _UNREAD else found
     if ticket is None:
         ticket, _ = tickets.create_ticket(
             ticket_id=ticket_id, property_id=prop.property_id, channel="voice", text=body, result=result,
             contact=tickets.Requester(name, call.caller), author=name or call.caller or "caller", now=now,
-            unit=unit, message_fields={"contact_id": call.contact_id},
+            unit=unit, message_fields={"contact_id": call.contact_id}, opening=True,
             ticket_fields={"source": leads.source("voice", prop.lead_sources, [call.dialled])})
     return intake.opened(ticket, now)
 
