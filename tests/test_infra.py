@@ -139,7 +139,8 @@ def test_every_checkov_skip_names_its_reason():
 
 def test_each_function_has_only_what_it_needs_on_named_resources():
     """The committed policy files are the table's rendering; no ARN leaves its region or account open; only
-    the paging paths can text a phone; the public API can neither text nor page nor start an escalation."""
+    the functions that text (paging, answers, tour messages) can text a phone; the public API can neither text
+    nor page nor start an escalation."""
     from infra import policies
     for name, document in policies.render(**policies.EXAMPLE).items():
         assert json.loads((ROOT / ".chalice" / name).read_text()) == document, f"run python -m infra.policies ({name})"
@@ -151,7 +152,7 @@ def test_each_function_has_only_what_it_needs_on_named_resources():
             if not resource.startswith("NOT ") and not resource.startswith("arn:aws:s3:::"):
                 assert resource.split(":")[3:5] == ["us-east-1", "123456789012"], (function, resource)
     texting = {f for f in policies.FUNCTIONS if any(a == "sms-voice:SendTextMessage" for a, _r in allowed(f))}
-    assert texting == {"connect_contact", "sla_clock", "inbound_sms"}
+    assert texting == {"connect_contact", "sla_clock", "inbound_sms", "tour_reminder"}
     api = {a for a, _r in allowed("api_handler")}
     assert "sns:Publish" not in api and "sms-voice:SendTextMessage" not in api and "states:StartExecution" in api
     assert not any("escalation" in r for a, r in allowed("api_handler") if a == "states:StartExecution")
