@@ -198,6 +198,7 @@ def test_a_csr_corrects_who_wrote_from_the_ticket_and_filters_the_queue_by_role(
     expect(page.locator("#ticket-h")).to_contain_text(lead["ref"])
     role = page.locator("#act-role")
     expect(role).to_have_value("prospect")
+    expect(page.locator(".facts dt:text-is('Source') + dd")).to_have_text("website widget")  # where the lead came from
     seen = int(page.locator(".facts dt:text-is('Version') + dd").inner_text())
     role.select_option("resident")
     with page.expect_request(lambda r: r.url.endswith("/role")) as sent:

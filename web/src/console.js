@@ -295,7 +295,7 @@ function ticketView() {
       [["Urgency", t.urgency], ["Status", label(t.status)], ["Category", t.category], ["Channel", t.channel],
         ["Property", `${t.property_id}${t.unit ? " · unit " + t.unit : ""}`],
         ["Contact", [t.contact.name, t.contact.phone, t.contact.email].filter(Boolean).join(" · ") || "—"],
-        ["Language", t.language], ["Role", t.role || "—"], ["Tier", t.tier], ["Assignee", t.assignee || "unassigned"], ["Refer", t.refer],
+        ["Language", t.language], ["Role", t.role || "—"], ["Source", t.source || "—"], ["Tier", t.tier], ["Assignee", t.assignee || "unassigned"], ["Refer", t.refer],
         ["First response due", `${when(t.first_response_due)}${t.first_response_at ? " (answered " + when(t.first_response_at) + ")" : ""}`],
         ["Resolve due", when(t.resolve_due)], ["Escalation", t.escalation || "none"], ["Version", t.version],
         ...Object.entries(t.clocks || {}).map(([name, due]) => [`Clock: ${label(name)}`, when(due)])]
