@@ -37,18 +37,14 @@ LAMBDA = {"chat": [(2, 0.25, 0.128)], "email": [(1, 0.6, 1.0)],
           "call": [(6, 0.15, 0.128), (4, 0.05, 0.128)]}  # (invocations, seconds each, GB)
 TRANSITIONS = {"timer": 4, "escalation": 24}  # an escalation paging 2 people over two rounds, then acknowledged
 LOG_KB_PER_INVOCATION = 1.5
-ITEM_KB = 1.5  # average item written (a ticket is ~2 KB, messages and audit entries smaller)
 ANSWERING_SERVICE = (175, 470)  # a small portfolio's answering service, per month
 
 
 def per_contact(kind: str, requests: dict[str, float]) -> dict[str, float]:
     """Tenantline's own cost of one contact of this kind, by service."""
-    import math
-    wru_per_item = math.ceil(ITEM_KB)
     r = lambda op: requests.get(op, 0.0)  # noqa: E731 - a lookup, read as such
-    writes = (r("dynamodb:PutItem") + r("dynamodb:UpdateItem") + r("dynamodb:DeleteItem")) * wru_per_item \
-        + r("dynamodb:TransactWriteItems.items") * 2 * wru_per_item
-    reads = r("dynamodb:GetItem") + r("dynamodb:Query") + r("dynamodb:ConditionCheckItem")  # consistent, small
+    # Capacity units from the sizes of the items each request wrote or read (bench/capacity.py, counted by the storm)
+    writes, reads = r("dynamodb:units.write"), r("dynamodb:units.read")
     lambdas = LAMBDA[kind]
     invocations = sum(n for n, _s, _gb in lambdas)
     started = r("stepfunctions:StartExecution")

@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import capacity  # noqa: E402 - after the path
+
 START = datetime(2026, 11, 26, 7, 0, tzinfo=timezone.utc)  # 02:00 in New York, 23:00 in Los Angeles
 ROUTINE = ["The kitchen faucet drips", "My dishwasher will not drain", "The hallway light is out",
            "Can I get a second parking permit?", "La puerta del armario no cierra", "When is rent due this month?"]
@@ -52,12 +54,18 @@ class Counter:
         counter = self
 
         def counting(client, operation, params):
-            if threading.get_ident() == mine:
-                service = client.meta.service_model.service_name
-                counter.calls[(service, operation)] += 1
-                if operation == "TransactWriteItems":  # billed per item written, twice over
-                    counter.calls[(service, "TransactWriteItems.items")] += len(params.get("TransactItems", []))
-            return original(client, operation, params)
+            if threading.get_ident() != mine:
+                return original(client, operation, params)
+            service = client.meta.service_model.service_name
+            counter.calls[(service, operation)] += 1
+            if operation == "TransactWriteItems":  # billed per item written, twice over
+                counter.calls[(service, "TransactWriteItems.items")] += len(params.get("TransactItems", []))
+            response = original(client, operation, params)
+            if service == "dynamodb":  # capacity units from the items' sizes (bench/capacity.py)
+                read, write = capacity.units(operation, params, response)
+                counter.calls[(service, "units.read")] += read
+                counter.calls[(service, "units.write")] += write
+            return response
         botocore.client.BaseClient._make_api_call = counting
 
     def take(self) -> collections.Counter:
@@ -219,7 +227,9 @@ def report(result: dict) -> bool:
               f"budget {BUDGETS[kind]}")
         ops = result["requests_per_contact"].get(kind)
         if ops:  # by service and operation, per contact (mean); TransactWriteItems.items: the items they wrote
-            print("    " + ", ".join(f"{op} {n:.1f}" for op, n in sorted(ops.items())))
+            print("    " + ", ".join(f"{op} {n:.1f}" for op, n in sorted(ops.items()) if ".units" not in op))
+            print(f"    DynamoDB capacity per contact (mean, from item sizes): {ops.get('dynamodb:units.read', 0):.1f} "
+                  f"read units, {ops.get('dynamodb:units.write', 0):.1f} write units")
     if per.get("chat"):
         chat, message = per["chat"]["median"], per["chat message"]["median"]
         print(f"  new chat (session + first message): {chat} DynamoDB requests (median; the first message alone "
