@@ -227,7 +227,7 @@ def report(result: dict) -> bool:
               f"budget {BUDGETS[kind]}")
         ops = result["requests_per_contact"].get(kind)
         if ops:  # by service and operation, per contact (mean); TransactWriteItems.items: the items they wrote
-            print("    " + ", ".join(f"{op} {n:.1f}" for op, n in sorted(ops.items()) if ".units" not in op))
+            print("    " + ", ".join(f"{op} {n:.1f}" for op, n in sorted(ops.items()) if ":units." not in op))
             print(f"    DynamoDB capacity per contact (mean, from item sizes): {ops.get('dynamodb:units.read', 0):.1f} "
                   f"read units, {ops.get('dynamodb:units.write', 0):.1f} write units")
     if per.get("chat"):
