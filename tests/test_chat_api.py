@@ -184,3 +184,17 @@ def test_a_property_website_may_send_the_session_token(client):
                             headers={"Content-Type": "application/json", "Origin": "https://maplecourt.example"})
     allowed = made.headers.get("Access-Control-Allow-Headers", "")
     assert "X-Session-Token" in allowed and made.headers.get("Access-Control-Allow-Origin") == "*"
+
+
+def test_an_emergency_written_into_a_resolved_chat_reopens_it_into_the_open_queue(client, csr_headers):
+    session = start(client)
+    first = say(client, "The bathroom fan is noisy", session)
+    path = f"/tickets/{first['ticket_id']}/status"
+    assert post(client, path, {"status": "in_progress"}, csr_headers)[0] == 200
+    assert post(client, path, {"status": "resolved"}, csr_headers)[0] == 200
+    later = say(client, "Now water is pouring through the ceiling onto the floor", session)
+    assert later["ticket_id"] == first["ticket_id"] and later["urgency"] == "emergency"
+    ticket = client.http.get(f"/tickets/{first['ticket_id']}", headers=csr_headers).json_body
+    assert (ticket["status"], ticket["urgency"]) == ("in_progress", "emergency")
+    queue = client.http.get("/tickets", headers={**csr_headers, **AT}).json_body["tickets"]
+    assert first["ticket_id"] in [t["id"] for t in queue]  # reopened and raised: in the open queue, not lost

@@ -160,7 +160,10 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
         answered_from.clear()  # a reply drawn up for a ticket that another message created
         replied.clear()
         offered.clear()
+        moves_on = ticket.status in ("waiting_on_resident", "resolved", "closed")  # this message changes its status
         inbound = tickets.add_message(ticket, direction="inbound", author=author, body=text, now=now)
+        if moves_on:  # what follows (an urgency raise, its queue position) works from the status it has now
+            ticket = tickets.get_ticket(ticket.ticket_id)
         ticket, answered = safety_question.settle(ticket, text, now)
         if answered is None:
             ticket = _raise_urgency(ticket, result, now)
