@@ -67,3 +67,15 @@ def test_outcomes_follow_up_and_the_leasing_report(client, csr_headers, aws):
     assert report["tours_by_source"] == {"website": 1, "listing site": 1}
     assert report["show_rate"] == 0.5 and report["applied"] == 1 and report["applied_share"] == 1.0
     assert client.http.get("/reports/leasing?property=maple-court", headers=elsewhere).status_code == 403
+
+
+def test_a_tour_booked_this_month_for_next_month_counts_in_this_months_report(client, csr_headers):
+    answer = client.http.post("/tours/maple-court/bookings", headers=BEFORE,
+                              body=json.dumps({"start": "2026-12-05T10:00:00-05:00", "name": "Dee", "source": "ad"}))
+    assert answer.status_code == 201
+    november = client.http.get("/reports/leasing?from=2026-11-01&to=2026-11-30&property=maple-court",
+                               headers=csr_headers).json_body
+    assert november["tours_booked"] == 1 and november["tours_by_source"] == {"ad": 1}
+    december = client.http.get("/reports/leasing?from=2026-12-01&to=2026-12-31&property=maple-court",
+                               headers=csr_headers).json_body
+    assert december["tours_booked"] == 0  # booked in November; its outcome will count in December's show rate
