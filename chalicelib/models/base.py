@@ -21,6 +21,6 @@ def transaction():
 
 def condition_failed(exc, item: int) -> bool:
     """Whether a cancelled transaction (TransactWriteError) failed the condition of its `item`-th item (in
-    DynamoDB's order: condition checks, deletes, puts, then updates)."""
+    the order PynamoDB sends them: condition checks, deletes, puts, then updates)."""
     reasons = getattr(exc, "cancellation_reasons", None) or []
     return len(reasons) > item and reasons[item] is not None and reasons[item].code == "ConditionalCheckFailed"

@@ -122,7 +122,7 @@ def create_ticket(*, property_id: str, channel: str, text: str, result: Triage, 
                     tx.save(_audit(ticket_id, actor, action, now, detail, entry_id=entry_id))
                 for item in extra:
                     tx.save(item)
-                if claim is not None:  # after the puts, as DynamoDB orders them
+                if claim is not None:  # an update: PynamoDB sends it after the puts
                     tx.update(claim[0], actions=claim[1], condition=claim[2])
         except TransactWriteError as exc:
             if condition_failed(exc, 0):
