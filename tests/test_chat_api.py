@@ -198,3 +198,31 @@ def test_an_emergency_written_into_a_resolved_chat_reopens_it_into_the_open_queu
     assert (ticket["status"], ticket["urgency"]) == ("in_progress", "emergency")
     queue = client.http.get("/tickets", headers={**csr_headers, **AT}).json_body["tickets"]
     assert first["ticket_id"] in [t["id"] for t in queue]  # reopened and raised: in the open queue, not lost
+
+
+def test_a_first_message_whose_attempt_died_half_way_is_finished_by_its_retry(client, csr_headers, aws, monkeypatch):
+    """The widget retries with the same client_message_id: the ticket the dead attempt wrote is finished (its
+    clocks started, its answer returned), not opened twice, and the message is not added again."""
+    from chalicelib.core import settings
+    from chalicelib.lifecycle import intake
+    real, calls = intake.opened, []
+
+    def dies_once(ticket, now):
+        calls.append(ticket.ticket_id)
+        if len(calls) == 1:
+            raise RuntimeError("the Lambda was stopped here")
+        return real(ticket, now)
+    monkeypatch.setattr(intake, "opened", dies_once)
+    session = start(client)
+    body = {"text": "The kitchen faucet drips all night", "client_message_id": "m-1"}
+    code, _ = post(client, f"/chat/sessions/{session[0]}/messages", body, session[1])
+    assert code == 500
+    code, answer = post(client, f"/chat/sessions/{session[0]}/messages", body, session[1])
+    assert code == 200 and answer["ticket_id"] == calls[0]
+    assert [m["direction"] for m in answer["messages"]] == ["inbound", "outbound"]
+    ticket = client.http.get(f"/tickets/{answer['ticket_id']}", headers=csr_headers).json_body
+    assert [m["direction"] for m in ticket["messages"]] == ["inbound", "outbound"]  # said once, answered once
+    sfn = aws.client("stepfunctions")
+    names = [e["name"] for e in sfn.list_executions(stateMachineArn=settings.state_machine_arn("timer"))["executions"]]
+    assert any(n.startswith("sla-") and n.endswith(answer["ticket_id"]) for n in names)  # its clocks run
+    assert post(client, f"/chat/sessions/{session[0]}/messages", body, session[1])[1]["replayed"] is True

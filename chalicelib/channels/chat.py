@@ -99,12 +99,14 @@ def post_message(session: ChatSession, text: str, now: datetime, client_message_
     if not isinstance(client_message_id, str) or not 0 < len(client_message_id) <= 100:
         raise Invalid("client_message_id must be a string of 1 to 100 characters")
     result, replayed = claims.once(keys.chat_message_claims(session.session_id),
-                                   lambda _reserved: _handle(session, text, now), lease_seconds=CLAIM_LEASE,
+                                   lambda reserved: _handle(session, text, now, reserved), lease_seconds=CLAIM_LEASE,
                                    keep=CLAIM_KEPT, item=client_message_id)
     return dict(result, replayed=replayed)
 
 
-def _handle(session: ChatSession, text: str, now: datetime) -> dict:
+def _handle(session: ChatSession, text: str, now: datetime, reserved: str | None = None) -> dict:
+    """`reserved`: the id the message's once-only claim keeps across retries; a first message opens its ticket
+    under it, so a retry after an attempt that died half-way finds that ticket its own (_resume)."""
     removed = redaction.redact(text)  # card, SSN and bank numbers never go further than this line
     text = removed.text
     result = triage(text)
@@ -117,8 +119,10 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
     # join the ticket instead of opening another.
     if session.ticket_id:  # None from find_ticket: an id claimed before tickets were written with their claim
         ticket_id, claim, ticket = session.ticket_id, None, tickets.find_ticket(session.ticket_id)
+        if ticket is not None and ticket_id == reserved:  # this very message opened it, in an attempt that died
+            return _resume(ticket, result, text, language, removed, now)
     else:
-        ticket_id, ticket = ids.new_id(), None
+        ticket_id, ticket = reserved or ids.new_id(), None
         claim = (session, [ChatSession.ticket_id.set(ticket_id)], ChatSession.ticket_id.does_not_exist())
     inbound, answered_from, replied, offered = None, [], [], []
     if ticket is None:
@@ -182,11 +186,32 @@ def _handle(session: ChatSession, text: str, now: datetime) -> dict:
         if reply:
             out.append(tickets.add_message(ticket, direction="outbound", author="tenantline", body=reply, now=now,
                                            automated=True))
+    return _answer(ticket, language, [inbound, *out], answered_from, offered)
+
+
+def _resume(ticket: Ticket, result: Triage, text: str, language: str, removed, now: datetime) -> dict:
+    """Finish a first message whose earlier attempt wrote its ticket and died before the end (its client retried
+    the same client_message_id): start its clocks (named timers: one already started is left as it is) and
+    answer it if it was not answered, without adding the message twice."""
+    ticket = intake.opened(ticket, times.parse(ticket.created_at))
+    thread = tickets.thread(ticket.ticket_id)
+    inbound = next(m for m in thread if m.direction == "inbound")
+    out = [m for m in thread if m.direction == "outbound"]
+    if not out:
+        ticket = safety_question.ask(ticket, result, now)
+        reply = _with_notice(removed, language, _auto_reply(ticket, result, text, language, now, True, []))
+        if reply:
+            out.append(tickets.add_message(ticket, direction="outbound", author="tenantline", body=reply, now=now,
+                                           automated=True))
+    return _answer(ticket, language, [inbound, *out], [], [])
+
+
+def _answer(ticket: Ticket, language: str, messages: list, answered_from: list, offered: list) -> dict:
     asked = ticket.safety_question if safety_question.awaiting(ticket) else None
     return {"ticket_id": ticket.ticket_id, "ref": ticket.ref, "urgency": ticket.urgency,
             "category": ticket.category, "refer": ticket.refer, "language": language,
             "ask": asked, "quick_replies": asking.QUICK_REPLIES[language] if asked else [],
-            "messages": [message_view(m) for m in [inbound, *out]],
+            "messages": [message_view(m) for m in messages],
             # The help article the answer came from: the widget asks whether it answered (POST …/helpful).
             "article": answered_from[0] if answered_from else None,
             # The tour the answer offered: the widget opens its booking panel (the link in the text stays for
