@@ -13,12 +13,19 @@ LABELS = {"Zillow@MapleCourt.example": "Zillow", "+12125550150": "Bus shelter ad
 
 
 def test_a_campaign_comes_first_then_the_address_label_then_the_channel():
-    assert leads.source("chat", LABELS, campaign="  spring   open house ") == "campaign: spring open house"
+    assert leads.source("chat", LABELS, campaign_name="  spring   open house ") == "campaign: spring open house"
     assert leads.source("email", LABELS, ["help@maplecourt.example", "zillow@maplecourt.example"]) == "Zillow"
     assert leads.source("voice", LABELS, ["+12125550150"]) == "Bus shelter ad"
     assert leads.source("voice", LABELS, [None]) == "phone"
     assert leads.source("chat") == "website widget"
     assert leads.discovery("  A friend\n told me ") == "a friend told me" and leads.discovery("   ") is None
+
+
+def test_a_blank_campaign_leaves_a_bookings_own_source():
+    from chalicelib.lifecycle.tours import Prospect
+    assert leads.campaign("   ") is None
+    assert Prospect("Ana", source="listing site", campaign="  ").source == "listing site"
+    assert Prospect("Ana", source="listing site", campaign="fall-ad").source == "campaign: fall-ad"
 
 
 @pytest.mark.integration

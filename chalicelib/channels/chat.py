@@ -147,7 +147,7 @@ def _handle(session: ChatSession, text: str, now: datetime, reserved: str | None
                 ticket_id=ticket_id, property_id=session.property_id, channel="chat", text=text,
                 result=result, contact=contact, author=author, now=now, unit=session.unit,
                 chat_session_id=session.session_id, opening=True, claim=claim, with_items=first_reply,
-                ticket_fields={"source": leads.source("chat", campaign=session.campaign),
+                ticket_fields={"source": leads.source("chat", campaign_name=session.campaign),
                                "discovery": session.discovery})
             session.ticket_id = ticket_id
         except tickets.TicketExists:  # another message created it under the id claimed before

@@ -123,8 +123,8 @@ def mark_outcome(property_id, booking_id):
     request = bp.current_request
     who = staff(request)
     body = parse(request, OutcomeIn)
-    return tours.outcome(who.only(_property_id(property_id)), _booking_id(booking_id), body.status, body.applied, who.username,
-                         now(request))
+    return tours.outcome(who.only(_property_id(property_id)), _booking_id(booking_id), body.status, body.applied,
+                         who.username, now(request))
 
 
 @bp.route("/tours/{property_id}/bookings/{booking_id}/access", methods=["POST"], authorizer=authorizer, cors=True)

@@ -37,7 +37,7 @@ class Prospect:
         self.phone = addresses.normalize_phone(phone)
         self.email = addresses.normalize_email(email)
         self.language = rules.language_of(language)
-        self.source = leads.source("tour", campaign=campaign) if campaign else source  # a campaign counts first
+        self.source = leads.campaign(campaign) or source  # a campaign counts first
         self.discovery = leads.discovery(discovery)
 
 
@@ -388,8 +388,9 @@ def confirm_access(property_id: str, booking_id: str, by: str, now: datetime) ->
 
 def _once(booking: TourBooking, kind: str, channel: str, now: datetime, send) -> bool | str:
     """True when sent now, "already sent" when an earlier run did, or why a text may not go."""
+    kept_until = times.parse(booking.end) + store.KEEP_AFTER
     guard = Guard(keys.tour_reminded(booking.booking_id, f"{kind}#{channel}"), target=booking.booking_id,
-                  data={"at": times.iso(now)}, expires_at=int((times.parse(booking.end) + store.KEEP_AFTER).timestamp()))
+                  data={"at": times.iso(now)}, expires_at=int(kept_until.timestamp()))
     try:
         guard.save(condition=Guard.pk.does_not_exist())
     except PutError:

@@ -17,11 +17,17 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def source(channel: str, labels: dict | None = None, addresses=(), campaign: str | None = None) -> str:
+def campaign(name: str | None) -> str | None:
+    """A campaign as a source ("campaign: <name>"), or None when there is none."""
+    cleaned = _clean(name)
+    return f"campaign: {cleaned}" if cleaned else None
+
+
+def source(channel: str, labels: dict | None = None, addresses=(), campaign_name: str | None = None) -> str:
     """The lead's source: "campaign: <name>", the property's label for an address or number it was sent to,
     or the channel's name."""
-    if _clean(campaign):
-        return f"campaign: {_clean(campaign)}"
+    if campaign(campaign_name):
+        return campaign(campaign_name)
     known = {k.strip().lower(): v for k, v in (labels or {}).items()}
     for address in addresses or ():
         label = known.get((address or "").strip().lower())
