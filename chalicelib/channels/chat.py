@@ -179,14 +179,20 @@ def _handle(session: ChatSession, text: str, now: datetime, reserved: str | None
             reply = _auto_reply(ticket, result, text, language, now, first, answered_from, offered=offered)
         else:
             reply = _after_answer(ticket, answered, language)
-        reply = _with_notice(removed, language, reply)
-        # The ticket in hand is the one this message's writes left (each returns it as written, the version
-        # advanced): no read back. Should another writer have changed it meanwhile, the reply's versioned write
-        # re-reads and retries (tickets.update); an automated reply changes nothing on the ticket but updated_at.
-        if reply:
-            out.append(tickets.add_message(ticket, direction="outbound", author="tenantline", body=reply, now=now,
-                                           automated=True))
+        out += _posted(ticket, removed, language, reply, now)
     return _answer(ticket, language, [inbound, *out], answered_from, offered)
+
+
+def _posted(ticket: Ticket, removed, language: str, reply: str | None, now: datetime) -> list[Message]:
+    """Our automatic reply added to the thread ([] when there is none). The ticket in hand is the one this
+    message's writes left (each returns it as written, the version advanced): no read back. Should another writer
+    have changed it meanwhile, the reply's versioned write re-reads and retries (tickets.update); an automated
+    reply changes nothing on the ticket but updated_at."""
+    reply = _with_notice(removed, language, reply)
+    if not reply:
+        return []
+    return [tickets.add_message(ticket, direction="outbound", author="tenantline", body=reply, now=now,
+                                automated=True)]
 
 
 def _resume(ticket: Ticket, result: Triage, text: str, language: str, removed, now: datetime) -> dict:
@@ -199,10 +205,7 @@ def _resume(ticket: Ticket, result: Triage, text: str, language: str, removed, n
     out = [m for m in thread if m.direction == "outbound"]
     if not out:
         ticket = safety_question.ask(ticket, result, now)
-        reply = _with_notice(removed, language, _auto_reply(ticket, result, text, language, now, True, []))
-        if reply:
-            out.append(tickets.add_message(ticket, direction="outbound", author="tenantline", body=reply, now=now,
-                                           automated=True))
+        out = _posted(ticket, removed, language, _auto_reply(ticket, result, text, language, now, True, []), now)
     return _answer(ticket, language, [inbound, *out], [], [])
 
 
