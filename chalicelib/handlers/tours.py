@@ -74,7 +74,7 @@ def _date(request) -> date:
 
 
 def _self_guided(request) -> bool:
-    kind = (request.query_params or {}).get("kind") or "guided"
+    kind = query_params(request).get("kind") or "guided"
     if kind not in ("guided", "self_guided"):
         raise Invalid("kind is guided or self_guided")
     return kind == "self_guided"
