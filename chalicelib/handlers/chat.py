@@ -1,37 +1,10 @@
 """Website chat routes (public; each session is guarded by its own token)."""
-from typing import Annotated, Literal, Optional
-
 from chalice import Blueprint
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, StringConstraints
 
-from chalicelib.channels import chat
 from chalicelib.core.errors import Invalid
 from chalicelib.handlers.http import CHAT_CORS, api, now, parse, query_params
-from chalicelib.handlers.tickets import SurveyIn
-from chalicelib.lifecycle import survey
-from chalicelib.rules import addresses
-from chalicelib.tickets import store as tickets
 
 bp = Blueprint(__name__)
-
-
-class SessionIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    # Bounded so that nothing a widget sends can outgrow a DynamoDB key or item later on.
-    property_id: Annotated[StrictStr, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]
-    language: Optional[Literal["en", "es"]] = None
-    name: Optional[Annotated[StrictStr, StringConstraints(max_length=100)]] = None
-    phone: Optional[Annotated[StrictStr, StringConstraints(max_length=32)]] = None
-    email: Optional[Annotated[StrictStr, StringConstraints(max_length=254)]] = None
-    unit: Optional[Annotated[StrictStr, StringConstraints(max_length=20)]] = None
-    campaign: Optional[Annotated[StrictStr, StringConstraints(max_length=100)]] = None  # the page's utm_campaign
-    discovery: Optional[Annotated[StrictStr, StringConstraints(max_length=100)]] = None  # how they heard of us
-
-
-class MessageIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    text: StrictStr
-    client_message_id: Optional[Annotated[StrictStr, StringConstraints(max_length=100)]] = None
 
 
 def _token(request) -> str | None:
@@ -46,6 +19,11 @@ def _client(request) -> str | None:
 @bp.route("/chat/sessions", methods=["POST"], cors=CHAT_CORS)
 @api
 def create_session():
+    from chalicelib.channels import chat
+    from chalicelib.handlers.bodies import SessionIn
+    from chalicelib.rules import addresses
+    from chalicelib.tickets import store as tickets
+
     request = bp.current_request
     body = parse(request, SessionIn)
     contact = tickets.Requester(name=(body.name or "").strip()[:100] or None,
@@ -61,6 +39,9 @@ def create_session():
 @bp.route("/chat/sessions/{session_id}/messages", methods=["POST"], cors=CHAT_CORS)
 @api
 def post_message(session_id):
+    from chalicelib.channels import chat
+    from chalicelib.handlers.bodies import MessageIn
+
     request = bp.current_request
     session = chat.authorize(session_id, _token(request))
     body = parse(request, MessageIn)
@@ -70,6 +51,8 @@ def post_message(session_id):
 @bp.route("/chat/sessions/{session_id}/messages", methods=["GET"], cors=CHAT_CORS)
 @api
 def list_messages(session_id):
+    from chalicelib.channels import chat
+
     request = bp.current_request
     session = chat.authorize(session_id, _token(request))
     return {"messages": chat.messages_since(session, query_params(request).get("after")),
@@ -80,6 +63,10 @@ def list_messages(session_id):
 @api
 def rate(session_id):
     """The resident answers the survey in the widget: CSAT 1-5 and/or NPS 0-10, an optional comment; once."""
+    from chalicelib.channels import chat
+    from chalicelib.handlers.bodies import SurveyIn
+    from chalicelib.lifecycle import survey
+
     request = bp.current_request
     session = chat.authorize(session_id, _token(request))
     body = parse(request, SurveyIn)
@@ -90,16 +77,14 @@ def rate(session_id):
             "nps": None if ticket.nps is None else int(ticket.nps)}
 
 
-class HelpfulIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    helpful: StrictBool
-
-
 @bp.route("/chat/sessions/{session_id}/helpful", methods=["POST"], cors=CHAT_CORS)
 @api
 def helpful(session_id):
     """"Did this answer your question?" about the help article the chat answered with: Yes resolves the chat
     (when no one from the office has replied yet), No leaves it for staff. Once per chat."""
+    from chalicelib.channels import chat
+    from chalicelib.handlers.bodies import HelpfulIn
+
     request = bp.current_request
     session = chat.authorize(session_id, _token(request))
     return chat.answer_helpful(session, parse(request, HelpfulIn).helpful, now(request))

@@ -3,12 +3,15 @@ caller's identity and the request time."""
 import functools
 import html
 from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING
 
 from chalice import CORSConfig, Response
-from pydantic import BaseModel, ValidationError
 
 from chalicelib.core import auth, settings
 from chalicelib.core.errors import Invalid, TenantlineError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 # The chat routes are called from property websites: the browser must be allowed to send the session token.
 CHAT_CORS = CORSConfig(allow_origin="*", allow_headers=["X-Session-Token"], max_age=600)
@@ -46,7 +49,10 @@ def api(view):
     return wrapper
 
 
-def parse(request, model: type[BaseModel]):
+def parse(request, model: "type[BaseModel]"):
+    """The body as `model` (one of handlers/bodies.py), or Invalid saying what is wrong with it."""
+    from pydantic import ValidationError  # here, not at start-up: routes with no body never need pydantic
+
     try:
         body = request.json_body if request.raw_body else None
     except (RecursionError, ValueError):  # nested too deep to read, or not JSON at all
@@ -113,7 +119,7 @@ def query_params(request) -> dict:
 
 def form_body(request) -> dict:
     """A page's form (urlencoded) or the same fields as JSON: what a plain HTML form and a script both send."""
-    from urllib.parse import parse_qs  # noqa: PLC0415 - only the form routes need it
+    from urllib.parse import parse_qs  # only the form routes need it
 
     if "application/json" in (request.headers or {}).get("content-type", ""):
         try:

@@ -1,20 +1,13 @@
-"""The CSR ticket API. Every route needs a staff bearer token (Cognito in AWS, a dev token on the twin)."""
+"""The CSR ticket API. Every route needs a staff bearer token (Cognito in AWS, a dev token on the twin).
+
+Like every handler, a route imports what it works with when it is first called, so that a cold start loads
+only what the invoked path needs (bench/run.py measures it)."""
 import os
-from typing import Annotated, Optional
 
 from chalice import Blueprint, CognitoUserPoolAuthorizer
-from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr, StringConstraints
 
-from chalicelib.channels.mail import attachments
 from chalicelib.core.errors import Invalid
-from chalicelib.escalation import incident, patch
 from chalicelib.handlers.http import api, now, parse, query_params, staff
-from chalicelib.lifecycle import delivery, intake, survey
-from chalicelib.rules import roles, service_levels
-from chalicelib.rules.triage import URGENCY_RANK
-from chalicelib.tickets import portfolio as properties
-from chalicelib.tickets import store as tickets
-from chalicelib.tickets.views import audit_view, escalation_view, message_view, ticket_view
 
 bp = Blueprint(__name__)
 
@@ -24,38 +17,10 @@ authorizer = CognitoUserPoolAuthorizer(
 MAX_PAGE = 100
 
 
-class ReplyIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    body: Annotated[StrictStr, StringConstraints(min_length=1, max_length=20_000)]
-
-
-class StatusIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    status: StrictStr
-    version: Optional[StrictInt] = None
-    note: Optional[Annotated[StrictStr, StringConstraints(max_length=2000)]] = None
-
-
-class AssignIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    assignee: Optional[Annotated[StrictStr, StringConstraints(max_length=100)]]
-    version: Optional[StrictInt] = None
-
-
-class RoleIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    role: StrictStr
-    version: Optional[StrictInt] = None
-
-
-class TierIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    tier: StrictInt
-    version: Optional[StrictInt] = None
-
-
-def ticket_for(who, ticket_id: str) -> tickets.Ticket:
+def ticket_for(who, ticket_id: str):
     """The ticket a staff member asked for, if it is at one of their properties."""
+    from chalicelib.tickets import store as tickets
+
     ticket = tickets.get_ticket(tickets.resolve_ticket_id(ticket_id))
     who.check(ticket.property_id, f"ticket {ticket_id}")
     return ticket
@@ -74,6 +39,12 @@ def _limit(params: dict) -> int:
 @bp.route("/tickets", methods=["GET"], authorizer=authorizer, cors=True)
 @api
 def list_tickets():
+    from chalicelib.rules import roles, service_levels
+    from chalicelib.rules.triage import URGENCY_RANK
+    from chalicelib.tickets import portfolio as properties
+    from chalicelib.tickets import store as tickets
+    from chalicelib.tickets.views import ticket_view
+
     request = bp.current_request
     who = staff(request)
     params = query_params(request)
@@ -105,6 +76,10 @@ def list_tickets():
 @bp.route("/tickets/{ticket_id}", methods=["GET"], authorizer=authorizer, cors=True)
 @api
 def get_ticket(ticket_id):
+    from chalicelib.escalation import incident, patch
+    from chalicelib.tickets import store as tickets
+    from chalicelib.tickets.views import audit_view, escalation_view, message_view, ticket_view
+
     ticket = ticket_for(staff(bp.current_request), ticket_id)
     trail, proof = tickets.audit_trail(ticket.ticket_id), escalation_view(ticket)
     if proof is not None:  # the live patches to on-call people are part of the proof
@@ -119,6 +94,8 @@ def get_ticket(ticket_id):
 @api
 def attachment(ticket_id, message_id, index):
     """A short-lived download link for one attachment."""
+    from chalicelib.channels.mail import attachments
+
     ticket = ticket_for(staff(bp.current_request), ticket_id)
     return {"url": attachments.download_url(ticket.ticket_id, message_id, index), "expires_in": 300}
 
@@ -126,6 +103,11 @@ def attachment(ticket_id, message_id, index):
 @bp.route("/tickets/{ticket_id}/reply", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def reply(ticket_id):
+    from chalicelib.handlers.bodies import ReplyIn
+    from chalicelib.lifecycle import delivery
+    from chalicelib.tickets import store as tickets
+    from chalicelib.tickets.views import ticket_view
+
     request = bp.current_request
     who = staff(request)
     body = parse(request, ReplyIn)
@@ -137,6 +119,11 @@ def reply(ticket_id):
 @bp.route("/tickets/{ticket_id}/status", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def set_status(ticket_id):
+    from chalicelib.handlers.bodies import StatusIn
+    from chalicelib.lifecycle import intake
+    from chalicelib.tickets import store as tickets
+    from chalicelib.tickets.views import ticket_view
+
     request = bp.current_request
     who = staff(request)
     body = parse(request, StatusIn)
@@ -146,23 +133,14 @@ def set_status(ticket_id):
     return ticket_view(intake.status_changed(ticket, when))
 
 
-class SurveyIn(BaseModel):
-    """A survey answer: CSAT 1-5 and/or NPS 0-10 (rules/surveys.py checks the scales), an optional comment."""
-    model_config = ConfigDict(extra="ignore")
-    csat: Optional[StrictInt] = None
-    nps: Optional[StrictInt] = None
-    comment: Optional[Annotated[StrictStr, StringConstraints(max_length=1000)]] = None
-
-
-class ReviewIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    note: Optional[Annotated[StrictStr, StringConstraints(max_length=2000)]] = None
-
-
 @bp.route("/tickets/{ticket_id}/csat", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def record_csat(ticket_id):
     """A survey answer taken by staff (a call-back survey): the ticket's one answer, like the resident's."""
+    from chalicelib.handlers.bodies import SurveyIn
+    from chalicelib.lifecycle import survey
+    from chalicelib.tickets.views import ticket_view
+
     request = bp.current_request
     who = staff(request)
     body = parse(request, SurveyIn)
@@ -173,6 +151,10 @@ def record_csat(ticket_id):
 @bp.route("/tickets/{ticket_id}/review", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def manager_review(ticket_id):
+    from chalicelib.handlers.bodies import ReviewIn
+    from chalicelib.lifecycle import intake
+    from chalicelib.tickets.views import ticket_view
+
     request = bp.current_request
     who = staff(request, "manager")
     body = parse(request, ReviewIn)
@@ -183,6 +165,10 @@ def manager_review(ticket_id):
 @bp.route("/tickets/{ticket_id}/assign", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def assign(ticket_id):
+    from chalicelib.handlers.bodies import AssignIn
+    from chalicelib.tickets import store as tickets
+    from chalicelib.tickets.views import ticket_view
+
     request = bp.current_request
     who = staff(request)
     body = parse(request, AssignIn)
@@ -193,6 +179,10 @@ def assign(ticket_id):
 @bp.route("/tickets/{ticket_id}/role", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def set_role(ticket_id):
+    from chalicelib.handlers.bodies import RoleIn
+    from chalicelib.tickets import store as tickets
+    from chalicelib.tickets.views import ticket_view
+
     request = bp.current_request
     who = staff(request)
     body = parse(request, RoleIn)
@@ -203,22 +193,25 @@ def set_role(ticket_id):
 @bp.route("/tickets/{ticket_id}/tier", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def set_tier(ticket_id):
+    from chalicelib.handlers.bodies import TicketTierIn
+    from chalicelib.tickets import store as tickets
+    from chalicelib.tickets.views import ticket_view
+
     request = bp.current_request
     who = staff(request)
-    body = parse(request, TierIn)
+    body = parse(request, TicketTierIn)
     return ticket_view(tickets.set_tier(ticket_for(who, ticket_id).ticket_id, body.tier, who.username,
                                         now(request), body.version))
-
-
-class IncidentUpdateIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    body: Annotated[StrictStr, StringConstraints(min_length=1, max_length=20_000)]
 
 
 @bp.route("/tickets/{ticket_id}/incident/updates", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def incident_update(ticket_id):
     """One message to every resident who reported the incident this ticket leads (or belongs to)."""
+    from chalicelib.handlers.bodies import IncidentUpdateIn
+    from chalicelib.lifecycle import delivery
+    from chalicelib.tickets import store as tickets
+
     request = bp.current_request
     who = staff(request)
     body = parse(request, IncidentUpdateIn)
