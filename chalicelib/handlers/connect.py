@@ -5,8 +5,6 @@ from datetime import datetime, timezone
 from aws_lambda_powertools import Logger
 from chalice import Blueprint
 
-from chalicelib.channels.voice import call_report, contact_events
-from chalicelib.channels.voice import flow as voice
 from chalicelib.core.errors import Invalid, TenantlineError
 from chalicelib.handlers.http import api, demo_clock, query_params, report_period, staff
 from chalicelib.handlers.tickets import authorizer
@@ -14,18 +12,6 @@ from chalicelib.handlers.tickets import authorizer
 bp = Blueprint(__name__)
 logger = Logger(service="tenantline")
 
-# The flow names the action in the Lambda block's parameters (LambdaInvocationAttributes).
-ACTIONS = {
-    "lookup": voice.lookup,
-    "route": voice.route,
-    "queue_full": lambda call, when: voice.take_message(call, when, "queue_full"),
-    "leave_message": lambda call, when: voice.take_message(call, when, "leave_message"),
-    "callback_requested": voice.callback_requested,
-    "queue_position": lambda call, when: voice.queue_position(call),
-    "patch_next": voice.patch_next,
-    "patch_result": voice.patch_result,
-    "put_through_result": voice.put_through_result,
-}
 CONTACT_EVENTS = {"source": ["aws.connect"], "detail-type": ["Amazon Connect Contact Event"]}
 
 
@@ -33,14 +19,17 @@ CONTACT_EVENTS = {"source": ["aws.connect"], "detail-type": ["Amazon Connect Con
 def connect_contact(event, context):
     """Answers well inside Connect's 8-second limit with a flat map of strings. An error makes the flow
     take the block's error branch, which hands the caller to the office queue: nobody is dropped."""
+    from chalicelib.channels.voice import contact_events
+    from chalicelib.channels.voice import flow as voice
+
     received = datetime.now(timezone.utc)
     try:
         call = voice.parse(event)
         action = call.parameters.get("action")
-        if action not in ACTIONS:
-            raise Invalid(f"unknown action {action!r}: the flow must pass one of {', '.join(ACTIONS)}")
+        if action not in voice.ACTIONS:
+            raise Invalid(f"unknown action {action!r}: the flow must pass one of {', '.join(voice.ACTIONS)}")
         # On the local twin a simulated call sets its clock with this attribute (never in AWS).
-        result = ACTIONS[action](call, demo_clock(call.attributes.get("tenantline_time"), "tenantline_time"))
+        result = voice.ACTIONS[action](call, demo_clock(call.attributes.get("tenantline_time"), "tenantline_time"))
     except Invalid as exc:
         contact_events.reject("connect_contact", str(exc), event, received)
         logger.warning("connect_contact rejected an event", extra={"reason": str(exc)})
@@ -56,6 +45,8 @@ def connect_contact(event, context):
 
 @bp.on_cw_event(CONTACT_EVENTS, name="contact_events")
 def on_contact_event(event):
+    from chalicelib.channels.voice import flow as voice
+
     result = voice.contact_event(event.to_dict(), datetime.now(timezone.utc))
     (logger.warning if result.get("rejected") else logger.info)("contact event", extra={"result": result})
     return result
@@ -64,6 +55,8 @@ def on_contact_event(event):
 @bp.route("/reports/calls", methods=["GET"], authorizer=authorizer, cors=True)
 @api
 def calls_report():
+    from chalicelib.channels.voice import call_report
+
     request = bp.current_request
     who = staff(request)
     start, end = report_period(request)

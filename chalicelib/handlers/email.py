@@ -5,7 +5,6 @@ from datetime import datetime, timezone
 from aws_lambda_powertools import Logger
 from chalice import Blueprint
 
-from chalicelib.channels.mail import inbound
 from chalicelib.core import settings
 from chalicelib.handlers.http import api, now, staff
 from chalicelib.handlers.tickets import authorizer
@@ -16,6 +15,8 @@ logger = Logger(service="tenantline")
 
 @bp.on_sns_message(topic=settings.resource_name("inbound-email"), name="inbound_email")
 def inbound_email(event):
+    from chalicelib.channels.mail import inbound
+
     try:
         notification = json.loads(event.message)
     except (TypeError, ValueError):
@@ -34,6 +35,8 @@ def _view(q) -> dict:
 @bp.route("/quarantine", methods=["GET"], authorizer=authorizer, cors=True)
 @api
 def list_quarantine():
+    from chalicelib.channels.mail import inbound
+
     who = staff(bp.current_request)  # mail for no property is an admin's to see
     return {"quarantine": [_view(q) for q in inbound.list_quarantine() if who.sees(q.property_id)]}
 
@@ -41,6 +44,8 @@ def list_quarantine():
 @bp.route("/quarantine/{quarantine_id}/release", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def release(quarantine_id):
+    from chalicelib.channels.mail import inbound
+
     request = bp.current_request
     who = staff(request)
     return inbound.release(quarantine_id, who.username, now(request), who.sees)

@@ -2,18 +2,12 @@
 on-call admin API."""
 import html
 from datetime import datetime, timezone
-from typing import Annotated
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, StringConstraints
 
 from chalicelib.core.errors import Invalid, TenantlineError
-from chalicelib.escalation import ack, alert, report, runner
 from chalicelib.handlers.http import api, error_response, now, parse, query_params, report_period, staff, wants_json
 from chalicelib.handlers.tickets import authorizer, ticket_for
-from chalicelib.models import EscalationPolicy, Rotation, keys
-from chalicelib.rules import oncall
-from chalicelib.tickets import portfolio as properties
 
 bp = Blueprint(__name__)
 
@@ -24,6 +18,8 @@ def start_escalations(event, context):
     escalation=pending). A record that fails is reported back, and Lambda retries it until SNS and Step
     Functions answer again."""
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+    from chalicelib.escalation import alert
 
     received = datetime.now(timezone.utc)
 
@@ -54,6 +50,8 @@ def _link_failed(request, exc: TenantlineError) -> Response:
 def show_ack_link(token):
     """The link in every page. Opening it shows the emergency and an "I'm on it" button, and acknowledges
     nothing: mail security scanners and link previews open links exactly like a person does."""
+    from chalicelib.escalation import ack
+
     request = bp.current_request
     try:
         view = ack.link_view(token)
@@ -73,6 +71,8 @@ def show_ack_link(token):
           content_types=["application/x-www-form-urlencoded", "application/json", "text/plain"])
 def acknowledge_link(token):
     """The "I'm on it" button (a plain form post) or a client posting to the link: this acknowledges."""
+    from chalicelib.escalation import ack
+
     request = bp.current_request
     try:
         result = ack.by_link(token, now(request))
@@ -89,6 +89,8 @@ def acknowledge_link(token):
 @bp.route("/tickets/{ticket_id}/ack", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def acknowledge_from_console(ticket_id):
+    from chalicelib.escalation import ack
+
     request = bp.current_request
     who = staff(request)
     return ack.acknowledge(ticket_for(who, ticket_id).ticket_id, who.username, "console", now(request))
@@ -97,6 +99,8 @@ def acknowledge_from_console(ticket_id):
 @bp.route("/reports/escalations", methods=["GET"], authorizer=authorizer, cors=True)
 @api
 def escalation_report():
+    from chalicelib.escalation import report
+
     request = bp.current_request
     who = staff(request)
     start, end = report_period(request)
@@ -104,35 +108,6 @@ def escalation_report():
 
 
 # --- on-call admin ---
-
-# Bounded so a rota or policy stays a small item and the escalation's input far below Step Functions' 256 KB.
-Short = Annotated[StrictStr, StringConstraints(max_length=100)]
-
-
-class RotationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: Short
-    members: Annotated[list[Short], Field(max_length=50)]
-    every: Short = "weekly"
-    handoff_at: Short = "08:00"
-    anchor: Short
-    overrides: Annotated[list[dict], Field(max_length=100)] = []
-
-
-class TierIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: Short
-    targets: Annotated[list[dict], Field(max_length=20)]
-    channels: Annotated[list[Short], Field(max_length=5)]
-    window_minutes: StrictInt
-    guaranteed: StrictBool = False
-
-
-class PolicyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    tiers: Annotated[list[TierIn], Field(max_length=10)]
-    repeat: StrictInt = 2
-    managers: Annotated[list[Short], Field(max_length=20)] = []
 
 
 def _at(request) -> datetime:
@@ -149,6 +124,10 @@ def _at(request) -> datetime:
 
 
 def oncall_view(property_id: str, at: datetime) -> dict:
+    from chalicelib.escalation import runner
+    from chalicelib.rules import oncall
+    from chalicelib.tickets import portfolio as properties
+
     prop = properties.get_property(property_id)
     people = runner.responders(property_id)
     rotations = runner.rotations(property_id)
@@ -181,6 +160,12 @@ def get_oncall(property_id):
           cors=True)
 @api
 def put_rotation(property_id, rotation_id):
+    from chalicelib.escalation import runner
+    from chalicelib.handlers.bodies import RotationIn
+    from chalicelib.models import Rotation, keys
+    from chalicelib.rules import oncall
+    from chalicelib.tickets import portfolio as properties
+
     request = bp.current_request
     staff(request, "admin")
     body = parse(request, RotationIn)
@@ -194,6 +179,12 @@ def put_rotation(property_id, rotation_id):
 @bp.route("/admin/properties/{property_id}/policies/{urgency}", methods=["PUT"], authorizer=authorizer, cors=True)
 @api
 def put_policy(property_id, urgency):
+    from chalicelib.escalation import runner
+    from chalicelib.handlers.bodies import PolicyIn
+    from chalicelib.models import EscalationPolicy, keys
+    from chalicelib.rules import oncall
+    from chalicelib.tickets import portfolio as properties
+
     request = bp.current_request
     who = staff(request, "admin")
     body = parse(request, PolicyIn)

@@ -5,7 +5,6 @@ import time
 from aws_lambda_powertools import Logger
 
 from chalicelib.core import secrets, settings
-from chalicelib.tickets import portfolio
 
 logger = Logger(service="tenantline")
 
@@ -22,6 +21,8 @@ def register(app) -> None:
 
     @app.middleware("all")
     def lambda_context(event, get_response):
+        from chalicelib.tickets import portfolio
+
         if getattr(event, "context", None) is not None:
             logger.set_correlation_id(getattr(event.context, "aws_request_id", None))
         if not settings.demo_mode():

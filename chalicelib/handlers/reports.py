@@ -5,7 +5,6 @@ from chalicelib.core import metrics
 from chalicelib.core.errors import Invalid
 from chalicelib.handlers.http import api, day_param, now, query_params, staff
 from chalicelib.handlers.tickets import authorizer
-from chalicelib.tickets import kpi_report, leasing_report
 
 bp = Blueprint(__name__)
 
@@ -15,6 +14,8 @@ bp = Blueprint(__name__)
 def kpi_report_route():
     """Every KPI with its target and met/missed, beside the previous period of the same length. By default
     this month so far. A report whose period includes today also emits its KPIs as CloudWatch metrics."""
+    from chalicelib.tickets import kpi_report
+
     request = bp.current_request
     who = staff(request)
     params = query_params(request)
@@ -39,6 +40,8 @@ def kpi_report_route():
 def leasing_report_route():
     """Leads by source, median time to first response, tours booked, show rate and the share that applied
     (tickets/leasing_report.py). By default this month so far."""
+    from chalicelib.tickets import kpi_report, leasing_report
+
     request = bp.current_request
     who = staff(request)
     params = query_params(request)

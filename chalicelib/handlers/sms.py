@@ -6,7 +6,6 @@ from datetime import datetime, timezone
 from aws_lambda_powertools import Logger
 from chalice import Blueprint
 
-from chalicelib.channels.sms import delivery_events, inbound
 from chalicelib.core import settings, times
 from chalicelib.core.errors import Invalid
 from chalicelib.handlers.http import demo_clock
@@ -37,6 +36,8 @@ def _json(message) -> object:
 
 @bp.on_sns_message(topic=settings.resource_name("inbound-sms"), name="inbound_sms")
 def inbound_sms(event):
+    from chalicelib.channels.sms import inbound
+
     try:
         sent_at = _sent_at(event)
     except Invalid:
@@ -48,6 +49,8 @@ def inbound_sms(event):
 
 @bp.on_sns_message(topic=settings.resource_name("sms-events"), name="sms_events")
 def sms_events(event):
+    from chalicelib.channels.sms import delivery_events
+
     result = delivery_events.record(_json(event.message), datetime.now(timezone.utc))
     logger.info("sms delivery event", extra={"result": result})
     return result

@@ -9,13 +9,13 @@ from chalice import Blueprint
 
 from chalicelib.core.errors import Invalid, TenantlineError
 from chalicelib.handlers.http import form_body, link_failed, link_page, now, wants_json
-from chalicelib.lifecycle import survey
-from chalicelib.rules import replies
 
 bp = Blueprint(__name__)
 
 
 def _form(view: dict) -> str:
+    from chalicelib.rules import replies
+
     chosen = view["csat"]
     csat = "".join(f"<label style='margin-right:1em'><input type=radio name=csat value={n}"
                    f"{' checked' if n == chosen else ''}> {n}</label>" for n in range(1, 6))
@@ -31,6 +31,9 @@ def _form(view: dict) -> str:
 
 @bp.route("/survey/{token}", methods=["GET"], cors=True)
 def show_survey(token):
+    from chalicelib.lifecycle import survey
+    from chalicelib.rules import replies
+
     request = bp.current_request
     try:
         view = survey.link_view(token, now(request))
@@ -65,6 +68,8 @@ def _answer(request) -> tuple[int | None, int | None, str | None]:
 @bp.route("/survey/{token}", methods=["POST"], cors=True,
           content_types=["application/x-www-form-urlencoded", "application/json", "text/plain"])
 def answer_survey(token):
+    from chalicelib.lifecycle import survey
+
     request = bp.current_request
     try:
         csat, nps, comment = _answer(request)

@@ -4,7 +4,6 @@ from datetime import datetime, timezone
 from chalice import Blueprint
 
 from chalicelib.core import settings, times
-from chalicelib.lifecycle import delivery, digest, due_actions, help, tours, visits
 
 bp = Blueprint(__name__)
 
@@ -20,6 +19,8 @@ def _fired_at(event) -> datetime:
 
 @bp.lambda_function(name="sla_clock")
 def sla_clock(event, context):
+    from chalicelib.lifecycle import delivery, due_actions, visits
+
     if event.get("clock") == "send_text":  # a text queued by a function that may not text (lifecycle/delivery.py)
         return delivery.send_queued(event["ticket_id"], event["message_id"], bool(event.get("proactive")))
     if event.get("clock") == "visit_reminder":  # the evening before and an hour before a confirmed visit
@@ -29,16 +30,22 @@ def sla_clock(event, context):
 
 @bp.lambda_function(name="send_digest")
 def send_digest(event, context):
+    from chalicelib.lifecycle import digest
+
     return digest.send(event["property_id"], event["held_key"], _fired_at(event))
 
 
 @bp.lambda_function(name="tour_reminder")
 def tour_reminder(event, context):
     """A tour's text confirmation and its reminders the day before and an hour before (lifecycle/tours.message)."""
+    from chalicelib.lifecycle import tours
+
     return tours.message(event["property_id"], event["day"], event["booking_id"], event["kind"], _fired_at(event))
 
 
 @bp.lambda_function(name="kb_publish")
 def kb_publish(event, context):
     """A help article's scheduled publishing (lifecycle/help.py)."""
+    from chalicelib.lifecycle import help
+
     return help.publish_due(event["article_id"], event.get("by") or "schedule", event["due"], _fired_at(event))

@@ -414,3 +414,17 @@ def _once(contact_id: str, step: str, now: datetime, run) -> dict:
     retry gets the first answer. A retry after a crash resumes with the same reserved id."""
     return claims.once(keys.call_step_claims(contact_id), run, lease_seconds=CLAIM_LEASE, keep=CLAIM_KEPT,
                        item=step)[0]
+
+
+# The flow names the action in its Lambda block's parameters (LambdaInvocationAttributes).
+ACTIONS = {
+    "lookup": lookup,
+    "route": route,
+    "queue_full": lambda call, when: take_message(call, when, "queue_full"),
+    "leave_message": lambda call, when: take_message(call, when, "leave_message"),
+    "callback_requested": callback_requested,
+    "queue_position": lambda call, when: queue_position(call),
+    "patch_next": patch_next,
+    "patch_result": patch_result,
+    "put_through_result": put_through_result,
+}
