@@ -6,39 +6,16 @@ import re
 import urllib.parse
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal, Optional
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, StringConstraints, ValidationError
 
 from chalicelib.core.errors import Invalid, TenantlineError
 from chalicelib.handlers.http import CHAT_CORS, api, form_body, now, parse, query_params, staff, wants_json
 from chalicelib.handlers.tickets import authorizer
-from chalicelib.lifecycle import tours
-from chalicelib.rules import tours as wording
 
 bp = Blueprint(__name__)
 
 PROPERTY_ID = r"^[a-z0-9][a-z0-9-]{0,63}$"
-
-
-class BookingIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    start: Annotated[StrictStr, StringConstraints(min_length=16, max_length=40)]
-    name: Annotated[StrictStr, StringConstraints(min_length=1, max_length=100)]
-    phone: Optional[Annotated[StrictStr, StringConstraints(max_length=32)]] = None
-    email: Optional[Annotated[StrictStr, StringConstraints(max_length=254)]] = None
-    language: Optional[Literal["en", "es"]] = None
-    source: Optional[Annotated[StrictStr, StringConstraints(max_length=100)]] = None
-    client_request_id: Optional[Annotated[StrictStr, StringConstraints(min_length=1, max_length=100)]] = None
-    self_guided: Optional[StrictBool] = None
-    campaign: Optional[Annotated[StrictStr, StringConstraints(max_length=100)]] = None  # the page's utm_campaign
-    discovery: Optional[Annotated[StrictStr, StringConstraints(max_length=100)]] = None  # how they heard of us
-
-
-class RescheduleIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    start: Annotated[StrictStr, StringConstraints(min_length=16, max_length=40)]
 
 
 def _start(value: str) -> datetime:
@@ -87,6 +64,8 @@ def _answer(result: dict) -> Response:
 @bp.route("/tours/{property_id}/slots", methods=["GET"], cors=CHAT_CORS)
 @api
 def free_slots(property_id):
+    from chalicelib.lifecycle import tours
+
     request = bp.current_request
     return tours.slots(_property_id(property_id), _date(request), now(request), _self_guided(request))
 
@@ -94,6 +73,9 @@ def free_slots(property_id):
 @bp.route("/tours/{property_id}/bookings", methods=["POST"], cors=CHAT_CORS)
 @api
 def book(property_id):
+    from chalicelib.handlers.bodies import BookingIn
+    from chalicelib.lifecycle import tours
+
     request = bp.current_request
     body = parse(request, BookingIn)
     who = tours.Prospect(body.name, body.phone, body.email, body.language, body.source, body.campaign,
@@ -105,21 +87,20 @@ def book(property_id):
 @bp.route("/tours/{property_id}/bookings", methods=["GET"], authorizer=authorizer, cors=True)
 @api
 def day_bookings(property_id):
+    from chalicelib.lifecycle import tours
+
     request = bp.current_request
     who = staff(request)
     return tours.day_list(who.only(_property_id(property_id)), _date(request))
-
-
-class OutcomeIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    status: Literal["completed", "no_show"]
-    applied: Optional[StrictBool] = None
 
 
 @bp.route("/tours/{property_id}/bookings/{booking_id}/outcome", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def mark_outcome(property_id, booking_id):
     """After the tour the agent marks it completed or no_show, and whether the prospect applied."""
+    from chalicelib.handlers.bodies import OutcomeIn
+    from chalicelib.lifecycle import tours
+
     request = bp.current_request
     who = staff(request)
     body = parse(request, OutcomeIn)
@@ -131,6 +112,8 @@ def mark_outcome(property_id, booking_id):
 @api
 def confirm_access(property_id, booking_id):
     """The leasing office confirms a self-guided booking: its access note goes an hour before the tour."""
+    from chalicelib.lifecycle import tours
+
     request = bp.current_request
     who = staff(request)
     return tours.confirm_access(who.only(_property_id(property_id)), _booking_id(booking_id), who.username,
@@ -142,6 +125,8 @@ def confirm_access(property_id, booking_id):
 def manage(token):
     """The manage link: a page (a browser opening it from the email), or JSON with Accept: application/json.
     Opening it changes nothing (mail scanners open links too)."""
+    from chalicelib.lifecycle import tours
+
     request = bp.current_request
     if _wants_json(request):
         return tours.view(token, now(request))
@@ -156,6 +141,8 @@ def manage(token):
           content_types=["application/x-www-form-urlencoded", "application/json"])
 @api
 def cancel(token):
+    from chalicelib.lifecycle import tours
+
     request = bp.current_request
     if _wants_json(request):
         return tours.cancel(token, now(request))
@@ -172,6 +159,10 @@ def cancel(token):
 def reschedule(token):
     """JSON: 201 with the new booking, or 409 with the next free slots. From the manage page (a form): the new
     booking's confirmation, or the page again with a notice."""
+    from chalicelib.handlers.bodies import RescheduleIn
+    from chalicelib.lifecycle import tours
+    from chalicelib.rules import tours as wording
+
     request = bp.current_request
     if _wants_json(request):
         body = parse(request, RescheduleIn)
@@ -220,6 +211,9 @@ def _lang(value) -> str:
 def _booking_form(property_id: str, day: date | None, language: str, when: datetime, notice: str = "",
                   campaign: str | None = None) -> Response:
     """The day's free times and the form; `campaign` (the page's utm_campaign) rides along to the booking."""
+    from chalicelib.lifecycle import tours
+    from chalicelib.rules import tours as wording
+
     days, name = tours.page_days(property_id, when)
     keep = f"&amp;utm_campaign={html.escape(urllib.parse.quote(campaign))}" if campaign else ""
     title = wording.page_text("title", language, property=name)
@@ -288,6 +282,12 @@ def booking_page(property_id):
 @bp.route("/tours/{property_id}/book", methods=["POST"],
           content_types=["application/x-www-form-urlencoded", "application/json"])
 def book_from_page(property_id):
+    from pydantic import ValidationError
+
+    from chalicelib.handlers.bodies import BookingIn
+    from chalicelib.lifecycle import tours
+    from chalicelib.rules import tours as wording
+
     request = bp.current_request
     language = "en"
     try:
@@ -311,6 +311,9 @@ def book_from_page(property_id):
 
 
 def _confirmed(property_id: str, booked: dict, language: str, when: datetime) -> Response:
+    from chalicelib.lifecycle import tours
+    from chalicelib.rules import tours as wording
+
     text = wording.page_text("booked", language, when=tours.label(property_id, booked["start"], language),
                              with_agent=wording.with_agent(booked["agent"], booked.get("self_guided"), language))
     return _html(wording.page_text("your_tour", language, property=tours.page_days(property_id, when)[1]),
@@ -320,6 +323,9 @@ def _confirmed(property_id: str, booked: dict, language: str, when: datetime) ->
 
 def _manage_page(view: dict, token: str, when: datetime, day: date | None = None, notice: str = "",
                  status_code: int = 200) -> Response:
+    from chalicelib.lifecycle import tours
+    from chalicelib.rules import tours as wording
+
     language = _lang(view.get("language"))
     title = wording.page_text("your_tour", language, property=view["property"])
     if view["status"] == "booked":
@@ -338,6 +344,9 @@ def _manage_page(view: dict, token: str, when: datetime, day: date | None = None
 
 def _move_form(view: dict, token: str, when: datetime, day: date | None, language: str, notice: str) -> str:
     """Another time for a booked tour: the free times of a day (by default the tour's own), and the next days."""
+    from chalicelib.lifecycle import tours
+    from chalicelib.rules import tours as wording
+
     days, _name = tours.page_days(view["property_id"], when)
     day = day or date.fromisoformat(view["start"][:10])
     free = [s for s in tours.slots(view["property_id"], day, when)["slots"] if s["start"] != view["start"]]

@@ -1,28 +1,14 @@
 """Photo upload from the chat widget (public; guarded by the chat session's own token, like the chat routes)."""
-from typing import Annotated
-
 from chalice import Blueprint
-from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr, StringConstraints
 
-from chalicelib.channels import chat, chat_photos
 from chalicelib.handlers.http import CHAT_CORS, api, now, parse
 
 bp = Blueprint(__name__)
 
 
-class PhotoIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    name: Annotated[StrictStr, StringConstraints(min_length=1, max_length=200)]
-    content_type: Annotated[StrictStr, StringConstraints(max_length=100)]
-    size: StrictInt
-
-
-class PhotoDone(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    key: Annotated[StrictStr, StringConstraints(max_length=300)]
-
-
 def _session(request, session_id):
+    from chalicelib.channels import chat
+
     return chat.authorize(session_id, (request.headers or {}).get("x-session-token"))
 
 
@@ -30,6 +16,9 @@ def _session(request, session_id):
 @api
 def offer_photo(session_id):
     """A presigned S3 POST for one photo (JPEG, PNG, WebP, HEIC, GIF; at most 10 MB)."""
+    from chalicelib.channels import chat_photos
+    from chalicelib.handlers.bodies import PhotoIn
+
     request = bp.current_request
     session = _session(request, session_id)
     body = parse(request, PhotoIn)
@@ -40,6 +29,9 @@ def offer_photo(session_id):
 @api
 def photo_done(session_id):
     """The upload arrived: check it and attach it to the conversation's ticket."""
+    from chalicelib.channels import chat_photos
+    from chalicelib.handlers.bodies import PhotoDone
+
     request = bp.current_request
     session = _session(request, session_id)
     body = parse(request, PhotoDone)

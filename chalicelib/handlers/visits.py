@@ -1,37 +1,22 @@
 """Repair visits on a ticket (staff): propose a window, record what happened. The resident answers by text."""
 import html
 from datetime import datetime
-from typing import Annotated
 
 from chalice import Blueprint, Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, StrictStr, StringConstraints
 
 from chalicelib.core.errors import TenantlineError
 from chalicelib.handlers.http import api, link_failed, link_page, now, parse, staff, wants_json
 from chalicelib.handlers.tickets import authorizer, ticket_for
-from chalicelib.lifecycle import visits
-from chalicelib.rules import replies
 
 bp = Blueprint(__name__)
-
-
-class VisitIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    start: AwareDatetime
-    end: AwareDatetime
-    technician: Annotated[StrictStr, StringConstraints(min_length=1, max_length=100)]
-    note: Annotated[StrictStr, StringConstraints(max_length=1000)] | None = None
-
-
-class VisitStatusIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    status: StrictStr
-    arrived_at: AwareDatetime | None = None
 
 
 @bp.route("/tickets/{ticket_id}/visits", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def propose(ticket_id):
+    from chalicelib.handlers.bodies import VisitIn
+    from chalicelib.lifecycle import visits
+
     request = bp.current_request
     who = staff(request)
     body = parse(request, VisitIn)
@@ -43,6 +28,9 @@ def propose(ticket_id):
 @bp.route("/tickets/{ticket_id}/visits/{visit_id}/status", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def record(ticket_id, visit_id):
+    from chalicelib.handlers.bodies import VisitStatusIn
+    from chalicelib.lifecycle import visits
+
     request = bp.current_request
     who = staff(request)
     body = parse(request, VisitStatusIn)
@@ -55,6 +43,9 @@ def record(ticket_id, visit_id):
 
 @bp.route("/visit-links/{token}", methods=["GET"], cors=True)
 def show_link(token):
+    from chalicelib.lifecycle import visits
+    from chalicelib.rules import replies
+
     request = bp.current_request
     try:
         ticket, visit, said = visits.from_link(token, now(request))
@@ -72,6 +63,8 @@ def show_link(token):
 @bp.route("/visit-links/{token}", methods=["POST"], cors=True,
           content_types=["application/x-www-form-urlencoded", "application/json", "text/plain"])
 def answer_link(token):
+    from chalicelib.lifecycle import visits
+
     request = bp.current_request
     try:
         visit = visits.answer_by_link(token, now(request))
