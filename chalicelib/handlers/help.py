@@ -1,59 +1,21 @@
 """The help center's API: public search and reading per property, the staff editor's routes (drafts, versions,
 compare, restore, publish now or later, archive), and the articles the console suggests for a ticket."""
-from typing import Annotated, Optional
-
 from chalice import Blueprint
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr, StringConstraints
 
 from chalicelib.core import auth, times
 from chalicelib.core.errors import Forbidden, Invalid, NotFound
 from chalicelib.handlers.http import api, now, parse, query_params, staff
 from chalicelib.handlers.tickets import authorizer, ticket_for
-from chalicelib.lifecycle import help as publishing
-from chalicelib.models import HelpArticle
-from chalicelib.rules import help_text
-from chalicelib.rules.help_text import AUDIENCES, LANGUAGES, PUBLIC_AUDIENCES
-from chalicelib.tickets import help
-from chalicelib.tickets import portfolio as properties
-from chalicelib.tickets import store as tickets
 
 bp = Blueprint(__name__)
-Text = Annotated[StrictStr, StringConstraints(max_length=help_text.MAX_BODY)]
-Short = Annotated[StrictStr, StringConstraints(max_length=help_text.MAX_TITLE)]
 SHOWN_COUNTED = 3  # a search counts as showing its first few results
-
-
-class ArticleIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    title: Optional[Short] = None
-    body: Optional[Text] = None
-    language: Optional[StrictStr] = None
-    audience: Optional[StrictStr] = None
-    category: Optional[Short] = None
-    property_id: Optional[Short] = None
-    keywords: Optional[list[Annotated[StrictStr, StringConstraints(max_length=80)]]] = None
-    translation_of: Optional[Short] = None
-    version: Optional[StrictInt] = None  # an edit: the version the editor started from
-
-
-class PublishIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    at: Optional[StrictStr] = None  # ISO 8601 with an offset: publish then (a timer), not now
-
-
-class PreviewIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    body: Text
-
-
-class FeedbackIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    helpful: StrictBool
 
 
 # --- public ---
 
 def _public_property(property_id: str) -> str:
+    from chalicelib.tickets import portfolio as properties
+
     try:
         return properties.get_property(property_id).property_id
     except Invalid:
@@ -61,6 +23,8 @@ def _public_property(property_id: str) -> str:
 
 
 def _language(value: str | None) -> str:
+    from chalicelib.rules.help_text import LANGUAGES
+
     language = value or "en"
     if language not in LANGUAGES:
         raise Invalid(f"lang must be one of {', '.join(LANGUAGES)}")
@@ -68,6 +32,8 @@ def _language(value: str | None) -> str:
 
 
 def _audiences(value: str | None) -> tuple[str, ...]:
+    from chalicelib.rules.help_text import PUBLIC_AUDIENCES
+
     if not value:
         return PUBLIC_AUDIENCES
     if value not in PUBLIC_AUDIENCES:
@@ -76,12 +42,16 @@ def _audiences(value: str | None) -> tuple[str, ...]:
 
 
 def listed(property_id: str, doc: dict, language: str) -> dict:
+    from chalicelib.tickets import help
+
     return {"id": doc["id"], "title": doc["title"], "snippet": doc["snippet"], "language": language,
             "category": doc["category"], "url": f"{help.public_base(property_id)}/articles/{doc['id']}?lang={language}"}
 
 
 def public_list(property_id: str, params: dict, when) -> list[dict]:
     """Search results (q), or every published public article of the property, by category and title."""
+    from chalicelib.tickets import help
+
     language, audiences = _language(params.get("lang")), _audiences(params.get("audience"))
     query = (params.get("q") or "").strip()[:500]
     if query:
@@ -103,7 +73,10 @@ def search_articles(property_id):
     return {"articles": public_list(pid, query_params(request), now(request))}
 
 
-def article_view(property_id: str, article: HelpArticle) -> dict:
+def article_view(property_id: str, article) -> dict:
+    from chalicelib.rules import help_text
+    from chalicelib.tickets import help
+
     shown = article.published
     return {"id": article.article_id, "title": shown["title"], "body": shown["body"],
             "html": help_text.to_html(shown["body"]), "language": article.language, "category": shown["category"],
@@ -116,6 +89,8 @@ def article_view(property_id: str, article: HelpArticle) -> dict:
 @bp.route("/help/{property_id}/articles/{article_id}", methods=["GET"], cors=True)
 @api
 def read_article(property_id, article_id):
+    from chalicelib.tickets import help
+
     request = bp.current_request
     pid = _public_property(property_id)
     params = query_params(request)
@@ -128,6 +103,9 @@ def read_article(property_id, article_id):
 @api
 def article_feedback(property_id, article_id):
     """"Did this answer your question?" from the help center (the chat has its own, on the session)."""
+    from chalicelib.handlers.bodies import FeedbackIn
+    from chalicelib.tickets import help
+
     request = bp.current_request
     article = help.readable(_public_property(property_id), article_id, None)
     answer = parse(request, FeedbackIn)
@@ -137,14 +115,16 @@ def article_feedback(property_id, article_id):
 
 # --- staff ---
 
-def _editable(who: auth.Staff, article_id: str) -> HelpArticle:
+def _editable(who: auth.Staff, article_id: str):
     """An article of one of the caller's properties; a portfolio-wide article needs portfolio-wide staff."""
+    from chalicelib.tickets import help
+
     article = help.get(article_id)
     who.check(article.property_id, f"article {article_id}")
     return article
 
 
-def staff_view(article: HelpArticle) -> dict:
+def staff_view(article) -> dict:
     return {"id": article.article_id, "property_id": article.property_id, "language": article.language,
             "group": article.group, "title": article.title, "body": article.body, "keywords": list(article.keywords),
             "category": article.category, "audience": article.audience, "state": article.state,
@@ -156,6 +136,9 @@ def staff_view(article: HelpArticle) -> dict:
 @bp.route("/admin/kb/articles", methods=["GET"], authorizer=authorizer, cors=True)
 @api
 def list_articles():
+    from chalicelib.tickets import help
+    from chalicelib.tickets import portfolio as properties
+
     who = staff(bp.current_request)
     params = query_params(bp.current_request)
     wanted = params.get("property") or None
@@ -173,6 +156,9 @@ def list_articles():
 @bp.route("/admin/kb/articles", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def create_article():
+    from chalicelib.handlers.bodies import ArticleIn
+    from chalicelib.tickets import help
+
     request = bp.current_request
     who = staff(request)
     body = parse(request, ArticleIn)
@@ -187,6 +173,9 @@ def create_article():
 @bp.route("/admin/kb/articles/{article_id}", methods=["GET"], authorizer=authorizer, cors=True)
 @api
 def get_article(article_id):
+    from chalicelib.rules import help_text
+    from chalicelib.tickets import help
+
     article = _editable(staff(bp.current_request), article_id)
     return staff_view(article) | {"use": help.use_totals(article_id), "html": help_text.to_html(article.body)}
 
@@ -194,6 +183,10 @@ def get_article(article_id):
 @bp.route("/admin/kb/articles/{article_id}", methods=["PUT"], authorizer=authorizer, cors=True)
 @api
 def edit_article(article_id):
+    from chalicelib.handlers.bodies import ArticleIn
+    from chalicelib.rules.help_text import AUDIENCES
+    from chalicelib.tickets import help
+
     request = bp.current_request
     who = staff(request)
     _editable(who, article_id)
@@ -208,6 +201,9 @@ def edit_article(article_id):
 @api
 def publish_article(article_id):
     """Now, or at `at` (a timer waits until then; publishing again or archiving meanwhile cancels it)."""
+    from chalicelib.handlers.bodies import PublishIn
+    from chalicelib.lifecycle import help as publishing
+
     request = bp.current_request
     who = staff(request, "manager")
     _editable(who, article_id)
@@ -225,6 +221,8 @@ def publish_article(article_id):
 @bp.route("/admin/kb/articles/{article_id}/archive", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def archive_article(article_id):
+    from chalicelib.tickets import help
+
     request = bp.current_request
     who = staff(request, "manager")
     _editable(who, article_id)
@@ -239,6 +237,8 @@ def version_row(v) -> dict:
 @bp.route("/admin/kb/articles/{article_id}/versions", methods=["GET"], authorizer=authorizer, cors=True)
 @api
 def list_versions(article_id):
+    from chalicelib.tickets import help
+
     _editable(staff(bp.current_request), article_id)
     return {"versions": [version_row(v) for v in help.versions(article_id)]}
 
@@ -252,6 +252,9 @@ def _number(value: str) -> int:
 @bp.route("/admin/kb/articles/{article_id}/versions/{number}", methods=["GET"], authorizer=authorizer, cors=True)
 @api
 def get_version(article_id, number):
+    from chalicelib.rules import help_text
+    from chalicelib.tickets import help
+
     _editable(staff(bp.current_request), article_id)
     v = help.version(article_id, _number(number))
     return version_row(v) | help.content(v) | {"html": help_text.to_html(v.body)}
@@ -261,6 +264,9 @@ def get_version(article_id, number):
 @api
 def compare_versions(article_id):
     """?from=&to= (two version numbers): per changed field, a unified diff."""
+    from chalicelib.rules import help_text
+    from chalicelib.tickets import help
+
     _editable(staff(bp.current_request), article_id)
     params = query_params(bp.current_request)
     older, newer = (help.version(article_id, _number(params.get(k, ""))) for k in ("from", "to"))
@@ -273,6 +279,8 @@ def compare_versions(article_id):
           cors=True)
 @api
 def restore_version(article_id, number):
+    from chalicelib.tickets import help
+
     request = bp.current_request
     who = staff(request)
     _editable(who, article_id)
@@ -283,6 +291,9 @@ def restore_version(article_id, number):
 @api
 def preview():
     """The editor's preview: the body as the help center will show it."""
+    from chalicelib.handlers.bodies import PreviewIn
+    from chalicelib.rules import help_text
+
     staff(bp.current_request)
     return {"html": help_text.to_html(parse(bp.current_request, PreviewIn).body)}
 
@@ -291,6 +302,10 @@ def preview():
 @api
 def suggestions(ticket_id):
     """Articles that may answer this ticket, for the CSR replying (staff articles included)."""
+    from chalicelib.rules.help_text import AUDIENCES, LANGUAGES
+    from chalicelib.tickets import help
+    from chalicelib.tickets import store as tickets
+
     request = bp.current_request
     ticket = ticket_for(staff(request), ticket_id)
     text = " ".join(m.body for m in tickets.thread(ticket.ticket_id) if m.direction == "inbound")[-2000:]
@@ -302,6 +317,10 @@ def suggestions(ticket_id):
 
 def _suggestion(property_id: str, hit) -> dict:
     """What the console shows, and what "Use" puts in the reply: the article's words and its public link."""
+    from chalicelib.rules import help_text
+    from chalicelib.rules.help_text import PUBLIC_AUDIENCES
+    from chalicelib.tickets import help
+
     shown = help.get(hit.doc["id"]).published
     public = hit.doc["audience"] in PUBLIC_AUDIENCES
     return {"id": hit.doc["id"], "title": hit.doc["title"], "snippet": hit.doc["snippet"], "audience": hit.doc["audience"],

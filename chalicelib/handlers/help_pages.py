@@ -8,12 +8,9 @@ from urllib.parse import urlencode
 from chalice import Blueprint, Response
 
 from chalicelib.core.errors import TenantlineError
-from chalicelib.handlers.help import FeedbackIn, public_list
+from chalicelib.handlers.help import public_list
 from chalicelib.handlers.http import form_body, now
 from chalicelib.handlers.pages import _asset, _page, csp
-from chalicelib.rules.help_text import LANGUAGE_NAMES, LANGUAGES, category_name, page_text, to_html
-from chalicelib.tickets import help
-from chalicelib.tickets import portfolio as properties
 
 bp = Blueprint(__name__)
 e = html.escape
@@ -21,6 +18,8 @@ e = html.escape
 
 def _language(request) -> str:
     """?lang=, else the browser's first language we have, else English."""
+    from chalicelib.rules.help_text import LANGUAGES
+
     asked = (request.query_params or {}).get("lang")
     if asked in LANGUAGES:
         return asked
@@ -31,6 +30,8 @@ def _language(request) -> str:
 def _shell(title: str, body: str, language: str, root: str, property_name: str, home: str,
            switch: dict[str, str], status: int = 200) -> Response:
     """`root`: the relative way up to /app/help/. `switch`: each other language's link for this page."""
+    from chalicelib.rules.help_text import LANGUAGE_NAMES, page_text
+
     links = "".join(f'<a href="{e(url)}" lang="{code}" hreflang="{code}">{LANGUAGE_NAMES[code]}</a>'
                     for code, url in switch.items())
     page = (f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
@@ -54,6 +55,9 @@ def help_css():
 
 @bp.route("/app/help/{property_id}", methods=["GET"])
 def help_home(property_id):
+    from chalicelib.rules.help_text import LANGUAGES, page_text
+    from chalicelib.tickets import portfolio as properties
+
     request = bp.current_request
     language = _language(request)
     try:
@@ -80,6 +84,8 @@ def _link(article: dict, language: str) -> str:
 
 
 def _results(articles: list[dict], query: str, language: str) -> str:
+    from chalicelib.rules.help_text import page_text
+
     if not articles:
         return f'<h2>{e(page_text("results", language, q=query))}</h2><p>{e(page_text("none", language, q=query))}</p>'
     items = "".join(f'<li><a href="{_link(a, language)}">{e(a["title"])}</a><p>{e(a["snippet"])}</p></li>'
@@ -88,6 +94,8 @@ def _results(articles: list[dict], query: str, language: str) -> str:
 
 
 def _topics(articles: list[dict], language: str) -> str:
+    from chalicelib.rules.help_text import category_name, page_text
+
     if not articles:
         return f'<p>{e(page_text("empty", language))}</p>'
     groups: dict[str, list[dict]] = {}
@@ -101,6 +109,8 @@ def _topics(articles: list[dict], language: str) -> str:
 
 
 def _missing(language: str, root: str) -> Response:
+    from chalicelib.rules.help_text import page_text
+
     title = page_text("not_found", language)
     return _page(f'<!doctype html><html lang="{language}"><head><meta charset="utf-8"><title>{e(title)}</title>'
                  f'<link rel="stylesheet" href="{root}../help.css"></head><body><main><h1>{e(title)}</h1></main>'
@@ -109,6 +119,10 @@ def _missing(language: str, root: str) -> Response:
 
 @bp.route("/app/help/{property_id}/articles/{article_id}", methods=["GET"])
 def help_article(property_id, article_id):
+    from chalicelib.rules.help_text import LANGUAGE_NAMES, category_name, page_text, to_html
+    from chalicelib.tickets import help
+    from chalicelib.tickets import portfolio as properties
+
     request = bp.current_request
     language = _language(request)
     root = "../../"
@@ -145,6 +159,11 @@ def help_article(property_id, article_id):
           content_types=["application/x-www-form-urlencoded", "application/json"])
 def help_feedback(property_id, article_id):
     """The page's Yes/No (a plain form): counted, then back to the article with a thank-you."""
+    from chalicelib.handlers.bodies import FeedbackIn
+    from chalicelib.rules.help_text import LANGUAGES
+    from chalicelib.tickets import help
+    from chalicelib.tickets import portfolio as properties
+
     request = bp.current_request
     form = form_body(request)
     language = form.get("lang") if form.get("lang") in LANGUAGES else "en"

@@ -16,12 +16,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel, ConfigDict, StrictStr
 
 from chalicelib.core import auth, aws, settings
 from chalicelib.core.errors import Invalid, NotFound, TenantlineError
 from chalicelib.handlers.http import api, parse
-from chalicelib.tickets import portfolio as properties
 
 bp = Blueprint(__name__)
 BUILT = Path(__file__).resolve().parent.parent / "web"
@@ -137,6 +135,8 @@ def dashboard_js():
 
 @bp.route("/app/chat/{property_id}", methods=["GET"])
 def chat_page(property_id):
+    from chalicelib.tickets import portfolio as properties
+
     try:
         prop = properties.get_property(property_id)
     except TenantlineError:  # unknown (the portfolio answers Invalid) or not a property id at all
@@ -168,17 +168,13 @@ def _html(title: str, body: str, stylesheet: str) -> str:
             f'<body>{body}</body></html>')
 
 
-class LocalSignIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    username: StrictStr
-    role: StrictStr = "csr"
-
-
 @bp.route("/app/local-signin", methods=["POST"])
 @api
 def local_signin():
     """The twin's stand-in for Cognito: a dev token for a name and role. Exists only where dev tokens do
     (demo mode with the dev secret); everywhere else it is a 404."""
+    from chalicelib.handlers.bodies import LocalSignIn
+
     if not console_config()["local_signin"]:
         raise NotFound("local sign-in exists only on the local twin")
     body = parse(bp.current_request, LocalSignIn)
