@@ -1,7 +1,12 @@
 """The layers of chalicelib/, as the README draws them: each floor imports only its own floor and those below,
 no module imports itself back through others, and the rules stay pure (no AWS, no storage)."""
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+from twin.stage import twin_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "chalicelib"
@@ -80,3 +85,17 @@ def test_only_the_store_writes_tickets_through_its_private_helpers():
     leaks = [f"{m} uses {name}" for m, path in MODULES.items() if m != "chalicelib.tickets.store"
              for name in private if f".{name}(" in path.read_text()]
     assert leaks == []
+
+
+
+def test_starting_the_app_leaves_each_paths_modules_to_its_first_call():
+    """A cold start pays only for Chalice, the logger and the handlers: a route imports the domain, the storage
+    and pydantic (its request body) when it is first called; bench/run.py measures the time. A module-level
+    import added to a handler would make every function load every path again, and this fails."""
+    heavy = ("pydantic", "pynamodb", "boto3", "phonenumbers", "email", "chalicelib.models", "chalicelib.rules",
+             "chalicelib.tickets", "chalicelib.escalation", "chalicelib.lifecycle", "chalicelib.channels",
+             "chalicelib.handlers.bodies")
+    script = f"import sys, app; print(sorted({{m for m in sys.modules if m.startswith({heavy!r})}}))"
+    started = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
+                             env={**os.environ, **twin_environment("test")})
+    assert started.stdout.strip() == "[]"

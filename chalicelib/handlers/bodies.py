@@ -165,11 +165,11 @@ class ArticleIn(Body):
     property_id: Optional[bounded(help_text.MAX_TITLE)] = None
     keywords: Optional[list[bounded(80)]] = None
     translation_of: Optional[bounded(help_text.MAX_TITLE)] = None
-    version: Optional[StrictInt] = None
+    version: Optional[StrictInt] = None  # an edit: the version the editor started from
 
 
 class PublishIn(Body):
-    at: Optional[StrictStr] = None
+    at: Optional[StrictStr] = None  # ISO 8601 with an offset: publish then (a timer), not now
 
 
 class PreviewIn(Body):
