@@ -98,7 +98,9 @@ RUNTIME = ("boto3", "botocore", "s3transfer", "jmespath", "urllib3", "six.py", "
 
 
 def _runs_on_the_lambda_runtime_alone(zip_path, tmp_path):
-    """The trimmed zip imports the app and answers with the same holidays as the full package."""
+    """The trimmed zip imports the app and every module of chalicelib (the routes import theirs when first
+    called, so importing the app alone would not show one missing), and answers with the same holidays as the
+    full package."""
     import sysconfig
     code, runtime = tmp_path / "code", tmp_path / "runtime"
     zipfile.ZipFile(zip_path).extractall(code)
@@ -107,7 +109,9 @@ def _runs_on_the_lambda_runtime_alone(zip_path, tmp_path):
     for name in RUNTIME:
         if (site / name).exists():
             (runtime / name).symlink_to(site / name)
-    script = ("import app, holidays, json; from chalicelib.rules.triage import triage; "
+    script = ("import app, chalicelib, holidays, importlib, json, pkgutil; "
+              "[importlib.import_module(m.name) for m in pkgutil.walk_packages(chalicelib.__path__, 'chalicelib.')]; "
+              "from chalicelib.rules.triage import triage; "
               "print(json.dumps([holidays.__file__, sorted(str(d) for d in holidays.country_holidays("
               "'US', subdiv='NY', years=2026)), triage('water pouring from the ceiling').urgency]))")
     result = subprocess.run([sys.executable, "-S", "-c", script], cwd=tmp_path, capture_output=True, text=True,

@@ -14,7 +14,7 @@ bp = Blueprint(__name__)
 @api
 def ticket_for_call(contact_id):
     from chalicelib.channels.voice import agent_ticket
-    from chalicelib.handlers.bodies import CallTicketIn
+    from chalicelib.handlers.bodies.tickets import CallTicketIn
     from chalicelib.tickets.views import ticket_view
 
     request = bp.current_request

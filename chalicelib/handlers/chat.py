@@ -20,7 +20,7 @@ def _client(request) -> str | None:
 @api
 def create_session():
     from chalicelib.channels import chat
-    from chalicelib.handlers.bodies import SessionIn
+    from chalicelib.handlers.bodies.chat import SessionIn
     from chalicelib.rules import addresses
     from chalicelib.tickets import store as tickets
 
@@ -40,7 +40,7 @@ def create_session():
 @api
 def post_message(session_id):
     from chalicelib.channels import chat
-    from chalicelib.handlers.bodies import MessageIn
+    from chalicelib.handlers.bodies.chat import MessageIn
 
     request = bp.current_request
     session = chat.authorize(session_id, _token(request))
@@ -64,7 +64,7 @@ def list_messages(session_id):
 def rate(session_id):
     """The resident answers the survey in the widget: CSAT 1-5 and/or NPS 0-10, an optional comment; once."""
     from chalicelib.channels import chat
-    from chalicelib.handlers.bodies import SurveyIn
+    from chalicelib.handlers.bodies.chat import SurveyIn
     from chalicelib.lifecycle import survey
 
     request = bp.current_request
@@ -83,7 +83,7 @@ def helpful(session_id):
     """"Did this answer your question?" about the help article the chat answered with: Yes resolves the chat
     (when no one from the office has replied yet), No leaves it for staff. Once per chat."""
     from chalicelib.channels import chat
-    from chalicelib.handlers.bodies import HelpfulIn
+    from chalicelib.handlers.bodies.chat import HelpfulIn
 
     request = bp.current_request
     session = chat.authorize(session_id, _token(request))

@@ -161,7 +161,7 @@ def get_oncall(property_id):
 @api
 def put_rotation(property_id, rotation_id):
     from chalicelib.escalation import runner
-    from chalicelib.handlers.bodies import RotationIn
+    from chalicelib.handlers.bodies.oncall import RotationIn
     from chalicelib.models import Rotation, keys
     from chalicelib.rules import oncall
     from chalicelib.tickets import portfolio as properties
@@ -180,7 +180,7 @@ def put_rotation(property_id, rotation_id):
 @api
 def put_policy(property_id, urgency):
     from chalicelib.escalation import runner
-    from chalicelib.handlers.bodies import PolicyIn
+    from chalicelib.handlers.bodies.oncall import PolicyIn
     from chalicelib.models import EscalationPolicy, keys
     from chalicelib.rules import oncall
     from chalicelib.tickets import portfolio as properties

@@ -103,7 +103,7 @@ def read_article(property_id, article_id):
 @api
 def article_feedback(property_id, article_id):
     """"Did this answer your question?" from the help center (the chat has its own, on the session)."""
-    from chalicelib.handlers.bodies import FeedbackIn
+    from chalicelib.handlers.bodies.help import FeedbackIn
     from chalicelib.tickets import help
 
     request = bp.current_request
@@ -156,7 +156,7 @@ def list_articles():
 @bp.route("/admin/kb/articles", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def create_article():
-    from chalicelib.handlers.bodies import ArticleIn
+    from chalicelib.handlers.bodies.help import ArticleIn
     from chalicelib.tickets import help
 
     request = bp.current_request
@@ -183,7 +183,7 @@ def get_article(article_id):
 @bp.route("/admin/kb/articles/{article_id}", methods=["PUT"], authorizer=authorizer, cors=True)
 @api
 def edit_article(article_id):
-    from chalicelib.handlers.bodies import ArticleIn
+    from chalicelib.handlers.bodies.help import ArticleIn
     from chalicelib.rules.help_text import AUDIENCES
     from chalicelib.tickets import help
 
@@ -201,7 +201,7 @@ def edit_article(article_id):
 @api
 def publish_article(article_id):
     """Now, or at `at` (a timer waits until then; publishing again or archiving meanwhile cancels it)."""
-    from chalicelib.handlers.bodies import PublishIn
+    from chalicelib.handlers.bodies.help import PublishIn
     from chalicelib.lifecycle import help as publishing
 
     request = bp.current_request
@@ -291,7 +291,7 @@ def restore_version(article_id, number):
 @api
 def preview():
     """The editor's preview: the body as the help center will show it."""
-    from chalicelib.handlers.bodies import PreviewIn
+    from chalicelib.handlers.bodies.help import PreviewIn
     from chalicelib.rules import help_text
 
     staff(bp.current_request)

@@ -159,7 +159,7 @@ def help_article(property_id, article_id):
           content_types=["application/x-www-form-urlencoded", "application/json"])
 def help_feedback(property_id, article_id):
     """The page's Yes/No (a plain form): counted, then back to the article with a thank-you."""
-    from chalicelib.handlers.bodies import FeedbackIn
+    from chalicelib.handlers.bodies.help import FeedbackIn
     from chalicelib.rules.help_text import LANGUAGES
     from chalicelib.tickets import help
     from chalicelib.tickets import portfolio as properties

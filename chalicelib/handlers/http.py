@@ -50,7 +50,7 @@ def api(view):
 
 
 def parse(request, model: "type[BaseModel]"):
-    """The body as `model` (one of handlers/bodies.py), or Invalid saying what is wrong with it."""
+    """The body as `model` (one of handlers/bodies/), or Invalid saying what is wrong with it."""
     from pydantic import ValidationError  # here, not at start-up: routes with no body never need pydantic
 
     try:

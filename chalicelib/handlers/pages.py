@@ -173,7 +173,7 @@ def _html(title: str, body: str, stylesheet: str) -> str:
 def local_signin():
     """The twin's stand-in for Cognito: a dev token for a name and role. Exists only where dev tokens do
     (demo mode with the dev secret); everywhere else it is a 404."""
-    from chalicelib.handlers.bodies import LocalSignIn
+    from chalicelib.handlers.bodies.tickets import LocalSignIn
 
     if not console_config()["local_signin"]:
         raise NotFound("local sign-in exists only on the local twin")

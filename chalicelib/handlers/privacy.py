@@ -20,7 +20,7 @@ def export():
 @bp.route("/admin/privacy/erase", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def erase():
-    from chalicelib.handlers.bodies import PersonIn
+    from chalicelib.handlers.bodies.tickets import PersonIn
     from chalicelib.tickets import privacy
 
     request = bp.current_request

@@ -103,7 +103,7 @@ def attachment(ticket_id, message_id, index):
 @bp.route("/tickets/{ticket_id}/reply", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def reply(ticket_id):
-    from chalicelib.handlers.bodies import ReplyIn
+    from chalicelib.handlers.bodies.tickets import ReplyIn
     from chalicelib.lifecycle import delivery
     from chalicelib.tickets import store as tickets
     from chalicelib.tickets.views import ticket_view
@@ -119,7 +119,7 @@ def reply(ticket_id):
 @bp.route("/tickets/{ticket_id}/status", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def set_status(ticket_id):
-    from chalicelib.handlers.bodies import StatusIn
+    from chalicelib.handlers.bodies.tickets import StatusIn
     from chalicelib.lifecycle import intake
     from chalicelib.tickets import store as tickets
     from chalicelib.tickets.views import ticket_view
@@ -137,7 +137,7 @@ def set_status(ticket_id):
 @api
 def record_csat(ticket_id):
     """A survey answer taken by staff (a call-back survey): the ticket's one answer, like the resident's."""
-    from chalicelib.handlers.bodies import SurveyIn
+    from chalicelib.handlers.bodies.chat import SurveyIn
     from chalicelib.lifecycle import survey
     from chalicelib.tickets.views import ticket_view
 
@@ -151,7 +151,7 @@ def record_csat(ticket_id):
 @bp.route("/tickets/{ticket_id}/review", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def manager_review(ticket_id):
-    from chalicelib.handlers.bodies import ReviewIn
+    from chalicelib.handlers.bodies.tickets import ReviewIn
     from chalicelib.lifecycle import intake
     from chalicelib.tickets.views import ticket_view
 
@@ -165,7 +165,7 @@ def manager_review(ticket_id):
 @bp.route("/tickets/{ticket_id}/assign", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def assign(ticket_id):
-    from chalicelib.handlers.bodies import AssignIn
+    from chalicelib.handlers.bodies.tickets import AssignIn
     from chalicelib.tickets import store as tickets
     from chalicelib.tickets.views import ticket_view
 
@@ -179,7 +179,7 @@ def assign(ticket_id):
 @bp.route("/tickets/{ticket_id}/role", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def set_role(ticket_id):
-    from chalicelib.handlers.bodies import RoleIn
+    from chalicelib.handlers.bodies.tickets import RoleIn
     from chalicelib.tickets import store as tickets
     from chalicelib.tickets.views import ticket_view
 
@@ -193,7 +193,7 @@ def set_role(ticket_id):
 @bp.route("/tickets/{ticket_id}/tier", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def set_tier(ticket_id):
-    from chalicelib.handlers.bodies import TicketTierIn
+    from chalicelib.handlers.bodies.tickets import TicketTierIn
     from chalicelib.tickets import store as tickets
     from chalicelib.tickets.views import ticket_view
 
@@ -208,7 +208,7 @@ def set_tier(ticket_id):
 @api
 def incident_update(ticket_id):
     """One message to every resident who reported the incident this ticket leads (or belongs to)."""
-    from chalicelib.handlers.bodies import IncidentUpdateIn
+    from chalicelib.handlers.bodies.tickets import IncidentUpdateIn
     from chalicelib.lifecycle import delivery
     from chalicelib.tickets import store as tickets
 

@@ -73,7 +73,7 @@ def free_slots(property_id):
 @bp.route("/tours/{property_id}/bookings", methods=["POST"], cors=CHAT_CORS)
 @api
 def book(property_id):
-    from chalicelib.handlers.bodies import BookingIn
+    from chalicelib.handlers.bodies.tours import BookingIn
     from chalicelib.lifecycle import tours
 
     request = bp.current_request
@@ -98,7 +98,7 @@ def day_bookings(property_id):
 @api
 def mark_outcome(property_id, booking_id):
     """After the tour the agent marks it completed or no_show, and whether the prospect applied."""
-    from chalicelib.handlers.bodies import OutcomeIn
+    from chalicelib.handlers.bodies.tours import OutcomeIn
     from chalicelib.lifecycle import tours
 
     request = bp.current_request
@@ -159,7 +159,7 @@ def cancel(token):
 def reschedule(token):
     """JSON: 201 with the new booking, or 409 with the next free slots. From the manage page (a form): the new
     booking's confirmation, or the page again with a notice."""
-    from chalicelib.handlers.bodies import RescheduleIn
+    from chalicelib.handlers.bodies.tours import RescheduleIn
     from chalicelib.lifecycle import tours
     from chalicelib.rules import tours as wording
 
@@ -284,7 +284,7 @@ def booking_page(property_id):
 def book_from_page(property_id):
     from pydantic import ValidationError
 
-    from chalicelib.handlers.bodies import BookingIn
+    from chalicelib.handlers.bodies.tours import BookingIn
     from chalicelib.lifecycle import tours
     from chalicelib.rules import tours as wording
 

@@ -17,7 +17,7 @@ def _session(request, session_id):
 def offer_photo(session_id):
     """A presigned S3 POST for one photo (JPEG, PNG, WebP, HEIC, GIF; at most 10 MB)."""
     from chalicelib.channels import chat_photos
-    from chalicelib.handlers.bodies import PhotoIn
+    from chalicelib.handlers.bodies.chat import PhotoIn
 
     request = bp.current_request
     session = _session(request, session_id)
@@ -30,7 +30,7 @@ def offer_photo(session_id):
 def photo_done(session_id):
     """The upload arrived: check it and attach it to the conversation's ticket."""
     from chalicelib.channels import chat_photos
-    from chalicelib.handlers.bodies import PhotoDone
+    from chalicelib.handlers.bodies.chat import PhotoDone
 
     request = bp.current_request
     session = _session(request, session_id)

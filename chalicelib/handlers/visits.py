@@ -14,7 +14,7 @@ bp = Blueprint(__name__)
 @bp.route("/tickets/{ticket_id}/visits", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def propose(ticket_id):
-    from chalicelib.handlers.bodies import VisitIn
+    from chalicelib.handlers.bodies.visits import VisitIn
     from chalicelib.lifecycle import visits
 
     request = bp.current_request
@@ -28,7 +28,7 @@ def propose(ticket_id):
 @bp.route("/tickets/{ticket_id}/visits/{visit_id}/status", methods=["POST"], authorizer=authorizer, cors=True)
 @api
 def record(ticket_id, visit_id):
-    from chalicelib.handlers.bodies import VisitStatusIn
+    from chalicelib.handlers.bodies.visits import VisitStatusIn
     from chalicelib.lifecycle import visits
 
     request = bp.current_request
