@@ -1,8 +1,6 @@
 """Contact details as stored: phone numbers in E.164, emails lower-cased."""
 import re
 
-import phonenumbers
-
 from chalicelib.core.errors import Invalid
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -11,6 +9,8 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def normalize_phone(raw: str | None, region: str = "US") -> str | None:
     if not raw or not raw.strip():
         return None
+    import phonenumbers  # here: a chat or email with no number never pays for its import (about 10 ms)
+
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as exc:
