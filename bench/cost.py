@@ -54,7 +54,9 @@ def per_contact(kind: str, requests: dict[str, float]) -> dict[str, float]:
         "api_gateway": (2 if kind == "chat" else 0) * PRICES["api_request"],
         "step_functions": started * TRANSITIONS["timer"] * PRICES["sfn_transition"],
         "ses": (r("ses:SendRawEmail") + r("ses:SendEmail")) * PRICES["ses_sent"]
-        + (PRICES["ses_received"] + PRICES["ses_received_chunk"] + PRICES["s3_put"] if kind == "email" else 0),
+        + (PRICES["ses_received"] + PRICES["ses_received_chunk"] if kind == "email" else 0),
+        # An email's PutObject is the receipt rule storing it (the twin plays SES through the same client): counted
+        # here once, not again with SES's own charges.
         "s3": r("s3:PutObject") * PRICES["s3_put"] + r("s3:GetObject") * PRICES["s3_get"],
         "logs": invocations * LOG_KB_PER_INVOCATION / 1024 / 1024 * PRICES["logs_gb"],
     }

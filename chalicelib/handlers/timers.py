@@ -19,12 +19,16 @@ def _fired_at(event) -> datetime:
 
 @bp.lambda_function(name="sla_clock")
 def sla_clock(event, context):
-    from chalicelib.lifecycle import delivery, due_actions, visits
-
     if event.get("clock") == "send_text":  # a text queued by a function that may not text (lifecycle/delivery.py)
+        from chalicelib.lifecycle import delivery
+
         return delivery.send_queued(event["ticket_id"], event["message_id"], bool(event.get("proactive")))
     if event.get("clock") == "visit_reminder":  # the evening before and an hour before a confirmed visit
+        from chalicelib.lifecycle import visits
+
         return visits.remind(event["ticket_id"], event["visit_id"], event["kind"], event["version"], _fired_at(event))
+    from chalicelib.lifecycle import due_actions
+
     return due_actions.fire(event["clock"], event["ticket_id"], _fired_at(event))
 
 
