@@ -87,7 +87,6 @@ def test_only_the_store_writes_tickets_through_its_private_helpers():
     assert leaks == []
 
 
-
 def test_starting_the_app_leaves_each_paths_modules_to_its_first_call():
     """A cold start pays only for Chalice, the logger and the handlers: a route imports the domain, the storage
     and pydantic (its request body) when it is first called; bench/run.py measures the time. A module-level

@@ -100,7 +100,7 @@ RUNTIME = ("boto3", "botocore", "s3transfer", "jmespath", "urllib3", "six.py", "
 def _runs_on_the_lambda_runtime_alone(zip_path, tmp_path):
     """The trimmed zip imports the app and every module of chalicelib (the routes import theirs when first
     called, so importing the app alone would not show one missing), and answers with the same holidays as the
-    full package."""
+    full package, triage's model and the phone library that is imported only when a number is given."""
     import sysconfig
     code, runtime = tmp_path / "code", tmp_path / "runtime"
     zipfile.ZipFile(zip_path).extractall(code)
@@ -111,16 +111,17 @@ def _runs_on_the_lambda_runtime_alone(zip_path, tmp_path):
             (runtime / name).symlink_to(site / name)
     script = ("import app, chalicelib, holidays, importlib, json, pkgutil; "
               "[importlib.import_module(m.name) for m in pkgutil.walk_packages(chalicelib.__path__, 'chalicelib.')]; "
-              "from chalicelib.rules.triage import triage; "
+              "from chalicelib.rules.triage import triage; from chalicelib.rules.addresses import normalize_phone; "
               "print(json.dumps([holidays.__file__, sorted(str(d) for d in holidays.country_holidays("
-              "'US', subdiv='NY', years=2026)), triage('water pouring from the ceiling').urgency]))")
+              "'US', subdiv='NY', years=2026)), triage('water pouring from the ceiling').urgency, "
+              "normalize_phone('(212) 555-0100')]))")
     result = subprocess.run([sys.executable, "-S", "-c", script], cwd=tmp_path, capture_output=True, text=True,
                             env={"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{code}:{runtime}", "TENANTLINE_STAGE": "prod",
                                  "AWS_DEFAULT_REGION": "us-east-1"})
     assert result.returncode == 0, result.stderr
-    where, days, urgency = json.loads(result.stdout)
+    where, days, urgency, phone = json.loads(result.stdout)
     import holidays
-    assert where.startswith(str(code)) and urgency == "emergency"
+    assert where.startswith(str(code)) and urgency == "emergency" and phone == "+12125550100"
     assert days == sorted(str(d) for d in holidays.country_holidays("US", subdiv="NY", years=2026))
 
 

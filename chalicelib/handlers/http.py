@@ -51,7 +51,7 @@ def api(view):
 
 def parse(request, model: "type[BaseModel]"):
     """The body as `model` (one of handlers/bodies/), or Invalid saying what is wrong with it."""
-    from pydantic import ValidationError  # here, not at start-up: routes with no body never need pydantic
+    from pydantic import ValidationError  # noqa: PLC0415 - routes with no body never need pydantic
 
     try:
         body = request.json_body if request.raw_body else None
@@ -119,7 +119,7 @@ def query_params(request) -> dict:
 
 def form_body(request) -> dict:
     """A page's form (urlencoded) or the same fields as JSON: what a plain HTML form and a script both send."""
-    from urllib.parse import parse_qs  # only the form routes need it
+    from urllib.parse import parse_qs  # noqa: PLC0415 - only the form routes need it
 
     if "application/json" in (request.headers or {}).get("content-type", ""):
         try:

@@ -37,6 +37,7 @@ def _stop() -> frozenset[str]:
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 MAX_GUESSED = 14  # longer unknown words are not guessed at (each guess tries ~54 candidates per letter)
 MAX_QUERY_TERMS = 60  # a long message is searched by its first distinct words (a chat message may be 4 KB)
+FORMAT = 2  # the stored index's shape: 2 = flat postings (build); none = a list per pair (before 2026-11-30)
 # The chat answers with the best article only when it has most of the message's words (by rarity) and a good
 # part of them are what the article is about (its title and keywords): "my sink is leaking" shares words with
 # the appliances article's body, but is a repair request, not its question.
@@ -90,7 +91,16 @@ def build(docs: list[dict]) -> dict:
         for term, weight in weights.items():
             postings.setdefault(term, []).extend((number, weight))
     average = (sum(lengths) / len(lengths)) if lengths else 0.0
-    return {"docs": shown, "lengths": lengths, "average": average, "postings": postings}
+    return {"format": FORMAT, "docs": shown, "lengths": lengths, "average": average, "postings": postings}
+
+
+def readable(index: dict) -> dict:
+    """An index as this code searches it. One stored by an earlier release (no format: a list per posting pair)
+    is flattened, so a deployed stage keeps answering until its next publish rebuilds the index."""
+    if index.get("format") == FORMAT:
+        return index
+    flat = {term: [x for pair in pairs for x in pair] for term, pairs in index["postings"].items()}
+    return {**index, "format": FORMAT, "postings": flat}
 
 
 @dataclass(frozen=True)

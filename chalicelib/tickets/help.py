@@ -308,7 +308,7 @@ def load_index(property_id: str, language: str) -> dict:
             portfolio.remember(_head_key(property_id, language), _head(property_id, language))
             return load_index(property_id, language)
         blob += part.data
-    index = json.loads(zlib.decompress(blob))
+    index = help_search.readable(json.loads(zlib.decompress(blob)))
     _indexes[(property_id, language)] = (head.built, index)
     return index
 

@@ -9,7 +9,6 @@ from chalicelib.handlers.bodies import Body, bounded
 Short = bounded(100)
 
 
-
 class RotationIn(Body):
     model_config = ConfigDict(extra="forbid")
     name: Short

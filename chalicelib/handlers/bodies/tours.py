@@ -16,7 +16,7 @@ class BookingIn(Body):
     client_request_id: Optional[bounded(100, 1)] = None
     self_guided: Optional[StrictBool] = None
     campaign: Optional[bounded(100)] = None  # the page's utm_campaign
-    discovery: Optional[bounded(100)] = None
+    discovery: Optional[bounded(100)] = None  # how they heard of us
 
 
 class RescheduleIn(Body):
