@@ -2,7 +2,7 @@
 
 - package: the Lambda zip `make package` built, zipped and unpacked, against its budget (infra/package.py);
 - cold start: importing the app in a fresh interpreter vs a bare `import boto3` (fails above its budget), and
-  what a contact's first request imports on top, per contact type;
+  what a contact's first request imports in all (the app, boto3 and its path's modules), per contact type;
 - triage: messages per second on the frozen test split, model size, and the import time it adds;
 - a chat message end to end (triage, ticket transaction, reply) on the in-process twin vs one PutItem;
 - the connect_contact Lambda's answers to a flow (lookup, route) vs one PutItem, against Connect's 8 s limit;
@@ -57,7 +57,7 @@ def first_call_imports(entries: list[str]) -> str:
 
 def cold_start() -> bool:
     """`import app` (what every cold start pays) against its budget; then, for information, what a contact's
-    first request imports on top: its path's modules, and boto3 for its first AWS call."""
+    first request imports in all: the app, boto3 for its first AWS call, and its path's modules."""
     from twin.stage import twin_environment
     env = dict(os.environ, **twin_environment("test"))
     baseline = fresh_import("pass", env)
