@@ -26,8 +26,9 @@ def campaign(name: str | None) -> str | None:
 def source(channel: str, labels: dict | None = None, addresses=(), campaign_name: str | None = None) -> str:
     """The lead's source: "campaign: <name>", the property's label for an address or number it was sent to,
     or the channel's name."""
-    if campaign(campaign_name):
-        return campaign(campaign_name)
+    named = campaign(campaign_name)
+    if named:
+        return named
     known = {k.strip().lower(): v for k, v in (labels or {}).items()}
     for address in addresses or ():
         label = known.get((address or "").strip().lower())

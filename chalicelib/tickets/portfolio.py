@@ -25,21 +25,19 @@ def one_read_per_property():
 
 
 def get_property(property_id: str) -> Property:
-    seen = _read_this_invocation.get()
-    if seen is not None and property_id in seen:
-        return seen[property_id]
+    return read_once(property_id, lambda: _property(property_id))
+
+
+def _property(property_id: str) -> Property:
     try:
-        prop = Property.get(PORTFOLIO, property_id)
+        return Property.get(PORTFOLIO, property_id)
     except DoesNotExist:
         raise Invalid(f"unknown property {property_id!r}") from None
-    if seen is not None:
-        seen[property_id] = prop
-    return prop
 
 
-def read_once(key: tuple, read):
-    """`read()` once per invocation under `key` (outside one, every call reads): other stores' per-invocation
-    reads (the help index's first part)."""
+def read_once(key: tuple | str, read):
+    """`read()` once per invocation under `key` (outside one, every call reads; a read that raises is not
+    kept): a property by its id, a resident, other stores' per-invocation reads (the help index's first part)."""
     seen = _read_this_invocation.get()
     if seen is not None and key in seen:
         return seen[key]
@@ -81,16 +79,15 @@ def staff(property_id: str) -> list[Person]:
 def resident(property_id: str, phone: str | None) -> Resident | None:
     if not phone:
         return None
-    seen, key = _read_this_invocation.get(), ("resident", property_id, phone)
-    if seen is not None and key in seen:  # a channel's caller lookup, then the ticket store's role
-        return seen[key]
+    # Read once: a channel's caller lookup, then the ticket store's role.
+    return read_once(("resident", property_id, phone), lambda: _resident(property_id, phone))
+
+
+def _resident(property_id: str, phone: str) -> Resident | None:
     try:
-        found = Resident.get(property_pk(property_id), keys.resident_sk(phone))
+        return Resident.get(property_pk(property_id), keys.resident_sk(phone))
     except DoesNotExist:
-        found = None
-    if seen is not None:
-        seen[key] = found
-    return found
+        return None
 
 
 def listed_role(prop: Property, phone: str | None, email: str | None) -> str | None:
